@@ -1,0 +1,51 @@
+import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { DB } from './database.ts';
+import type { HavenDatabase } from './platform/db/database.ts';
+import { pendingMigrations } from './platform/db/migrate.ts';
+import { installErrorHandler } from './platform/http/error-handler.ts';
+import { healthRoutes } from './platform/http/health.routes.ts';
+import { registerOpenApi } from './platform/http/openapi.ts';
+import { requestIdFor } from './platform/http/request-id.ts';
+import { HAVEN_VERSION } from './version.ts';
+
+export interface AppOptions {
+  database: HavenDatabase<DB>;
+  logger: Logger;
+  /** Honour X-Forwarded-* from a trusted load balancer. */
+  trustProxy?: boolean;
+}
+
+export type HavenApp = FastifyInstance;
+
+/** Builds the Fastify application from the platform and the modules; does not listen (see server.ts). */
+export async function buildApp(options: AppOptions): Promise<HavenApp> {
+  const logger: FastifyBaseLogger = options.logger;
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: requestIdFor,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 1024 * 1024,
+    // Schemas are allow-lists: unknown properties are dropped from requests and never serialised out.
+    ajv: { customOptions: { removeAdditional: 'all', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  installErrorHandler(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } },
+  });
+  await registerOpenApi(app, HAVEN_VERSION);
+
+  const { database } = options;
+  await app.register(healthRoutes, {
+    ping: () => database.ping(),
+    pending: () => pendingMigrations(database.unscoped),
+  });
+
+  return app;
+}

@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import type { DB } from '../database.ts';
+import { loadConfig, type Config } from '../platform/config.ts';
+import type { HavenDatabase } from '../platform/db/database.ts';
+import { openDatabase, sourceFor } from '../platform/db/open.ts';
+import { createLogger } from '../platform/logger.ts';
+import { lockDataDirectory } from '../platform/process-lock.ts';
+
+/** Options every command accepts. */
+export interface CommonOptions {
+  data?: string;
+}
+
+export function configFrom(options: CommonOptions & { port?: string; host?: string }): Config {
+  return loadConfig(process.env, { data: options.data, port: options.port, host: options.host });
+}
+
+/** Logs of one-shot commands go to stderr and only warnings: stdout is for results scripts read. */
+export function commandLogger(config: Config): Logger {
+  return createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
+}
+
+/**
+ * Runs `work` with the migrated database. The data directory is locked for the duration, so a command
+ * never writes an embedded database that a running server holds.
+ */
+export async function withDatabase<R>(
+  config: Config,
+  work: (db: HavenDatabase<DB>) => Promise<R>,
+): Promise<R> {
+  const lock = lockDataDirectory(config.dataDir);
+  try {
+    const db = await openDatabase<DB>(await sourceFor(config), commandLogger(config), { migrate: true });
+    try {
+      return await work(db);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+/** Prints what a command created: a JSON object with --json, else lines ending with the id alone. */
+export function printCreated(
+  json: boolean,
+  summary: string,
+  record: { id: string } & Record<string, unknown>,
+): void {
+  if (json) {
+    console.log(JSON.stringify(record));
+    return;
+  }
+  console.log(summary);
+  console.log(record.id);
+}

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { createSchool, listSchools } from '../modules/organisations/organisations.service.ts';
+import { configFrom, printCreated, withDatabase, type CommonOptions } from './context.ts';
+
+interface CreateOptions extends CommonOptions {
+  name: string;
+  urn?: string;
+  laCode?: string;
+  establishmentNumber?: string;
+  json?: boolean;
+}
+
+export function registerSchool(program: Command): void {
+  const school = program.command('school').description('manage schools');
+
+  school
+    .command('create')
+    .description('create a school; prints its id as the last line')
+    .requiredOption('--name <name>', 'the school name')
+    .option('--urn <urn>', 'Unique Reference Number (6 digits)')
+    .option('--la-code <code>', 'local authority code (3 digits)')
+    .option('--establishment-number <number>', 'DfE establishment number (4 digits)')
+    .option('--json', 'print the created school as JSON')
+    .action(async (options: CreateOptions) => {
+      const created = await withDatabase(configFrom(options), (db) =>
+        createSchool(db, {
+          name: options.name,
+          urn: options.urn,
+          laCode: options.laCode,
+          establishmentNumber: options.establishmentNumber,
+        }),
+      );
+      printCreated(options.json === true, `Created school ${created.name}.`, {
+        ...created,
+        createdAt: created.createdAt.toISOString(),
+      });
+    });
+
+  school
+    .command('list')
+    .description('list every school on the platform')
+    .option('--json', 'print JSON')
+    .action(async (options: CommonOptions & { json?: boolean }) => {
+      const schools = await withDatabase(configFrom(options), (db) => listSchools(db));
+      if (options.json === true) {
+        console.log(JSON.stringify(schools));
+        return;
+      }
+      if (schools.length === 0) {
+        console.log('No schools yet. Create one with: ./haven school create --name "..."');
+        return;
+      }
+      for (const entry of schools) {
+        console.log(`${entry.id}  ${entry.urn ?? '------'}  ${entry.status.padEnd(7)}  ${entry.name}`);
+      }
+    });
+}

@@ -1,0 +1,5 @@
+// The database schema as Kysely sees it: every module's tables, composed in one place (like app.ts
+// composes routes). Repositories take `Transaction<DB>`.
+import type { OrganisationTables } from './modules/organisations/organisations.tables.ts';
+
+export interface DB extends OrganisationTables {}

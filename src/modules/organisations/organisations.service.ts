@@ -1,0 +1,107 @@
+import type { DB } from '../../database.ts';
+import type { HavenDatabase } from '../../platform/db/database.ts';
+import { classifyDatabaseError } from '../../platform/db/errors.ts';
+import { AppError, badRequest, notFound, type FieldError } from '../../platform/http/errors.ts';
+import * as repository from './organisations.repository.ts';
+import type { SchoolRow, SchoolStatus } from './organisations.tables.ts';
+
+export interface School {
+  id: string;
+  name: string;
+  /** Unique Reference Number from Get Information about Schools (6 digits). */
+  urn: string | null;
+  laCode: string | null;
+  establishmentNumber: string | null;
+  status: SchoolStatus;
+  createdAt: Date;
+}
+
+export interface NewSchool {
+  name: string;
+  urn?: string | undefined;
+  laCode?: string | undefined;
+  establishmentNumber?: string | undefined;
+}
+
+type Database = HavenDatabase<DB>;
+
+/** Creates a school (platform work) with default settings; refuses bad fields and a URN already in use. */
+export async function createSchool(db: Database, input: NewSchool): Promise<School> {
+  const school = validateNewSchool(input);
+  try {
+    const row = await db.withPlatform('organisations.create_school', (trx) =>
+      repository.insertSchool(trx, school),
+    );
+    return toSchool(row);
+  } catch (error) {
+    if (classifyDatabaseError(error) === 'unique_violation') {
+      throw new AppError(409, 'urn_taken', `A school with URN ${school.urn ?? ''} already exists.`, [
+        { field: 'urn', message: 'is already used by another school' },
+      ]);
+    }
+    throw error;
+  }
+}
+
+/** One school, seen from inside its own tenant context. */
+export async function getSchool(db: Database, schoolId: string): Promise<School> {
+  const row = await db.withSchool(schoolId, (trx) => repository.findSchool(trx, schoolId));
+  if (row === undefined) {
+    throw notFound('That school');
+  }
+  return toSchool(row);
+}
+
+/** Every school on the platform (operator view). */
+export async function listSchools(db: Database): Promise<School[]> {
+  const rows = await db.withPlatform('organisations.list_schools', (trx) => repository.listSchools(trx));
+  return rows.map(toSchool);
+}
+
+function validateNewSchool(input: NewSchool): {
+  name: string;
+  urn: string | null;
+  la_code: string | null;
+  establishment_number: string | null;
+} {
+  const fields: FieldError[] = [];
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > 200) {
+    fields.push({ field: 'name', message: 'must be between 1 and 200 characters' });
+  }
+  const urn = digits(input.urn, 6, 'urn', fields);
+  const laCode = digits(input.laCode, 3, 'laCode', fields);
+  const establishmentNumber = digits(input.establishmentNumber, 4, 'establishmentNumber', fields);
+  if (fields.length > 0) {
+    throw badRequest('The school details are not valid.', fields);
+  }
+  return { name, urn, la_code: laCode, establishment_number: establishmentNumber };
+}
+
+function digits(
+  value: string | undefined,
+  length: number,
+  field: string,
+  fields: FieldError[],
+): string | null {
+  if (value === undefined || value.trim() === '') {
+    return null;
+  }
+  const trimmed = value.trim();
+  if (!new RegExp(`^[0-9]{${length}}$`).test(trimmed)) {
+    fields.push({ field, message: `must be exactly ${length} digits` });
+  }
+  return trimmed;
+}
+
+function toSchool(row: SchoolRow): School {
+  return {
+    id: row.id,
+    name: row.name,
+    urn: row.urn,
+    laCode: row.la_code,
+    establishmentNumber: row.establishment_number,
+    status: row.status,
+    createdAt: row.created_at,
+  };
+}

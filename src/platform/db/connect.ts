@@ -1,0 +1,56 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { CompiledQuery, Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection } from 'kysely';
+import { Pool } from 'pg';
+import { APP_ROLE } from './roles.ts';
+
+/** Where the data lives: an embedded PGlite instance (in a directory or in memory) or a PostgreSQL server. */
+export type DatabaseSource =
+  { kind: 'embedded'; pglite: PGlite } | { kind: 'postgres'; url: string; poolSize: number };
+
+/** Opens (and creates when missing) the embedded database; `dataDir` undefined means in memory. */
+export async function openEmbedded(dataDir: string | undefined): Promise<PGlite> {
+  if (dataDir !== undefined) {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  }
+  const pglite = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+  await pglite.waitReady;
+  return pglite;
+}
+
+/**
+ * A Kysely instance connected as the table owner: for migrations and the database tests' set-up only.
+ * For an embedded database, destroying it would close the PGlite instance, so callers leave that to the
+ * application instance.
+ */
+export function ownerKysely<DB>(source: DatabaseSource): Kysely<DB> {
+  if (source.kind === 'embedded') {
+    return new Kysely<DB>({ dialect: new PGliteDialect({ pglite: source.pglite }) });
+  }
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: newPool(source.url, 1) }) });
+}
+
+/**
+ * A Kysely instance whose every connection starts as the RLS-limited application role with no school
+ * selected, so any query outside `withSchool`/`withPlatform` sees no tenant rows at all.
+ */
+export function appKysely<DB>(source: DatabaseSource): Kysely<DB> {
+  if (source.kind === 'embedded') {
+    return new Kysely<DB>({ dialect: new PGliteDialect({ pglite: source.pglite, onCreateConnection }) });
+  }
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: newPool(source.url, source.poolSize), onCreateConnection }),
+  });
+}
+
+async function onCreateConnection(connection: DatabaseConnection): Promise<void> {
+  await connection.executeQuery(CompiledQuery.raw(`set role ${APP_ROLE}`));
+}
+
+function newPool(url: string, max: number): Pool {
+  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+  // An idle client that loses its connection emits 'error' on the pool; without a listener Node would
+  // crash the process. The next checkout gets a fresh connection.
+  pool.on('error', () => undefined);
+  return pool;
+}

@@ -1,0 +1,107 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { buildApp, type HavenApp } from './app.ts';
+import type { DB } from './database.ts';
+import type { Config } from './platform/config.ts';
+import type { HavenDatabase } from './platform/db/database.ts';
+import { openDatabase, sourceFor } from './platform/db/open.ts';
+import { lockDataDirectory } from './platform/process-lock.ts';
+
+/** The port is taken by another program. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
+
+export interface RunningServer {
+  app: HavenApp;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish, closes the database, releases the data directory. */
+  stop: () => Promise<void>;
+}
+
+/** Opens the database (migrating it), builds the app and listens. */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const lock = lockDataDirectory(config.dataDir);
+  let database: HavenDatabase<DB> | undefined;
+  let app: HavenApp | undefined;
+  try {
+    database = await openDatabase<DB>(await sourceFor(config), log, { migrate: true });
+    app = await buildApp({ database, logger: log, trustProxy: config.trustProxy });
+    await listen(app, config);
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await database?.close().catch(() => undefined);
+    lock.release();
+    throw error;
+  }
+  const address: AddressInfo | string | null = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const openDb = database;
+  const openApp = app;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      try {
+        await openApp.close();
+      } finally {
+        await openDb.close();
+        lock.release();
+      }
+    })();
+    return stopping;
+  };
+  return { app, url: `http://${displayHost(config.host)}:${port}`, stop };
+}
+
+async function listen(app: HavenApp, config: Config): Promise<void> {
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+      throw new PortInUseError(
+        `Port ${config.port} is already in use on ${config.host}. Stop the other program or choose another port with --port.`,
+      );
+    }
+    throw error;
+  }
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') {
+    return 'localhost';
+  }
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Stops the server on SIGTERM or SIGINT: in-flight requests finish, the embedded database is closed
+ * cleanly. A second signal, or a stop that outlasts the timeout, exits at once.
+ */
+export function stopOnSignals(server: RunningServer, log: Logger, timeoutMs: number): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    signalled = true;
+    log.info({ signal }, 'stopping: finishing in-flight requests');
+    const timer = setTimeout(() => {
+      log.error({ timeoutMs }, 'stop took too long: exiting now');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    server.stop().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
