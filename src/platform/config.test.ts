@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { ConfigError, describeDatabase, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  test('defaults: ./data, embedded database, localhost:8080, info logs', () => {
+    const config = loadConfig({});
+    assert.equal(config.dataDir, path.resolve('data'));
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.host, 'localhost');
+    assert.equal(config.port, 8080);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.trustProxy, false);
+  });
+
+  test('flags win over the environment', () => {
+    const config = loadConfig(
+      { HAVEN_DATA: '/srv/haven', PORT: '9000' },
+      { data: '/tmp/other', port: '9100' },
+    );
+    assert.equal(config.dataDir, '/tmp/other');
+    assert.equal(config.port, 9100);
+  });
+
+  test('reads every documented variable', () => {
+    const config = loadConfig({
+      HAVEN_DATA: '/srv/haven',
+      DATABASE_URL: 'postgres://haven@db.internal:5432/haven',
+      HAVEN_HOST: '0.0.0.0',
+      PORT: '3000',
+      HAVEN_LOG_LEVEL: 'DEBUG',
+      HAVEN_TRUST_PROXY: 'yes',
+      HAVEN_SHUTDOWN_TIMEOUT_MS: '2500',
+      HAVEN_DATABASE_POOL_SIZE: '20',
+    });
+    assert.deepEqual(config, {
+      dataDir: '/srv/haven',
+      databaseUrl: 'postgres://haven@db.internal:5432/haven',
+      host: '0.0.0.0',
+      port: 3000,
+      logLevel: 'debug',
+      trustProxy: true,
+      shutdownTimeoutMs: 2500,
+      databasePoolSize: 20,
+    });
+  });
+
+  const refusals: Array<[string, Record<string, string>, RegExp]> = [
+    [
+      'a port that is not a number',
+      { PORT: 'eighty' },
+      /^PORT must be a whole number between 0 and 65535 \(got "eighty"\)/,
+    ],
+    ['a port out of range', { PORT: '70000' }, /^PORT must be between 0 and 65535 \(got 70000\)/],
+    [
+      'a database URL of another kind',
+      { DATABASE_URL: 'mysql://x@y/z' },
+      /^DATABASE_URL must start with postgres:\/\//,
+    ],
+    ['a database URL that is not a URL', { DATABASE_URL: 'not a url' }, /^DATABASE_URL is not a valid URL/],
+    [
+      'a database URL without a database',
+      { DATABASE_URL: 'postgres://x@y:5432' },
+      /^DATABASE_URL names no database/,
+    ],
+    ['an unknown log level', { HAVEN_LOG_LEVEL: 'loud' }, /^HAVEN_LOG_LEVEL must be one of fatal, error/],
+    ['a boolean that is not one', { HAVEN_TRUST_PROXY: 'maybe' }, /^HAVEN_TRUST_PROXY must be true or false/],
+    ['an empty data directory', { HAVEN_DATA: ' ' }, /^HAVEN_DATA is set but empty/],
+    [
+      'a pool size of zero',
+      { HAVEN_DATABASE_POOL_SIZE: '0' },
+      /^HAVEN_DATABASE_POOL_SIZE must be between 1 and 500/,
+    ],
+  ];
+  for (const [what, env, message] of refusals) {
+    test(`refuses ${what} with one line naming the variable`, () => {
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) =>
+          error instanceof ConfigError && message.test(error.message) && !error.message.includes('\n'),
+      );
+    });
+  }
+
+  test('a bad --port flag is named as the flag', () => {
+    assert.throws(() => loadConfig({}, { port: 'x' }), /^ConfigError: --port must be a whole number/);
+  });
+});
+
+describe('describeDatabase', () => {
+  test('masks the password of a PostgreSQL URL', () => {
+    const text = describeDatabase({ dataDir: '/d', databaseUrl: 'postgres://haven:s3cret@db:5432/haven' });
+    assert.equal(text, 'PostgreSQL at db:5432/haven');
+    assert.ok(!text.includes('s3cret'));
+  });
+
+  test('names the embedded database directory', () => {
+    assert.equal(
+      describeDatabase({ dataDir: '/d', databaseUrl: undefined }),
+      'embedded PostgreSQL (PGlite) in /d/db',
+    );
+  });
+});

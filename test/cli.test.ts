@@ -1,0 +1,153 @@
+// The command line as users and scripts meet it: exit codes 0 done, 1 refused, 2 usage.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { cliEnv, collect, freePort, runCli, startCli, tempDataDir, waitForStderr } from './support/cli.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe('usage errors exit 2 with usage on stderr', () => {
+  test('no command prints help', async () => {
+    const result = await runCli([]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /Usage: haven/);
+  });
+
+  test('an unknown command', async () => {
+    const result = await runCli(['frobnicate']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unknown command 'frobnicate'/);
+    assert.equal(result.stdout, '');
+  });
+
+  test('an unknown flag', async () => {
+    const result = await runCli(['start', '--bogus']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unknown option '--bogus'/);
+  });
+
+  test('a missing required option', async () => {
+    const result = await runCli(['school', 'create', '--data', tempDataDir()]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--name/);
+  });
+
+  test('a bad configuration value is one line naming the variable', async () => {
+    const result = await runCli(['start', '--data', tempDataDir()], { env: cliEnv({ PORT: 'eighty' }) });
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr.trim(),
+      'haven: PORT must be a whole number between 0 and 65535 (got "eighty").',
+    );
+  });
+});
+
+describe('school create', () => {
+  test('prints the new id as the last line, and JSON with --json', async () => {
+    const data = tempDataDir();
+    const plain = await runCli([
+      'school',
+      'create',
+      '--name',
+      'Riverside Primary',
+      '--urn',
+      '123456',
+      '--data',
+      data,
+    ]);
+    assert.equal(plain.code, 0, plain.stderr);
+    const lines = plain.stdout.trim().split('\n');
+    assert.match(lines.at(-1) ?? '', UUID);
+
+    const json = await runCli(['--data', data, 'school', 'create', '--name', 'Hillside', '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const created = JSON.parse(json.stdout) as { id: string; name: string };
+    assert.match(created.id, UUID);
+    assert.equal(created.name, 'Hillside');
+
+    const listed = await runCli(['school', 'list', '--json', '--data', data]);
+    const names = (JSON.parse(listed.stdout) as Array<{ name: string }>).map((school) => school.name);
+    assert.deepEqual(names, ['Hillside', 'Riverside Primary']);
+  });
+
+  test('bad fields are refused with exit 1, each field named, nothing created', async () => {
+    const data = tempDataDir();
+    const result = await runCli(['school', 'create', '--name', 'X', '--urn', '12', '--data', data]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /urn: must be exactly 6 digits/);
+    assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, 'no stack trace');
+    const listed = await runCli(['school', 'list', '--json', '--data', data]);
+    assert.deepEqual(JSON.parse(listed.stdout), []);
+  });
+});
+
+describe('start', () => {
+  test('serves /health, refuses a second start on the same data, stops cleanly on SIGTERM and keeps the data', async () => {
+    const data = tempDataDir();
+    const created = await runCli(['school', 'create', '--name', 'Kept School', '--data', data]);
+    assert.equal(created.code, 0, created.stderr);
+
+    const port = await freePort();
+    const server = startCli(['start', '--port', String(port), '--host', '127.0.0.1', '--data', data]);
+    const banner = await waitForStderr(server, /Haven is running at/);
+    assert.match(banner, new RegExp(`http://127\\.0\\.0\\.1:${port}`));
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    assert.equal(health.status, 200);
+    assert.ok(existsSync(path.join(data, 'haven.lock')));
+
+    const second = await runCli(['start', '--port', String(await freePort()), '--data', data]);
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, /Another Haven process \(pid \d+\) is using the data directory/);
+
+    const exited = collect(server);
+    server.kill('SIGTERM');
+    const result = await exited;
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(existsSync(path.join(data, 'haven.lock')), false, 'the lock is released');
+
+    const listed = await runCli(['school', 'list', '--json', '--data', data]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(
+      (JSON.parse(listed.stdout) as Array<{ name: string }>).map((school) => school.name),
+      ['Kept School'],
+    );
+  });
+
+  test('a port in use is refused with a clear message and exit 1', async () => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const address = blocker.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const result = await runCli([
+        'start',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--data',
+        tempDataDir(),
+      ]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, new RegExp(`Port ${port} is already in use`));
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+describe('migrate', () => {
+  test('migrates a new database, then reports it up to date', async () => {
+    const data = tempDataDir();
+    const first = await runCli(['migrate', '--data', data]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /Applied \d+ migration\(s\)/);
+    const second = await runCli(['migrate', '--data', data]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /The database is up to date/);
+  });
+});
