@@ -1,6 +1,7 @@
 // Haven's command line, run through ./haven (which brings Node 24). One file per command group.
 import { Command, CommanderError } from 'commander';
 import { HAVEN_VERSION } from '../version.ts';
+import { registerCheck } from './check.command.ts';
 import { EXIT, reportFailure } from './errors.ts';
 import { registerMigrate } from './migrate.command.ts';
 import { registerSchool } from './school.command.ts';
@@ -16,6 +17,7 @@ function buildProgram(): Command {
     .enablePositionalOptions(false);
   registerStart(program);
   registerTest(program);
+  registerCheck(program);
   registerMigrate(program);
   registerSchool(program);
   // --data is accepted before or after the command name; subcommands read it through optsWithGlobals.
