@@ -33,17 +33,17 @@ describe('operations endpoints', () => {
     assert.deepEqual(response.json(), { status: 'ready', database: 'ok', migrations: 'current' });
   });
 
-  test('GET /ready answers 503 on a database that has never been migrated (its roles do not exist yet)', async () => {
+  test('GET /ready answers 503 on a database that has never been migrated', async () => {
     const bare = await createTestDatabase<DB>({ migrate: false });
     const bareApp = await buildTestApp(bare.db);
     try {
       const response = await bareApp.inject({ method: 'GET', url: '/ready' });
       assert.equal(response.statusCode, 503);
-      assert.deepEqual(response.json(), {
-        status: 'unavailable',
-        database: 'unreachable',
-        migrations: 'unknown',
-      });
+      // On a shared PostgreSQL server the roles may already exist (another database made them): then the
+      // database answers and the migrations show as pending. On a new server nothing can even connect.
+      const body = response.json<{ status: string; migrations: string }>();
+      assert.equal(body.status, 'unavailable');
+      assert.notEqual(body.migrations, 'current');
     } finally {
       await bareApp.close();
       await bare.close();
