@@ -5,15 +5,15 @@ import type { HavenApp } from './app.ts';
 import type { DB } from './database.ts';
 import { appKysely } from './platform/db/connect.ts';
 import { HavenDatabase } from './platform/db/database.ts';
-import { createTestDatabase, type TestDatabase } from './platform/db/test-database.ts';
 import { buildTestApp } from '../test/support/http.ts';
+import { createTestServices, type TestServices } from '../test/support/services.ts';
 
-let testDb: TestDatabase<DB>;
+let testDb: TestServices;
 let app: HavenApp;
 
 before(async () => {
-  testDb = await createTestDatabase<DB>();
-  app = await buildTestApp(testDb.db);
+  testDb = await createTestServices();
+  app = await buildTestApp(testDb);
 });
 after(async () => {
   await app.close();
@@ -34,8 +34,8 @@ describe('operations endpoints', () => {
   });
 
   test('GET /ready answers 503 on a database that has never been migrated', async () => {
-    const bare = await createTestDatabase<DB>({ migrate: false });
-    const bareApp = await buildTestApp(bare.db);
+    const bare = await createTestServices({ migrate: false });
+    const bareApp = await buildTestApp(bare);
     try {
       const response = await bareApp.inject({ method: 'GET', url: '/ready' });
       assert.equal(response.statusCode, 503);
@@ -54,7 +54,7 @@ describe('operations endpoints', () => {
     // A real connection attempt to a port where no database listens.
     const source = { kind: 'postgres' as const, url: 'postgres://haven@127.0.0.1:9/haven', poolSize: 1 };
     const gone = new HavenDatabase<DB>(appKysely<DB>(source), 'postgres', pino({ level: 'silent' }));
-    const goneApp = await buildTestApp(gone);
+    const goneApp = await buildTestApp({ db: gone, keyring: testDb.keyring });
     try {
       const response = await goneApp.inject({ method: 'GET', url: '/ready' });
       assert.equal(response.statusCode, 503);

@@ -2,17 +2,16 @@ import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { DB } from './database.ts';
-import type { HavenDatabase } from './platform/db/database.ts';
 import { pendingMigrations } from './platform/db/migrate.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { requestIdFor } from './platform/http/request-id.ts';
+import type { Services } from './services.ts';
 import { HAVEN_VERSION } from './version.ts';
 
 export interface AppOptions {
-  database: HavenDatabase<DB>;
+  services: Services;
   logger: Logger;
   /** Honour X-Forwarded-* from a trusted load balancer. */
   trustProxy?: boolean;
@@ -41,7 +40,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   });
   await registerOpenApi(app, HAVEN_VERSION);
 
-  const { database } = options;
+  const database = options.services.db;
   await app.register(healthRoutes, {
     ping: () => database.ping(),
     pending: () => pendingMigrations(database.unscoped),

@@ -1,5 +1,6 @@
 // The database schema as Kysely sees it: every module's tables, composed in one place (like app.ts
 // composes routes). Repositories take `Transaction<DB>`.
 import type { OrganisationTables } from './modules/organisations/organisations.tables.ts';
+import type { KeyTables } from './platform/crypto/keys.tables.ts';
 
-export interface DB extends OrganisationTables {}
+export interface DB extends OrganisationTables, KeyTables {}

@@ -1,11 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildApp, type HavenApp } from './app.ts';
-import type { DB } from './database.ts';
 import type { Config } from './platform/config.ts';
-import type { HavenDatabase } from './platform/db/database.ts';
-import { openDatabase, sourceFor } from './platform/db/open.ts';
 import { lockDataDirectory } from './platform/process-lock.ts';
+import { openServices, type Services } from './services.ts';
 
 /** The port is taken by another program. */
 export class PortInUseError extends Error {
@@ -22,21 +20,21 @@ export interface RunningServer {
 /** Opens the database (migrating it), builds the app and listens. */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const lock = lockDataDirectory(config.dataDir);
-  let database: HavenDatabase<DB> | undefined;
+  let services: Services | undefined;
   let app: HavenApp | undefined;
   try {
-    database = await openDatabase<DB>(await sourceFor(config), log, { migrate: true });
-    app = await buildApp({ database, logger: log, trustProxy: config.trustProxy });
+    services = await openServices(config, log);
+    app = await buildApp({ services, logger: log, trustProxy: config.trustProxy });
     await listen(app, config);
   } catch (error) {
     await app?.close().catch(() => undefined);
-    await database?.close().catch(() => undefined);
+    await services?.db.close().catch(() => undefined);
     lock.release();
     throw error;
   }
   const address: AddressInfo | string | null = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  const openDb = database;
+  const openDb = services.db;
   const openApp = app;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {

@@ -1,10 +1,8 @@
 import type { Logger } from 'pino';
-import type { DB } from '../database.ts';
 import { loadConfig, type Config } from '../platform/config.ts';
-import type { HavenDatabase } from '../platform/db/database.ts';
-import { openDatabase, sourceFor } from '../platform/db/open.ts';
 import { createLogger } from '../platform/logger.ts';
 import { lockDataDirectory } from '../platform/process-lock.ts';
+import { openServices, type Services } from '../services.ts';
 
 /** Options every command accepts. */
 export interface CommonOptions {
@@ -21,20 +19,17 @@ export function commandLogger(config: Config): Logger {
 }
 
 /**
- * Runs `work` with the migrated database. The data directory is locked for the duration, so a command
- * never writes an embedded database that a running server holds.
+ * Runs `work` with the migrated database and the keyring. The data directory is locked for the duration,
+ * so a command never writes an embedded database that a running server holds.
  */
-export async function withDatabase<R>(
-  config: Config,
-  work: (db: HavenDatabase<DB>) => Promise<R>,
-): Promise<R> {
+export async function withServices<R>(config: Config, work: (services: Services) => Promise<R>): Promise<R> {
   const lock = lockDataDirectory(config.dataDir);
   try {
-    const db = await openDatabase<DB>(await sourceFor(config), commandLogger(config), { migrate: true });
+    const services = await openServices(config, commandLogger(config));
     try {
-      return await work(db);
+      return await work(services);
     } finally {
-      await db.close();
+      await services.db.close();
     }
   } finally {
     lock.release();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createSchool, listSchools } from '../modules/organisations/organisations.service.ts';
-import { configFrom, printCreated, withDatabase, type CommonOptions } from './context.ts';
+import { configFrom, printCreated, withServices, type CommonOptions } from './context.ts';
 
 interface CreateOptions extends CommonOptions {
   name: string;
@@ -22,8 +22,8 @@ export function registerSchool(program: Command): void {
     .option('--establishment-number <number>', 'DfE establishment number (4 digits)')
     .option('--json', 'print the created school as JSON')
     .action(async (options: CreateOptions) => {
-      const created = await withDatabase(configFrom(options), (db) =>
-        createSchool(db, {
+      const created = await withServices(configFrom(options), (services) =>
+        createSchool(services, {
           name: options.name,
           urn: options.urn,
           laCode: options.laCode,
@@ -41,7 +41,7 @@ export function registerSchool(program: Command): void {
     .description('list every school on the platform')
     .option('--json', 'print JSON')
     .action(async (options: CommonOptions & { json?: boolean }) => {
-      const schools = await withDatabase(configFrom(options), (db) => listSchools(db));
+      const schools = await withServices(configFrom(options), (services) => listSchools(services));
       if (options.json === true) {
         console.log(JSON.stringify(schools));
         return;

@@ -1,11 +1,10 @@
 import pino from 'pino';
 import { buildApp, type HavenApp } from '../../src/app.ts';
-import type { DB } from '../../src/database.ts';
-import type { HavenDatabase } from '../../src/platform/db/database.ts';
+import type { Services } from '../../src/services.ts';
 
 /** The real application over a test database, for `app.inject` (no network). */
-export async function buildTestApp(db: HavenDatabase<DB>): Promise<HavenApp> {
-  const app = await buildApp({ database: db, logger: pino({ level: 'silent' }) });
+export async function buildTestApp(services: Services): Promise<HavenApp> {
+  const app = await buildApp({ services, logger: pino({ level: 'silent' }) });
   await app.ready();
   return app;
 }

@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { DB } from '../../database.ts';
-import { createTestDatabase, type TestDatabase } from '../../platform/db/test-database.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
+import { createTestServices, type TestServices } from '../../../test/support/services.ts';
 import { createSchool, getSchool, listSchools } from './organisations.service.ts';
 
-let testDb: TestDatabase<DB>;
+let testDb: TestServices;
 
 before(async () => {
-  testDb = await createTestDatabase<DB>();
+  testDb = await createTestServices();
 });
 after(() => testDb.close());
 
 describe('createSchool', () => {
   test('creates an active school with default settings', async () => {
-    const school = await createSchool(testDb.db, {
+    const school = await createSchool(testDb, {
       name: '  Northgate Academy ',
       urn: '654321',
       laCode: '801',
@@ -31,22 +30,22 @@ describe('createSchool', () => {
   });
 
   test('names every bad field and writes nothing', async () => {
-    const countBefore = (await listSchools(testDb.db)).length;
+    const countBefore = (await listSchools(testDb)).length;
     await assert.rejects(
-      createSchool(testDb.db, { name: ' ', urn: '12345', laCode: 'abc', establishmentNumber: '99999' }),
+      createSchool(testDb, { name: ' ', urn: '12345', laCode: 'abc', establishmentNumber: '99999' }),
       (error: unknown) =>
         error instanceof AppError &&
         error.status === 400 &&
         JSON.stringify(error.fields?.map((field) => field.field)) ===
           JSON.stringify(['name', 'urn', 'laCode', 'establishmentNumber']),
     );
-    assert.equal((await listSchools(testDb.db)).length, countBefore);
+    assert.equal((await listSchools(testDb)).length, countBefore);
   });
 
   test('refuses a URN already in use with a 409 naming the field', async () => {
-    const first = await buildSchool(testDb.db);
+    const first = await buildSchool(testDb);
     await assert.rejects(
-      createSchool(testDb.db, { name: 'Copy', urn: first.urn ?? undefined }),
+      createSchool(testDb, { name: 'Copy', urn: first.urn ?? undefined }),
       (error: unknown) =>
         error instanceof AppError && error.status === 409 && error.fields?.[0]?.field === 'urn',
     );
@@ -55,13 +54,13 @@ describe('createSchool', () => {
 
 describe('getSchool', () => {
   test('returns the school inside its own context', async () => {
-    const school = await buildSchool(testDb.db);
-    assert.equal((await getSchool(testDb.db, school.id)).id, school.id);
+    const school = await buildSchool(testDb);
+    assert.equal((await getSchool(testDb, school.id)).id, school.id);
   });
 
   test('a school id that does not exist is not found', async () => {
     await assert.rejects(
-      getSchool(testDb.db, '00000000-0000-4000-8000-000000000000'),
+      getSchool(testDb, '00000000-0000-4000-8000-000000000000'),
       (error: unknown) => error instanceof AppError && error.status === 404,
     );
   });

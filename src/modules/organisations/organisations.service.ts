@@ -1,7 +1,6 @@
-import type { DB } from '../../database.ts';
-import type { HavenDatabase } from '../../platform/db/database.ts';
 import { classifyDatabaseError } from '../../platform/db/errors.ts';
 import { AppError, badRequest, notFound, type FieldError } from '../../platform/http/errors.ts';
+import type { Services } from '../../services.ts';
 import * as repository from './organisations.repository.ts';
 import type { SchoolRow, SchoolStatus } from './organisations.tables.ts';
 
@@ -23,15 +22,18 @@ export interface NewSchool {
   establishmentNumber?: string | undefined;
 }
 
-type Database = HavenDatabase<DB>;
-
-/** Creates a school (platform work) with default settings; refuses bad fields and a URN already in use. */
-export async function createSchool(db: Database, input: NewSchool): Promise<School> {
+/**
+ * Creates a school (platform work) with default settings and its own data and index keys; refuses bad
+ * fields and a URN already in use.
+ */
+export async function createSchool({ db, keyring }: Services, input: NewSchool): Promise<School> {
   const school = validateNewSchool(input);
   try {
-    const row = await db.withPlatform('organisations.create_school', (trx) =>
-      repository.insertSchool(trx, school),
-    );
+    const row = await db.withPlatform('organisations.create_school', async (trx) => {
+      const created = await repository.insertSchool(trx, school);
+      await keyring.createSchoolKeys(trx, created.id);
+      return created;
+    });
     return toSchool(row);
   } catch (error) {
     if (classifyDatabaseError(error) === 'unique_violation') {
@@ -44,7 +46,7 @@ export async function createSchool(db: Database, input: NewSchool): Promise<Scho
 }
 
 /** One school, seen from inside its own tenant context. */
-export async function getSchool(db: Database, schoolId: string): Promise<School> {
+export async function getSchool({ db }: Services, schoolId: string): Promise<School> {
   const row = await db.withSchool(schoolId, (trx) => repository.findSchool(trx, schoolId));
   if (row === undefined) {
     throw notFound('That school');
@@ -53,7 +55,7 @@ export async function getSchool(db: Database, schoolId: string): Promise<School>
 }
 
 /** Every school on the platform (operator view). */
-export async function listSchools(db: Database): Promise<School[]> {
+export async function listSchools({ db }: Services): Promise<School[]> {
   const rows = await db.withPlatform('organisations.list_schools', (trx) => repository.listSchools(trx));
   return rows.map(toSchool);
 }

@@ -4,21 +4,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import type { DB } from '../../database.ts';
 import type { School } from '../../modules/organisations/organisations.service.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
 import { TenantContextError } from './database.ts';
 import { classifyDatabaseError } from './errors.ts';
-import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { createTestServices, type TestServices } from '../../../test/support/services.ts';
 
-let testDb: TestDatabase<DB>;
+let testDb: TestServices;
 let schoolA: School;
 let schoolB: School;
 
 before(async () => {
-  testDb = await createTestDatabase<DB>();
-  schoolA = await buildSchool(testDb.db);
-  schoolB = await buildSchool(testDb.db);
+  testDb = await createTestServices();
+  schoolA = await buildSchool(testDb);
+  schoolB = await buildSchool(testDb);
 });
 after(() => testDb.close());
 
@@ -85,7 +84,7 @@ describe('withSchool', () => {
   });
 
   test('inserting a row for another school is refused', async () => {
-    const other = await buildSchool(testDb.db);
+    const other = await buildSchool(testDb);
     await testDb.db.withPlatform('test.clear_settings', (trx) =>
       trx.deleteFrom('school_settings').where('school_id', '=', other.id).execute(),
     );

@@ -5,25 +5,24 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { Type } from 'typebox';
 import { buildApp, type HavenApp } from '../../app.ts';
-import type { DB } from '../../database.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
-import { createTestDatabase, type TestDatabase } from '../db/test-database.ts';
+import { createTestServices, type TestServices } from '../../../test/support/services.ts';
 import { createLogger } from '../logger.ts';
 import { AppError } from './errors.ts';
 
-let testDb: TestDatabase<DB>;
+let testDb: TestServices;
 let app: HavenApp;
 const logLines: string[] = [];
 
 before(async () => {
-  testDb = await createTestDatabase<DB>();
+  testDb = await createTestServices();
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       logLines.push(chunk.toString('utf8'));
       done();
     },
   });
-  app = await buildApp({ database: testDb.db, logger: createLogger('info', sink) });
+  app = await buildApp({ services: testDb, logger: createLogger('info', sink) });
   app.post(
     '/test/echo',
     {
@@ -101,7 +100,7 @@ describe('error responses', () => {
   });
 
   test('a unique violation from the database is a 409 that does not echo the value', async () => {
-    const school = await buildSchool(testDb.db);
+    const school = await buildSchool(testDb);
     const response = await app.inject({ method: 'GET', url: `/test/duplicate?urn=${school.urn}` });
     assert.equal(response.statusCode, 409);
     assert.equal(response.json<{ code: string }>().code, 'conflict');

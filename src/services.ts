@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+import type { DB } from './database.ts';
+import type { Config } from './platform/config.ts';
+import { Keyring } from './platform/crypto/keyring.ts';
+import { loadKeyProvider } from './platform/crypto/master-key.ts';
+import type { HavenDatabase } from './platform/db/database.ts';
+import { openDatabase, sourceFor } from './platform/db/open.ts';
+
+/** What module services need from the platform, built once per process (server, CLI command or test). */
+export interface Services {
+  db: HavenDatabase<DB>;
+  keyring: Keyring;
+}
+
+/**
+ * Loads the master key (refusing a missing or malformed one before touching the database), then opens
+ * and migrates the database.
+ */
+export async function openServices(config: Config, log: Logger): Promise<Services> {
+  const keyring = new Keyring(loadKeyProvider(config, log));
+  const db = await openDatabase<DB>(await sourceFor(config), log, { migrate: true });
+  return { db, keyring };
+}
