@@ -8,15 +8,19 @@ import type { Services } from '../../src/services.ts';
 /** A migrated test database (PGlite, or PostgreSQL with HAVEN_TEST_DATABASE_URL) and a keyring over a fresh master key. */
 export interface TestServices extends Services {
   testDb: TestDatabase<DB>;
+  /** The master key of `keyring`, for tests that rotate it. */
+  masterKey: Buffer;
   close: () => Promise<void>;
 }
 
 export async function createTestServices(options: { migrate?: boolean } = {}): Promise<TestServices> {
   const testDb = await createTestDatabase<DB>(options);
+  const masterKey = randomBytes(32);
   return {
     testDb,
     db: testDb.db,
-    keyring: new Keyring(new LocalKeyProvider(randomBytes(32))),
+    masterKey,
+    keyring: new Keyring(new LocalKeyProvider(masterKey)),
     close: () => testDb.close(),
   };
 }

@@ -48,7 +48,7 @@ export class KeyCache {
 
   /** Deletes every entry whose id starts with `prefix` (e.g. everything of one school). */
   deletePrefix(prefix: string): void {
-    for (const id of [...this.#entries.keys()]) {
+    for (const id of this.#entries.keys()) {
       if (id.startsWith(prefix)) {
         this.delete(id);
       }

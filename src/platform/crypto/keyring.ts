@@ -14,6 +14,11 @@ export interface FieldKey {
   bytes: Buffer;
 }
 
+/** A stored key failed to unwrap: it was altered, or moved to another school or subject. */
+export class KeyIntegrityError extends Error {
+  override name = 'KeyIntegrityError';
+}
+
 /** The school has no keys (never created, or destroyed when it left). */
 export class MissingKeyError extends Error {
   override name = 'MissingKeyError';
@@ -145,7 +150,7 @@ export class Keyring {
   async destroySchoolKeys(trx: Trx, schoolId: string): Promise<void> {
     await keys.deleteAllSchoolKeys(trx, schoolId);
     this.#cache.deletePrefix(`${schoolId}/`);
-    for (const id of [...this.#subjectKeyIds.keys()]) {
+    for (const id of this.#subjectKeyIds.keys()) {
       if (id.startsWith(`${schoolId}/`)) {
         this.#subjectKeyIds.delete(id);
       }
@@ -207,7 +212,12 @@ export class Keyring {
       return cached;
     }
     const dek = await this.schoolKey(trx, schoolId, 'data', row.dek_version);
-    const key = open(dek, row.wrapped, Buffer.from(subjectKeyContext(schoolId, row.subject_id)));
+    let key: Buffer;
+    try {
+      key = open(dek, row.wrapped, Buffer.from(subjectKeyContext(schoolId, row.subject_id)));
+    } catch {
+      throw new KeyIntegrityError(`subject key ${row.id} of school ${schoolId} does not unwrap`);
+    }
     this.#cache.set(cacheId, key);
     return key;
   }

@@ -82,7 +82,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   `.execute(db);
   await tenantRls(db, 'erasure_ledger');
 
-  await sql`grant select, insert, update on school_keys to haven_app`.execute(db);
+  await sql`grant select, insert, update, delete on school_keys to haven_app`.execute(db);
   await sql`grant select, insert, update, delete on subject_keys, blind_indexes to haven_app`.execute(db);
   await sql`grant select, insert on erasure_ledger to haven_app, haven_platform`.execute(db);
   await sql`grant select, insert, update, delete on school_keys, subject_keys, blind_indexes to haven_platform`.execute(
