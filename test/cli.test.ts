@@ -151,3 +151,57 @@ describe('migrate', () => {
     assert.match(second.stdout, /The database is up to date/);
   });
 });
+
+describe('keys', () => {
+  test('rotate then status: data keys move to v2 and the master key is replaced, old key file removed', async () => {
+    const data = tempDataDir();
+    const created = await runCli(['school', 'create', '--name', 'Keyed School', '--data', data]);
+    const schoolId = created.stdout.trim().split('\n').at(-1) ?? '';
+    const rotated = await runCli(['keys', 'rotate', '--data', data]);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    assert.match(rotated.stdout, new RegExp(`School ${schoolId}: data key now v2`));
+    const before = JSON.parse((await runCli(['keys', 'status', '--json', '--data', data])).stdout) as {
+      currentMasterKeyId: string;
+    };
+    const master = await runCli(['keys', 'rotate', '--master', '--data', data]);
+    assert.equal(master.code, 0, master.stderr);
+    assert.match(master.stdout, /Removed previous master key file/);
+    const after = JSON.parse((await runCli(['keys', 'status', '--json', '--data', data])).stdout) as {
+      currentMasterKeyId: string;
+      masterKeysInUse: Array<{ id: string; loaded: boolean }>;
+      schools: Array<{ schoolId: string; keys: Array<{ purpose: string; version: number }> }>;
+    };
+    assert.notEqual(after.currentMasterKeyId, before.currentMasterKeyId);
+    assert.deepEqual(after.masterKeysInUse, [{ id: after.currentMasterKeyId, loaded: true }]);
+    assert.deepEqual(
+      after.schools[0]?.keys.map((key) => `${key.purpose}:${key.version}`),
+      ['data:2', 'index:1'],
+    );
+  });
+
+  test('an unknown school or a bad batch size is a usage error', async () => {
+    const data = tempDataDir();
+    const unknown = await runCli([
+      'keys',
+      'rotate',
+      '--school',
+      '00000000-0000-4000-8000-000000000000',
+      '--data',
+      data,
+    ]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /There is no school with id/);
+    const batch = await runCli(['keys', 'rotate', '--batch-size', '0', '--data', data]);
+    assert.equal(batch.code, 2);
+    assert.match(batch.stderr, /--batch-size must be a whole number/);
+  });
+
+  test('server mode without a master key refuses to start with one line', async () => {
+    const result = await runCli(['start', '--data', tempDataDir()], {
+      env: cliEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }),
+    });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr.trim(), /^haven: No master key: set HAVEN_MASTER_KEY/);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+  });
+});

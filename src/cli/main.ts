@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { HAVEN_VERSION } from '../version.ts';
 import { registerCheck } from './check.command.ts';
 import { EXIT, reportFailure } from './errors.ts';
+import { registerKeys } from './keys.command.ts';
 import { registerMigrate } from './migrate.command.ts';
 import { registerSchool } from './school.command.ts';
 import { registerStart } from './start.command.ts';
@@ -20,6 +21,7 @@ function buildProgram(): Command {
   registerCheck(program);
   registerMigrate(program);
   registerSchool(program);
+  registerKeys(program);
   // --data is accepted before or after the command name; subcommands read it through optsWithGlobals.
   program.hook('preAction', (_root, action) => {
     const globals = action.optsWithGlobals<{ data?: string }>();

@@ -15,10 +15,17 @@ export interface CliResult {
 
 /** The environment a CLI under test gets: the embedded database, never a server from the outer shell. */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HAVEN_LOG_LEVEL: 'warn', ...extra };
-  delete env.DATABASE_URL;
-  delete env.HAVEN_DATA;
-  return env;
+  const env: NodeJS.ProcessEnv = { ...process.env, HAVEN_LOG_LEVEL: 'warn' };
+  for (const name of [
+    'DATABASE_URL',
+    'HAVEN_DATA',
+    'HAVEN_MASTER_KEY',
+    'HAVEN_MASTER_KEY_FILE',
+    'HAVEN_MASTER_KEY_PREVIOUS',
+  ]) {
+    delete env[name];
+  }
+  return { ...env, ...extra };
 }
 
 export function tempDataDir(): string {
@@ -41,7 +48,11 @@ export async function runCli(
 ): Promise<CliResult> {
   const child = startCli(args, options.env ?? cliEnv());
   child.stdin?.end(options.input ?? '');
-  return collect(child);
+  // A command that should end but serves forever would hang the suite: kill it, and the test fails.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const result = await collect(child);
+  clearTimeout(guard);
+  return result;
 }
 
 export function collect(child: ChildProcess): Promise<CliResult> {

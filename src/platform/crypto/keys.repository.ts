@@ -254,3 +254,28 @@ export async function schoolKeysNotWrappedBy(
     .forUpdate()
     .execute();
 }
+
+/** Every school key's metadata (no key material), all schools: platform context. */
+export async function allSchoolKeyVersions(
+  trx: Trx,
+): Promise<Array<Pick<SchoolKeyRow, 'school_id' | 'purpose' | 'version' | 'state' | 'kek_id'>>> {
+  return trx
+    .selectFrom('school_keys')
+    .select(['school_id', 'purpose', 'version', 'state', 'kek_id'])
+    .orderBy('school_id')
+    .orderBy('purpose')
+    .orderBy('version')
+    .execute();
+}
+
+/** How many subject keys each data key version wraps, per school: platform context. */
+export async function subjectKeyCounts(
+  trx: Trx,
+): Promise<Array<{ school_id: string; dek_version: number; count: number }>> {
+  const rows = await trx
+    .selectFrom('subject_keys')
+    .select(['school_id', 'dek_version', (eb) => eb.fn.countAll<string>().as('count')])
+    .groupBy(['school_id', 'dek_version'])
+    .execute();
+  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+}
