@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 
 /**
  * Blind index: HMAC-SHA256 of a normalised identifier under the school's index key (never the data key),
@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
  * recover values by frequency. Such fields are either pseudonymised attributes stored in the clear for
  * analysis, or encrypted with no index at all.
  */
-export function blindIndex(indexKey: Buffer, kind: string, value: string): Buffer {
+export function blindIndex(indexKey: KeyObject, kind: string, value: string): Buffer {
   return createHmac('sha256', indexKey)
     .update(`${kind}\u0000${normaliseIdentifier(value)}`, 'utf8')
     .digest();

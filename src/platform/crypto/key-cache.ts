@@ -1,10 +1,9 @@
 /**
- * A bounded, expiring cache of unwrapped keys, so hot paths do not unwrap a key per field. Least
- * recently used entries go first; destroyed keys are deleted at once. (Bytes are not zeroed on removal:
- * a caller may still be using a key the cache has just evicted.)
+ * A bounded, expiring cache of unwrapped keys, so hot paths do not unwrap a key per field. When full,
+ * the oldest entry goes first; destroyed keys are deleted at once.
  */
-export class KeyCache {
-  readonly #entries = new Map<string, { key: Buffer; expires: number }>();
+export class KeyCache<T> {
+  readonly #entries = new Map<string, { key: T; expires: number }>();
   readonly #maxEntries: number;
   readonly #ttlMs: number;
   readonly #now: () => number;
@@ -15,7 +14,7 @@ export class KeyCache {
     this.#now = options.now ?? Date.now;
   }
 
-  get(id: string): Buffer | undefined {
+  get(id: string): T | undefined {
     const entry = this.#entries.get(id);
     if (entry === undefined) {
       return undefined;
@@ -24,13 +23,10 @@ export class KeyCache {
       this.delete(id);
       return undefined;
     }
-    // Re-insert to mark as most recently used (a Map keeps insertion order).
-    this.#entries.delete(id);
-    this.#entries.set(id, entry);
     return entry.key;
   }
 
-  set(id: string, key: Buffer): void {
+  set(id: string, key: T): void {
     this.#entries.delete(id);
     this.#entries.set(id, { key, expires: this.#now() + this.#ttlMs });
     while (this.#entries.size > this.#maxEntries) {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { open, seal, KEY_BYTES } from './aead.ts';
 
 /** A data key wrapped by a root key (KEK), with the id of the KEK that wrapped it. */
@@ -34,7 +34,7 @@ export function kekFingerprint(kek: Buffer): string {
 export class LocalKeyProvider implements KeyProvider {
   readonly currentKekId: string;
   readonly kekIds: readonly string[];
-  readonly #keks: Map<string, Buffer>;
+  readonly #keks: Map<string, KeyObject>;
 
   constructor(current: Buffer, previous: readonly Buffer[] = []) {
     for (const kek of [current, ...previous]) {
@@ -43,7 +43,7 @@ export class LocalKeyProvider implements KeyProvider {
       }
     }
     this.currentKekId = kekFingerprint(current);
-    this.#keks = new Map([current, ...previous].map((kek) => [kekFingerprint(kek), kek]));
+    this.#keks = new Map([current, ...previous].map((kek) => [kekFingerprint(kek), createSecretKey(kek)]));
     this.kekIds = [...this.#keks.keys()];
   }
 

@@ -115,6 +115,44 @@ describe('vault', () => {
   });
 });
 
+describe('vault records', () => {
+  test('a whole identity record round-trips field by field, each field bound to its column', async () => {
+    const school = await buildSchool(services);
+    const subjectId = randomUUID();
+    const identity = { forename: 'Testforename', surname: 'Testsurname', upn: 'H801200001001' };
+    const sealed = await services.db.withSchool(school.id, (trx) =>
+      new SchoolVault(services.keyring, trx, school.id).encryptRecord(
+        subjectId,
+        'pupil_identities',
+        subjectId,
+        identity,
+      ),
+    );
+    const opened = await services.db.withSchool(school.id, (trx) =>
+      new SchoolVault(coldKeyring(services).keyring, trx, school.id).decryptRecord(
+        'pupil_identities',
+        subjectId,
+        sealed,
+      ),
+    );
+    assert.deepEqual(opened, identity);
+    const swapped = {
+      forename: sealed.surname ?? Buffer.alloc(0),
+      surname: sealed.forename ?? Buffer.alloc(0),
+    };
+    await assert.rejects(
+      services.db.withSchool(school.id, (trx) =>
+        new SchoolVault(services.keyring, trx, school.id).decryptRecord(
+          'pupil_identities',
+          subjectId,
+          swapped,
+        ),
+      ),
+      DecryptionError,
+    );
+  });
+});
+
 describe('crypto-shredding', () => {
   test("destroying a subject key makes that subject's values unreadable, removes the blind index and records the erasure", async () => {
     const school = await buildSchool(services);

@@ -1,18 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { KEY_BYTES, open, seal } from './aead.ts';
+import { fieldKey, type FieldKey } from './field-cipher.ts';
 import { KeyCache } from './key-cache.ts';
 import type { KeyProvider } from './key-provider.ts';
 import * as keys from './keys.repository.ts';
 import type { KeyPurpose, KeyTables } from './keys.tables.ts';
 
 type Trx = Transaction<KeyTables>;
-
-/** An unwrapped key ready for the field cipher; `id` is carried in every ciphertext it makes. */
-export interface FieldKey {
-  id: string;
-  bytes: Buffer;
-}
 
 /** A stored key failed to unwrap: it was altered, or moved to another school or subject. */
 export class KeyIntegrityError extends Error {
@@ -37,11 +32,18 @@ const subjectKeyContext = (schoolId: string, subjectId: string): string =>
  */
 export class Keyring {
   readonly provider: KeyProvider;
-  readonly #cache: KeyCache;
+  /** School data and index keys by `school/purpose/version`. */
+  readonly #schoolKeys: KeyCache<KeyObject>;
+  /** Subject keys by `school/key id` (hex), ready for the field cipher. */
+  readonly #fieldKeys: KeyCache<FieldKey>;
+  /** Which key id a subject has, by `school/subject id`. */
+  readonly #subjectKeyIds: KeyCache<string>;
 
-  constructor(provider: KeyProvider, cache: KeyCache = new KeyCache()) {
+  constructor(provider: KeyProvider, options: { maxEntries?: number; ttlMs?: number } = {}) {
     this.provider = provider;
-    this.#cache = cache;
+    this.#schoolKeys = new KeyCache(options);
+    this.#fieldKeys = new KeyCache(options);
+    this.#subjectKeyIds = new KeyCache(options);
   }
 
   /** Creates version 1 of the school's data and index keys (idempotent). */
@@ -65,7 +67,7 @@ export class Keyring {
     const key = randomBytes(KEY_BYTES);
     const wrapped = await this.provider.wrap(key, schoolKeyContext(schoolId, purpose, version));
     await keys.insertSchoolKey(trx, schoolId, { purpose, version, state, ...wrapped });
-    this.#cache.set(`${schoolId}/${purpose}/${version}`, key);
+    this.#schoolKeys.set(`${schoolId}/${purpose}/${version}`, createSecretKey(key));
   }
 
   /** The school's active key of a purpose, with its version. */
@@ -73,19 +75,19 @@ export class Keyring {
     trx: Trx,
     schoolId: string,
     purpose: KeyPurpose,
-  ): Promise<{ version: number; bytes: Buffer }> {
+  ): Promise<{ version: number; key: KeyObject }> {
     const rows = await keys.schoolKeys(trx, schoolId, purpose);
     const active = rows.find((row) => row.state === 'active');
     if (active === undefined) {
       throw new MissingKeyError(`school ${schoolId} has no active ${purpose} key`);
     }
-    return { version: active.version, bytes: await this.schoolKey(trx, schoolId, purpose, active.version) };
+    return { version: active.version, key: await this.schoolKey(trx, schoolId, purpose, active.version) };
   }
 
   /** A school key of a given version (any state), unwrapped through the cache. */
-  async schoolKey(trx: Trx, schoolId: string, purpose: KeyPurpose, version: number): Promise<Buffer> {
+  async schoolKey(trx: Trx, schoolId: string, purpose: KeyPurpose, version: number): Promise<KeyObject> {
     const cacheId = `${schoolId}/${purpose}/${version}`;
-    const cached = this.#cache.get(cacheId);
+    const cached = this.#schoolKeys.get(cacheId);
     if (cached !== undefined) {
       return cached;
     }
@@ -95,41 +97,48 @@ export class Keyring {
     if (row === undefined) {
       throw new MissingKeyError(`school ${schoolId} has no ${purpose} key version ${version}`);
     }
-    const key = await this.provider.unwrap(
-      { kekId: row.kek_id, wrapped: row.wrapped },
-      schoolKeyContext(schoolId, purpose, version),
+    const key = createSecretKey(
+      await this.provider.unwrap(
+        { kekId: row.kek_id, wrapped: row.wrapped },
+        schoolKeyContext(schoolId, purpose, version),
+      ),
     );
-    this.#cache.set(cacheId, key);
+    this.#schoolKeys.set(cacheId, key);
     return key;
+  }
+
+  /** The subject's key if this process holds it already (the hot path: no promise, no query). */
+  cachedSubjectKey(schoolId: string, subjectId: string): FieldKey | undefined {
+    const keyId = this.#subjectKeyIds.get(`${schoolId}/${subjectId}`);
+    return keyId === undefined ? undefined : this.#fieldKeys.get(`${schoolId}/${keyId}`);
   }
 
   /** The subject's key, created (under the active data key) on first use. */
   async subjectKeyFor(trx: Trx, schoolId: string, subjectId: string): Promise<FieldKey> {
-    const bySubject = `${schoolId}/subject/${subjectId}`;
-    const cachedId = this.#subjectKeyIds.get(bySubject);
-    if (cachedId !== undefined) {
-      const cached = this.#cache.get(`${schoolId}/key/${cachedId}`);
-      if (cached !== undefined) {
-        return { id: cachedId, bytes: cached };
-      }
+    const cached = this.cachedSubjectKey(schoolId, subjectId);
+    if (cached !== undefined) {
+      return cached;
     }
     const existing = await keys.subjectKeyBySubject(trx, schoolId, subjectId);
     const row = existing ?? (await this.#createSubjectKey(trx, schoolId, subjectId));
     const key = await this.#unwrapSubjectKey(trx, schoolId, row);
-    this.#rememberSubjectKey(bySubject, row.id);
-    return { id: row.id, bytes: key };
+    this.#subjectKeyIds.set(`${schoolId}/${subjectId}`, key.hexId);
+    return key;
+  }
+
+  /** The key a ciphertext names (by hex id) if this process holds it already. */
+  cachedFieldKey(schoolId: string, hexId: string): FieldKey | undefined {
+    return this.#fieldKeys.get(`${schoolId}/${hexId}`);
   }
 
   /** The key a ciphertext names, or undefined when it does not exist (never made, or shredded). */
-  async fieldKeyById(trx: Trx, schoolId: string, keyId: string): Promise<FieldKey | undefined> {
-    const cached = this.#cache.get(`${schoolId}/key/${keyId}`);
+  async fieldKeyById(trx: Trx, schoolId: string, hexId: string): Promise<FieldKey | undefined> {
+    const cached = this.cachedFieldKey(schoolId, hexId);
     if (cached !== undefined) {
-      return { id: keyId, bytes: cached };
+      return cached;
     }
-    const row = await keys.subjectKeyById(trx, schoolId, keyId);
-    return row === undefined
-      ? undefined
-      : { id: keyId, bytes: await this.#unwrapSubjectKey(trx, schoolId, row) };
+    const row = await keys.subjectKeyById(trx, schoolId, uuidFromHex(hexId));
+    return row === undefined ? undefined : this.#unwrapSubjectKey(trx, schoolId, row);
   }
 
   /**
@@ -138,9 +147,9 @@ export class Keyring {
    */
   async destroySubjectKey(trx: Trx, schoolId: string, subjectId: string): Promise<boolean> {
     const keyId = await keys.deleteSubjectKey(trx, schoolId, subjectId);
-    this.#subjectKeyIds.delete(`${schoolId}/subject/${subjectId}`);
+    this.#subjectKeyIds.delete(`${schoolId}/${subjectId}`);
     if (keyId !== undefined) {
-      this.#cache.delete(`${schoolId}/key/${keyId}`);
+      this.#fieldKeys.delete(`${schoolId}/${keyId.replaceAll('-', '')}`);
     }
     await keys.recordErasure(trx, schoolId, subjectId);
     return keyId !== undefined;
@@ -149,11 +158,8 @@ export class Keyring {
   /** Whole-school shredding (offboarding): every key of the school goes, so all its ciphertext is unreadable. */
   async destroySchoolKeys(trx: Trx, schoolId: string): Promise<void> {
     await keys.deleteAllSchoolKeys(trx, schoolId);
-    this.#cache.deletePrefix(`${schoolId}/`);
-    for (const id of this.#subjectKeyIds.keys()) {
-      if (id.startsWith(`${schoolId}/`)) {
-        this.#subjectKeyIds.delete(id);
-      }
+    for (const cache of [this.#schoolKeys, this.#fieldKeys, this.#subjectKeyIds]) {
+      cache.deletePrefix(`${schoolId}/`);
     }
     await keys.recordErasure(trx, schoolId, null);
   }
@@ -167,7 +173,11 @@ export class Keyring {
   ): Promise<void> {
     const subjectKey = await this.#unwrapSubjectKey(trx, schoolId, row);
     const dek = await this.schoolKey(trx, schoolId, 'data', toVersion);
-    const wrapped = seal(dek, subjectKey, Buffer.from(subjectKeyContext(schoolId, row.subject_id)));
+    const wrapped = seal(
+      dek,
+      subjectKey.key.export(),
+      Buffer.from(subjectKeyContext(schoolId, row.subject_id)),
+    );
     await keys.rewrapSubjectKey(trx, schoolId, row.id, toVersion, wrapped);
   }
 
@@ -181,44 +191,35 @@ export class Keyring {
 
   /** Forgets a school key version held in memory (after it is deleted by rotation). */
   forgetSchoolKey(schoolId: string, purpose: KeyPurpose, version: number): void {
-    this.#cache.delete(`${schoolId}/${purpose}/${version}`);
-  }
-
-  // subject id → key id, bounded like the cache; key bytes live only in the cache.
-  readonly #subjectKeyIds = new Map<string, string>();
-
-  #rememberSubjectKey(bySubject: string, keyId: string): void {
-    this.#subjectKeyIds.delete(bySubject);
-    this.#subjectKeyIds.set(bySubject, keyId);
-    if (this.#subjectKeyIds.size > 50_000) {
-      const oldest = this.#subjectKeyIds.keys().next().value;
-      if (oldest !== undefined) {
-        this.#subjectKeyIds.delete(oldest);
-      }
-    }
+    this.#schoolKeys.delete(`${schoolId}/${purpose}/${version}`);
   }
 
   async #createSubjectKey(trx: Trx, schoolId: string, subjectId: string): Promise<keys.SubjectKeyRow> {
     const dek = await this.activeSchoolKey(trx, schoolId, 'data');
     const key = randomBytes(KEY_BYTES);
-    const wrapped = seal(dek.bytes, key, Buffer.from(subjectKeyContext(schoolId, subjectId)));
+    const wrapped = seal(dek.key, key, Buffer.from(subjectKeyContext(schoolId, subjectId)));
     return keys.insertSubjectKey(trx, schoolId, { subjectId, dekVersion: dek.version, wrapped });
   }
 
-  async #unwrapSubjectKey(trx: Trx, schoolId: string, row: keys.SubjectKeyRow): Promise<Buffer> {
-    const cacheId = `${schoolId}/key/${row.id}`;
-    const cached = this.#cache.get(cacheId);
+  async #unwrapSubjectKey(trx: Trx, schoolId: string, row: keys.SubjectKeyRow): Promise<FieldKey> {
+    const cacheId = `${schoolId}/${row.id.replaceAll('-', '')}`;
+    const cached = this.#fieldKeys.get(cacheId);
     if (cached !== undefined) {
       return cached;
     }
     const dek = await this.schoolKey(trx, schoolId, 'data', row.dek_version);
-    let key: Buffer;
+    let bytes: Buffer;
     try {
-      key = open(dek, row.wrapped, Buffer.from(subjectKeyContext(schoolId, row.subject_id)));
+      bytes = open(dek, row.wrapped, Buffer.from(subjectKeyContext(schoolId, row.subject_id)));
     } catch {
       throw new KeyIntegrityError(`subject key ${row.id} of school ${schoolId} does not unwrap`);
     }
-    this.#cache.set(cacheId, key);
+    const key = fieldKey(row.id, createSecretKey(bytes));
+    this.#fieldKeys.set(cacheId, key);
     return key;
   }
+}
+
+function uuidFromHex(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

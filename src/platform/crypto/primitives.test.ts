@@ -1,6 +1,6 @@
 // Blind indexes, pseudonyms, the key cache and the master key provider: pure units.
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { blindIndex, normaliseIdentifier } from './blind-index.ts';
 import { KeyCache } from './key-cache.ts';
@@ -8,7 +8,7 @@ import { LocalKeyProvider, UnknownKekError } from './key-provider.ts';
 import { newPupilId, pairwisePupilId } from './pseudonyms.ts';
 
 describe('blind index', () => {
-  const indexKey = randomBytes(32);
+  const indexKey = createSecretKey(randomBytes(32));
 
   test('matches after normalisation (case, spaces, Unicode compatibility forms)', () => {
     assert.equal(normaliseIdentifier(' H801 2000 01001 '), 'h801200001001');
@@ -26,7 +26,7 @@ describe('blind index', () => {
     const upn = blindIndex(indexKey, 'upn', 'H801200001001');
     assert.notDeepEqual(upn, blindIndex(indexKey, 'email', 'H801200001001'));
     assert.notDeepEqual(upn, blindIndex(indexKey, 'upn', 'H801200001002'));
-    assert.notDeepEqual(upn, blindIndex(randomBytes(32), 'upn', 'H801200001001'));
+    assert.notDeepEqual(upn, blindIndex(createSecretKey(randomBytes(32)), 'upn', 'H801200001001'));
   });
 });
 
@@ -53,30 +53,29 @@ describe('pseudonyms', () => {
 describe('key cache', () => {
   test('expires entries after the TTL', () => {
     let now = 1000;
-    const cache = new KeyCache({ ttlMs: 50, now: () => now });
-    cache.set('a', Buffer.from('k'));
+    const cache = new KeyCache<KeyObject>({ ttlMs: 50, now: () => now });
+    cache.set('a', createSecretKey(Buffer.from('k')));
     now += 49;
     assert.ok(cache.get('a'));
     now += 1;
     assert.equal(cache.get('a'), undefined);
   });
 
-  test('keeps at most maxEntries, evicting the least recently used', () => {
-    const cache = new KeyCache({ maxEntries: 2 });
-    cache.set('a', Buffer.from('1'));
-    cache.set('b', Buffer.from('2'));
-    cache.get('a');
-    cache.set('c', Buffer.from('3'));
+  test('keeps at most maxEntries, evicting the oldest', () => {
+    const cache = new KeyCache<string>({ maxEntries: 2 });
+    cache.set('a', '1');
+    cache.set('b', '2');
+    cache.set('c', '3');
     assert.equal(cache.size, 2);
-    assert.ok(cache.get('a'));
-    assert.equal(cache.get('b'), undefined);
+    assert.equal(cache.get('a'), undefined);
+    assert.equal(cache.get('c'), '3');
   });
 
   test('deletes by prefix (a whole school)', () => {
-    const cache = new KeyCache();
-    cache.set('s1/data/1', Buffer.from('1'));
-    cache.set('s1/key/x', Buffer.from('2'));
-    cache.set('s2/data/1', Buffer.from('3'));
+    const cache = new KeyCache<KeyObject>();
+    cache.set('s1/data/1', createSecretKey(Buffer.from('1')));
+    cache.set('s1/key/x', createSecretKey(Buffer.from('2')));
+    cache.set('s2/data/1', createSecretKey(Buffer.from('3')));
     cache.deletePrefix('s1/');
     assert.equal(cache.size, 1);
     assert.ok(cache.get('s2/data/1'));

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { blindIndex } from './blind-index.ts';
-import { decryptField, encryptField, fieldKeyId, type FieldContext } from './field-cipher.ts';
+import { decryptField, encryptField, fieldKeyId, type FieldContext, type FieldKey } from './field-cipher.ts';
 import type { Keyring } from './keyring.ts';
 import * as keys from './keys.repository.ts';
 import type { KeyTables } from './keys.tables.ts';
@@ -24,15 +24,62 @@ export class SchoolVault {
   }
 
   async encrypt(subjectId: string, where: FieldLocation, value: string): Promise<Buffer> {
-    const key = await this.#keyring.subjectKeyFor(this.#trx, this.#schoolId, subjectId);
+    const key =
+      this.#keyring.cachedSubjectKey(this.#schoolId, subjectId) ??
+      (await this.#keyring.subjectKeyFor(this.#trx, this.#schoolId, subjectId));
     return encryptField(key, value, { schoolId: this.#schoolId, ...where });
   }
 
   /** Decrypts; throws DecryptionError (fails closed) for tampered, misplaced or shredded values. */
   async decrypt(where: FieldLocation, ciphertext: Buffer): Promise<string> {
     const context = { schoolId: this.#schoolId, ...where };
-    const key = await this.#keyring.fieldKeyById(this.#trx, this.#schoolId, fieldKeyId(ciphertext, context));
+    const keyId = fieldKeyId(ciphertext, context);
+    const key =
+      this.#keyring.cachedFieldKey(this.#schoolId, keyId) ??
+      (await this.#keyring.fieldKeyById(this.#trx, this.#schoolId, keyId));
     return decryptField(key, ciphertext, context);
+  }
+
+  /**
+   * Encrypts several fields of one subject's row (e.g. a pupil's identity record) with one key lookup:
+   * each field is still its own ciphertext, bound to its column, so a reader decrypts only what it needs.
+   */
+  async encryptRecord(
+    subjectId: string,
+    table: string,
+    rowId: string,
+    fields: Readonly<Record<string, string>>,
+  ): Promise<Record<string, Buffer>> {
+    const key =
+      this.#keyring.cachedSubjectKey(this.#schoolId, subjectId) ??
+      (await this.#keyring.subjectKeyFor(this.#trx, this.#schoolId, subjectId));
+    const sealed: Record<string, Buffer> = {};
+    for (const [column, value] of Object.entries(fields)) {
+      sealed[column] = encryptField(key, value, { schoolId: this.#schoolId, table, column, rowId });
+    }
+    return sealed;
+  }
+
+  /** Decrypts several fields of one row; throws DecryptionError (fails closed) if any field fails. */
+  async decryptRecord(
+    table: string,
+    rowId: string,
+    sealed: Readonly<Record<string, Buffer>>,
+  ): Promise<Record<string, string>> {
+    const values: Record<string, string> = {};
+    let key: FieldKey | undefined;
+    for (const [column, ciphertext] of Object.entries(sealed)) {
+      const context = { schoolId: this.#schoolId, table, column, rowId };
+      // Fields of one row normally share the subject's key: compare header bytes before any lookup.
+      if (key === undefined || !sameKey(key, ciphertext)) {
+        const keyId = fieldKeyId(ciphertext, context);
+        key =
+          this.#keyring.cachedFieldKey(this.#schoolId, keyId) ??
+          (await this.#keyring.fieldKeyById(this.#trx, this.#schoolId, keyId));
+      }
+      values[column] = decryptField(key, ciphertext, context);
+    }
+    return values;
   }
 
   /** Records the subject's blind index for `kind` (replacing their previous value of that kind). */
@@ -40,7 +87,7 @@ export class SchoolVault {
     const indexKey = await this.#keyring.activeSchoolKey(this.#trx, this.#schoolId, 'index');
     await keys.upsertBlindIndex(this.#trx, this.#schoolId, {
       kind,
-      digest: blindIndex(indexKey.bytes, kind, value),
+      digest: blindIndex(indexKey.key, kind, value),
       subjectId,
       indexVersion: indexKey.version,
     });
@@ -49,11 +96,15 @@ export class SchoolVault {
   /** The subject whose `kind` identifier equals `value` (after normalisation), if any. */
   async lookup(kind: string, value: string): Promise<string | undefined> {
     const indexKey = await this.#keyring.activeSchoolKey(this.#trx, this.#schoolId, 'index');
-    return keys.findByDigest(this.#trx, this.#schoolId, kind, blindIndex(indexKey.bytes, kind, value));
+    return keys.findByDigest(this.#trx, this.#schoolId, kind, blindIndex(indexKey.key, kind, value));
   }
 
   /** Crypto-shreds the subject: their key and blind indexes go, and the erasure is recorded. */
   async shred(subjectId: string): Promise<boolean> {
     return this.#keyring.destroySubjectKey(this.#trx, this.#schoolId, subjectId);
   }
+}
+
+function sameKey(key: FieldKey, ciphertext: Buffer): boolean {
+  return ciphertext.length >= key.header.length && key.header.compare(ciphertext, 0, key.header.length) === 0;
 }
