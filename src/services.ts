@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DB } from './database.ts';
+import { auditPlatformContext } from './platform/audit/audit-log.ts';
 import type { Config } from './platform/config.ts';
 import { Keyring } from './platform/crypto/keyring.ts';
 import { loadKeyProvider } from './platform/crypto/master-key.ts';
@@ -18,6 +19,9 @@ export interface Services {
  */
 export async function openServices(config: Config, log: Logger): Promise<Services> {
   const keyring = new Keyring(loadKeyProvider(config, log));
-  const db = await openDatabase<DB>(await sourceFor(config), log, { migrate: true });
+  const db = await openDatabase<DB>(await sourceFor(config), log, {
+    migrate: true,
+    onPlatformContext: auditPlatformContext,
+  });
   return { db, keyring };
 }

@@ -1,6 +1,7 @@
 // Haven's command line, run through ./haven (which brings Node 24). One file per command group.
 import { Command, CommanderError } from 'commander';
 import { HAVEN_VERSION } from '../version.ts';
+import { registerAudit } from './audit.command.ts';
 import { registerBench } from './bench.command.ts';
 import { registerCheck } from './check.command.ts';
 import { EXIT, reportFailure } from './errors.ts';
@@ -23,6 +24,7 @@ function buildProgram(): Command {
   registerMigrate(program);
   registerSchool(program);
   registerKeys(program);
+  registerAudit(program);
   registerBench(program);
   // --data is accepted before or after the command name; subcommands read it through optsWithGlobals.
   program.hook('preAction', (_root, action) => {

@@ -1,20 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import type { DB } from '../../src/database.ts';
 import { LocalKeyProvider } from '../../src/platform/crypto/key-provider.ts';
 import { Keyring } from '../../src/platform/crypto/keyring.ts';
-import { createTestDatabase, type TestDatabase } from '../../src/platform/db/test-database.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
 import type { Services } from '../../src/services.ts';
 
 /** A migrated test database (PGlite, or PostgreSQL with HAVEN_TEST_DATABASE_URL) and a keyring over a fresh master key. */
 export interface TestServices extends Services {
-  testDb: TestDatabase<DB>;
+  testDb: TestDatabase;
   /** The master key of `keyring`, for tests that rotate it. */
   masterKey: Buffer;
   close: () => Promise<void>;
 }
 
 export async function createTestServices(options: { migrate?: boolean } = {}): Promise<TestServices> {
-  const testDb = await createTestDatabase<DB>(options);
+  const testDb = await createTestDatabase(options);
   const masterKey = randomBytes(32);
   return {
     testDb,

@@ -1,5 +1,6 @@
 import { classifyDatabaseError } from '../../platform/db/errors.ts';
 import { AppError, badRequest, notFound, type FieldError } from '../../platform/http/errors.ts';
+import { recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit-log.ts';
 import type { Services } from '../../services.ts';
 import * as repository from './organisations.repository.ts';
 import type { SchoolRow, SchoolStatus } from './organisations.tables.ts';
@@ -32,6 +33,12 @@ export async function createSchool({ db, keyring }: Services, input: NewSchool):
     const row = await db.withPlatform('organisations.create_school', async (trx) => {
       const created = await repository.insertSchool(trx, school);
       await keyring.createSchoolKeys(trx, created.id);
+      await recordAudit(trx, {
+        orgId: created.id,
+        actor: SYSTEM_ACTOR,
+        action: 'school.created',
+        target: `school:${created.id}`,
+      });
       return created;
     });
     return toSchool(row);

@@ -1,4 +1,13 @@
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  hkdfSync,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
 import { open, seal, KEY_BYTES } from './aead.ts';
 
 /** A data key wrapped by a root key (KEK), with the id of the KEK that wrapped it. */
@@ -18,6 +27,10 @@ export interface KeyProvider {
   readonly kekIds: readonly string[];
   wrap(key: Buffer, context: string): Promise<WrappedKey>;
   unwrap(key: WrappedKey, context: string): Promise<Buffer>;
+  /** Signs an audit checkpoint with the current signing key (Ed25519). */
+  signAudit(message: Buffer): Promise<{ keyId: string; signature: Buffer }>;
+  /** Public halves of every signing key this provider knows (current first), to verify checkpoints. */
+  auditPublicKeys(): Array<{ keyId: string; publicKey: KeyObject }>;
 }
 
 /** The KEK that wrapped a key is not loaded (e.g. a previous master key was removed too early). */
@@ -30,11 +43,28 @@ export function kekFingerprint(kek: Buffer): string {
   return createHmac('sha256', kek).update('haven kek id').digest('hex').slice(0, 16);
 }
 
+// PKCS#8 DER prefix of an Ed25519 private key (RFC 8410): the 32-byte seed follows.
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/** The audit signing key derived from a KEK (HKDF), so it lives and rotates with the master key. */
+function auditSigningKey(kek: Buffer): { keyId: string; privateKey: KeyObject; publicKey: KeyObject } {
+  const seed = Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), 'haven audit signing v1', 32));
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const publicKey = createPublicKey(privateKey);
+  const raw = publicKey.export({ format: 'der', type: 'spki' });
+  return { keyId: createHash('sha256').update(raw).digest('hex').slice(0, 16), privateKey, publicKey };
+}
+
 /** KEKs held in memory: the current one and any previous ones still needed during a rotation. */
 export class LocalKeyProvider implements KeyProvider {
   readonly currentKekId: string;
   readonly kekIds: readonly string[];
   readonly #keks: Map<string, KeyObject>;
+  readonly #signing: Array<ReturnType<typeof auditSigningKey>>;
 
   constructor(current: Buffer, previous: readonly Buffer[] = []) {
     for (const kek of [current, ...previous]) {
@@ -45,6 +75,19 @@ export class LocalKeyProvider implements KeyProvider {
     this.currentKekId = kekFingerprint(current);
     this.#keks = new Map([current, ...previous].map((kek) => [kekFingerprint(kek), createSecretKey(kek)]));
     this.kekIds = [...this.#keks.keys()];
+    this.#signing = [current, ...previous].map(auditSigningKey);
+  }
+
+  async signAudit(message: Buffer): Promise<{ keyId: string; signature: Buffer }> {
+    const [current] = this.#signing;
+    if (current === undefined) {
+      throw new UnknownKekError('no signing key');
+    }
+    return { keyId: current.keyId, signature: sign(null, message, current.privateKey) };
+  }
+
+  auditPublicKeys(): Array<{ keyId: string; publicKey: KeyObject }> {
+    return this.#signing.map(({ keyId, publicKey }) => ({ keyId, publicKey }));
   }
 
   async wrap(key: Buffer, context: string): Promise<WrappedKey> {

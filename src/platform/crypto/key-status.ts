@@ -2,6 +2,7 @@ import type { HavenDatabase } from '../db/database.ts';
 import type { KeyProvider } from './key-provider.ts';
 import * as keys from './keys.repository.ts';
 import type { KeyPurpose, KeyState, KeyTables } from './keys.tables.ts';
+import type { AuditTables } from '../audit/audit.tables.ts';
 
 export interface KeyVersionStatus {
   purpose: KeyPurpose;
@@ -20,7 +21,10 @@ export interface KeyStatus {
 }
 
 /** Versions, states and counts of every key (never key material), for `haven keys status`. */
-export async function keyStatus(db: HavenDatabase<KeyTables>, provider: KeyProvider): Promise<KeyStatus> {
+export async function keyStatus(
+  db: HavenDatabase<KeyTables & AuditTables>,
+  provider: KeyProvider,
+): Promise<KeyStatus> {
   const { versions, counts } = await db.withPlatform('keys.status', async (trx) => ({
     versions: await keys.allSchoolKeyVersions(trx),
     counts: await keys.subjectKeyCounts(trx),

@@ -6,8 +6,10 @@ import { KeyCache } from './key-cache.ts';
 import type { KeyProvider } from './key-provider.ts';
 import * as keys from './keys.repository.ts';
 import type { KeyPurpose, KeyTables } from './keys.tables.ts';
+import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-log.ts';
+import type { AuditTables } from '../audit/audit.tables.ts';
 
-type Trx = Transaction<KeyTables>;
+type Trx = Transaction<KeyTables & AuditTables>;
 
 /** A stored key failed to unwrap: it was altered, or moved to another school or subject. */
 export class KeyIntegrityError extends Error {
@@ -152,6 +154,13 @@ export class Keyring {
       this.#fieldKeys.delete(`${schoolId}/${keyId.replaceAll('-', '')}`);
     }
     await keys.recordErasure(trx, schoolId, subjectId);
+    await recordAudit(trx, {
+      orgId: schoolId,
+      actor: SYSTEM_ACTOR,
+      action: 'keys.destroy_subject_key',
+      subjectIds: [subjectId],
+      details: { keyExisted: keyId !== undefined },
+    });
     return keyId !== undefined;
   }
 
@@ -162,6 +171,7 @@ export class Keyring {
       cache.deletePrefix(`${schoolId}/`);
     }
     await keys.recordErasure(trx, schoolId, null);
+    await recordAudit(trx, { orgId: schoolId, actor: SYSTEM_ACTOR, action: 'keys.destroy_school_keys' });
   }
 
   /** Re-wraps one subject key under another data key version (rotation). */

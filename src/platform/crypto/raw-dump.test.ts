@@ -14,7 +14,7 @@ import type { DB } from '../../database.ts';
 import { createSchool } from '../../modules/organisations/organisations.service.ts';
 import { openEmbedded, ownerKysely, type DatabaseSource } from '../db/connect.ts';
 import type { HavenDatabase } from '../db/database.ts';
-import { createTestDatabase } from '../db/test-database.ts';
+import { createTestDatabase } from '../../../test/support/database.ts';
 import { openDatabase } from '../db/open.ts';
 import { LocalKeyProvider } from './key-provider.ts';
 import { Keyring } from './keyring.ts';
@@ -97,7 +97,7 @@ test('the embedded data directory holds no plaintext name or UPN, only ciphertex
 // On the PostgreSQL run of the suite, the same check against pg_dump of the test database.
 if (process.env.HAVEN_TEST_DATABASE_URL) {
   test('pg_dump of the PostgreSQL database holds no plaintext name or UPN', async () => {
-    const testDb = await createTestDatabase<DB>();
+    const testDb = await createTestDatabase();
     try {
       const pupils = await writeIdentities(testDb.source, testDb.db);
       const url = testDb.source.kind === 'postgres' ? testDb.source.url : '';

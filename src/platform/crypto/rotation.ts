@@ -3,6 +3,8 @@ import type { HavenDatabase } from '../db/database.ts';
 import type { Keyring } from './keyring.ts';
 import * as keys from './keys.repository.ts';
 import type { KeyTables } from './keys.tables.ts';
+import { PLATFORM_ORG_ID, recordAudit, SYSTEM_ACTOR } from '../audit/audit-log.ts';
+import type { AuditTables } from '../audit/audit.tables.ts';
 
 export interface RotationOptions {
   batchSize?: number;
@@ -24,7 +26,7 @@ export interface DataKeyRotation {
  * readable throughout because a subject key names the data key version that wraps it.
  */
 export async function rotateDataKey(
-  db: HavenDatabase<KeyTables>,
+  db: HavenDatabase<KeyTables & AuditTables>,
   keyring: Keyring,
   schoolId: string,
   options: RotationOptions = {},
@@ -57,7 +59,7 @@ export async function rotateDataKey(
 }
 
 async function beginOrResume(
-  trx: Transaction<KeyTables>,
+  trx: Transaction<KeyTables & AuditTables>,
   keyring: Keyring,
   schoolId: string,
 ): Promise<{ version: number; total: number }> {
@@ -71,6 +73,12 @@ async function beginOrResume(
     version = Math.max(...rows.map((row) => row.version)) + 1;
     await keys.setSchoolKeyState(trx, schoolId, active.id, 'retiring');
     await keyring.insertSchoolKey(trx, schoolId, 'data', version, 'active');
+    await recordAudit(trx, {
+      orgId: schoolId,
+      actor: SYSTEM_ACTOR,
+      action: 'keys.rotate_data_key',
+      details: { version },
+    });
   }
   const counts = await keys.countSubjectKeysByVersion(trx, schoolId);
   const total = [...counts.entries()].filter(([v]) => v < version).reduce((sum, [, count]) => sum + count, 0);
@@ -78,7 +86,7 @@ async function beginOrResume(
 }
 
 async function retireOldVersions(
-  trx: Transaction<KeyTables>,
+  trx: Transaction<KeyTables & AuditTables>,
   keyring: Keyring,
   schoolId: string,
   version: number,
@@ -92,6 +100,12 @@ async function retireOldVersions(
     if (row.state === 'retiring') {
       await keys.deleteSchoolKey(trx, schoolId, row.id);
       keyring.forgetSchoolKey(schoolId, 'data', row.version);
+      await recordAudit(trx, {
+        orgId: schoolId,
+        actor: SYSTEM_ACTOR,
+        action: 'keys.retire_data_key',
+        details: { version: row.version },
+      });
     }
   }
 }
@@ -101,7 +115,7 @@ async function retireOldVersions(
  * current master key. No data and no subject key is rewritten. Returns how many keys were re-wrapped.
  */
 export async function rewrapUnderCurrentMasterKey(
-  db: HavenDatabase<KeyTables>,
+  db: HavenDatabase<KeyTables & AuditTables>,
   keyring: Keyring,
   batchSize = 200,
 ): Promise<number> {
@@ -113,6 +127,14 @@ export async function rewrapUnderCurrentMasterKey(
       for (const row of batch) {
         await keyring.rewrapSchoolKeyUnderCurrentKek(trx, row);
       }
+      if (batch.length > 0) {
+        await recordAudit(trx, {
+          orgId: PLATFORM_ORG_ID,
+          actor: SYSTEM_ACTOR,
+          action: 'keys.rewrap_master_key',
+          details: { keys: batch.length, masterKeyId: current },
+        });
+      }
       return batch.length;
     });
     if (count === 0) {
@@ -123,6 +145,6 @@ export async function rewrapUnderCurrentMasterKey(
 }
 
 /** Master key ids still wrapping some school key (so a previous master key can be retired when absent). */
-export async function masterKeysInUse(db: HavenDatabase<KeyTables>): Promise<Set<string>> {
+export async function masterKeysInUse(db: HavenDatabase<KeyTables & AuditTables>): Promise<Set<string>> {
   return db.withPlatform('keys.master_keys_in_use', (trx) => keys.kekIdsInUse(trx));
 }

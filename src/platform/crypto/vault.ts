@@ -4,6 +4,7 @@ import { decryptField, encryptField, fieldKeyId, type FieldContext, type FieldKe
 import type { Keyring } from './keyring.ts';
 import * as keys from './keys.repository.ts';
 import type { KeyTables } from './keys.tables.ts';
+import type { AuditTables } from '../audit/audit.tables.ts';
 
 /** Where in a school a value lives (the school comes from the vault). */
 export type FieldLocation = Omit<FieldContext, 'schoolId'>;
@@ -14,10 +15,10 @@ export type FieldLocation = Omit<FieldContext, 'schoolId'>;
  */
 export class SchoolVault {
   readonly #keyring: Keyring;
-  readonly #trx: Transaction<KeyTables>;
+  readonly #trx: Transaction<KeyTables & AuditTables>;
   readonly #schoolId: string;
 
-  constructor(keyring: Keyring, trx: Transaction<KeyTables>, schoolId: string) {
+  constructor(keyring: Keyring, trx: Transaction<KeyTables & AuditTables>, schoolId: string) {
     this.#keyring = keyring;
     this.#trx = trx;
     this.#schoolId = schoolId;

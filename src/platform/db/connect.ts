@@ -8,12 +8,21 @@ import { APP_ROLE } from './roles.ts';
 export type DatabaseSource =
   { kind: 'embedded'; pglite: PGlite } | { kind: 'postgres'; url: string; poolSize: number };
 
+const BYTEA_OID = 17;
+
+/** PostgreSQL's hex output for bytea (`\\x0a1b…`) as a Buffer. */
+function parseBytea(text: string): Buffer {
+  return Buffer.from(text.startsWith('\\x') ? text.slice(2) : text, 'hex');
+}
+
 /** Opens (and creates when missing) the embedded database; `dataDir` undefined means in memory. */
 export async function openEmbedded(dataDir: string | undefined): Promise<PGlite> {
   if (dataDir !== undefined) {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
   }
-  const pglite = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+  // bytea as a Node Buffer, as the pg driver returns it (PGlite's default is a bare Uint8Array).
+  const options = { parsers: { [BYTEA_OID]: parseBytea } };
+  const pglite = dataDir === undefined ? new PGlite(options) : new PGlite(dataDir, options);
   await pglite.waitReady;
   return pglite;
 }

@@ -8,6 +8,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Which context a transaction runs in; used to refuse nesting, which would deadlock PGlite's one connection. */
 type Context = { kind: 'school'; schoolId: string } | { kind: 'platform'; reason: string };
 
+/** Runs inside every platform transaction before its work (Haven audits each one). */
+export type PlatformContextHook<DB> = (trx: Transaction<DB>, reason: string) => Promise<void>;
+
 /** Thrown on misuse of the tenant context by code (never by a user's input). */
 export class TenantContextError extends Error {
   override name = 'TenantContextError';
@@ -22,11 +25,18 @@ export class HavenDatabase<DB> {
   readonly #db: Kysely<DB>;
   readonly #log: Logger;
   readonly #context = new AsyncLocalStorage<Context>();
+  readonly #onPlatformContext: PlatformContextHook<DB> | undefined;
 
-  constructor(db: Kysely<DB>, kind: 'embedded' | 'postgres', log: Logger) {
+  constructor(
+    db: Kysely<DB>,
+    kind: 'embedded' | 'postgres',
+    log: Logger,
+    onPlatformContext?: PlatformContextHook<DB>,
+  ) {
     this.#db = db;
     this.kind = kind;
     this.#log = log;
+    this.#onPlatformContext = onPlatformContext;
   }
 
   /** Runs `work` in a transaction that can see and change only the rows of `schoolId`. */
@@ -57,6 +67,8 @@ export class HavenDatabase<DB> {
     return this.#context.run({ kind: 'platform', reason }, () =>
       this.#db.transaction().execute(async (trx) => {
         await sql.raw(`set local role ${PLATFORM_ROLE}`).execute(trx);
+        // Recorded in the same transaction: the record exists exactly when the work was committed.
+        await this.#onPlatformContext?.(trx, reason);
         return work(trx);
       }),
     );

@@ -2,12 +2,14 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { appKysely, openEmbedded, ownerKysely, type DatabaseSource } from './connect.ts';
-import { HavenDatabase } from './database.ts';
+import { HavenDatabase, type PlatformContextHook } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 
-export interface OpenOptions {
+export interface OpenOptions<DB> {
   /** Run pending migrations before handing out the database (start does; tests do). */
   migrate: boolean;
+  /** Runs inside every platform transaction (the app audits them). */
+  onPlatformContext?: PlatformContextHook<DB>;
 }
 
 /** The database source a configuration names: PostgreSQL when DATABASE_URL is set, else embedded. */
@@ -24,7 +26,7 @@ export async function sourceFor(
 export async function openDatabase<DB>(
   source: DatabaseSource,
   log: Logger,
-  options: OpenOptions,
+  options: OpenOptions<DB>,
 ): Promise<HavenDatabase<DB>> {
   if (options.migrate) {
     const owner = ownerKysely<unknown>(source);
@@ -40,5 +42,5 @@ export async function openDatabase<DB>(
       }
     }
   }
-  return new HavenDatabase<DB>(appKysely<DB>(source), source.kind, log);
+  return new HavenDatabase<DB>(appKysely<DB>(source), source.kind, log, options.onPlatformContext);
 }

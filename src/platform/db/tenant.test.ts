@@ -192,7 +192,7 @@ describe('outside any tenant context', () => {
 });
 
 describe('schema rules', () => {
-  test('every table with a school_id column forces row-level security and has tenant and platform policies', async () => {
+  test('every table with a school_id or org_id column forces row-level security and has tenant and platform policies', async () => {
     const tables = await testDb.db.withPlatform('test.catalog', (trx) =>
       sql<{ table: string; rls: boolean; forced: boolean; policies: string[] }>`
         select c.relname as table, c.relrowsecurity as rls, c.relforcerowsecurity as forced,
@@ -201,7 +201,7 @@ describe('schema rules', () => {
         join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
         left join pg_policy p on p.polrelid = c.oid
         where c.relkind = 'r'
-          and (exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'school_id' and not a.attisdropped)
+          and (exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname in ('school_id', 'org_id') and not a.attisdropped)
                or c.relname = 'schools')
         group by c.relname, c.relrowsecurity, c.relforcerowsecurity
         order by c.relname`.execute(trx),

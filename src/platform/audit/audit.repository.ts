@@ -1,0 +1,96 @@
+import type { Selectable, Transaction } from 'kysely';
+import type { AuditCheckpointsTable, AuditEventsTable, AuditTables } from './audit.tables.ts';
+import { GENESIS_HASH, type ChainedEvent } from './chain.ts';
+
+// The only file of the audit layer that touches Kysely.
+type Trx = Transaction<AuditTables>;
+export type AuditEventRow = Selectable<AuditEventsTable>;
+export type CheckpointRow = Selectable<AuditCheckpointsTable>;
+
+/** Locks the organisation's chain head for this transaction (creating it on first use). */
+export async function lockHead(trx: Trx, orgId: string): Promise<{ seq: number; hash: Buffer }> {
+  await trx
+    .insertInto('audit_heads')
+    .values({ org_id: orgId, seq: 0, hash: GENESIS_HASH })
+    .onConflict((conflict) => conflict.column('org_id').doNothing())
+    .execute();
+  const head = await trx
+    .selectFrom('audit_heads')
+    .select(['seq', 'hash'])
+    .where('org_id', '=', orgId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return { seq: Number(head.seq), hash: head.hash };
+}
+
+export async function appendEvent(trx: Trx, event: ChainedEvent, hash: Buffer): Promise<void> {
+  await trx
+    .insertInto('audit_events')
+    .values({
+      org_id: event.orgId,
+      seq: event.seq,
+      id: event.id,
+      occurred_at: event.occurredAt,
+      actor_type: event.actorType,
+      actor_id: event.actorId,
+      action: event.action,
+      outcome: event.outcome,
+      target: event.target,
+      subject_ids: [...event.subjectIds],
+      request_id: event.requestId,
+      details: JSON.stringify(event.details),
+      prev_hash: event.prevHash,
+      hash,
+    })
+    .execute();
+  await trx
+    .updateTable('audit_heads')
+    .set({ seq: event.seq, hash })
+    .where('org_id', '=', event.orgId)
+    .execute();
+}
+
+/** Organisations with a chain (platform context: all of them). */
+export async function chainHeads(trx: Trx): Promise<Array<{ orgId: string; seq: number; hash: Buffer }>> {
+  const rows = await trx.selectFrom('audit_heads').selectAll().orderBy('org_id').execute();
+  return rows.map((row) => ({ orgId: row.org_id, seq: Number(row.seq), hash: row.hash }));
+}
+
+/** Events of one organisation after `afterSeq`, in order, a batch at a time. */
+export async function eventsAfter(
+  trx: Trx,
+  orgId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<AuditEventRow[]> {
+  return trx
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+export async function checkpoints(trx: Trx, orgId: string): Promise<CheckpointRow[]> {
+  return trx.selectFrom('audit_checkpoints').selectAll().where('org_id', '=', orgId).orderBy('seq').execute();
+}
+
+export async function insertCheckpoint(
+  trx: Trx,
+  checkpoint: { orgId: string; seq: number; hash: Buffer; keyId: string; signature: Buffer },
+): Promise<boolean> {
+  const result = await trx
+    .insertInto('audit_checkpoints')
+    .values({
+      org_id: checkpoint.orgId,
+      seq: checkpoint.seq,
+      hash: checkpoint.hash,
+      key_id: checkpoint.keyId,
+      signature: checkpoint.signature,
+    })
+    .onConflict((conflict) => conflict.columns(['org_id', 'seq']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
