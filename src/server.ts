@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildApp, type HavenApp } from './app.ts';
 import type { Config } from './platform/config.ts';
+import { checkpointAll } from './platform/audit/verify.ts';
 import { lockDataDirectory } from './platform/process-lock.ts';
 import { openServices, type Services } from './services.ts';
 
@@ -36,9 +37,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const openDb = services.db;
   const openApp = app;
+  const checkpoints = scheduleCheckpoints(services, log, config.auditCheckpointMinutes);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      clearInterval(checkpoints);
       try {
         await openApp.close();
       } finally {
@@ -62,6 +65,24 @@ async function listen(app: HavenApp, config: Config): Promise<void> {
     }
     throw error;
   }
+}
+
+/**
+ * Signs every audit chain's head periodically. Several app processes may do this at once: a checkpoint
+ * is keyed by (organisation, event number), so a second signature of the same head is simply skipped.
+ */
+function scheduleCheckpoints(services: Services, log: Logger, minutes: number): NodeJS.Timeout | undefined {
+  if (minutes === 0) {
+    return undefined;
+  }
+  const timer = setInterval(() => {
+    checkpointAll(services.db, (message) => services.keyring.provider.signAudit(message)).then(
+      (signed) => log.info({ signed }, 'audit checkpoints signed'),
+      (error: unknown) => log.error({ err: error }, 'audit checkpoint failed'),
+    );
+  }, minutes * 60_000);
+  timer.unref();
+  return timer;
 }
 
 function displayHost(host: string): string {

@@ -205,3 +205,29 @@ describe('keys', () => {
     assert.equal(result.stderr.trim().split('\n').length, 1);
   });
 });
+
+describe('audit', () => {
+  test('verify passes on an intact log and names the edited event after a direct SQL edit (exit 1)', async () => {
+    const data = tempDataDir();
+    const created = await runCli(['school', 'create', '--name', 'Audited School', '--data', data]);
+    assert.equal(created.code, 0, created.stderr);
+    const checkpoint = await runCli(['audit', 'checkpoint', '--data', data]);
+    assert.match(checkpoint.stdout, /Signed \d+ checkpoint\(s\)/);
+    const intact = await runCli(['audit', 'verify', '--data', data]);
+    assert.equal(intact.code, 0, intact.stdout + intact.stderr);
+    assert.match(intact.stdout, /The audit log is intact/);
+
+    // Edit the school's first event directly in the embedded database, as someone with file access could.
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = new PGlite(path.join(data, 'db'));
+    await pglite.query(`update audit_events set actor_id = 'someone-else' where action = 'school.created'`);
+    await pglite.close();
+
+    const broken = await runCli(['audit', 'verify', '--data', data]);
+    assert.equal(broken.code, 1);
+    assert.match(
+      broken.stdout,
+      /BROKEN {2}organisation [0-9a-f-]{36}: event 1 was altered: its contents no longer match its hash \(event id [0-9a-f-]{36}\)/,
+    );
+  });
+});

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       HAVEN_TRUST_PROXY: 'yes',
       HAVEN_SHUTDOWN_TIMEOUT_MS: '2500',
       HAVEN_DATABASE_POOL_SIZE: '20',
+      HAVEN_AUDIT_CHECKPOINT_MINUTES: '15',
     });
     assert.deepEqual(config, {
       dataDir: '/srv/haven',
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
       trustProxy: true,
       shutdownTimeoutMs: 2500,
       databasePoolSize: 20,
+      auditCheckpointMinutes: 15,
     });
   });
 

@@ -15,6 +15,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Size of the PostgreSQL connection pool per process. */
   databasePoolSize: number;
+  /** How often the server signs a checkpoint of every audit chain (0 = never; use `audit checkpoint`). */
+  auditCheckpointMinutes: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -53,6 +55,12 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
       600_000,
     ),
     databasePoolSize: parseInteger(env.HAVEN_DATABASE_POOL_SIZE ?? '10', 'HAVEN_DATABASE_POOL_SIZE', 1, 500),
+    auditCheckpointMinutes: parseInteger(
+      env.HAVEN_AUDIT_CHECKPOINT_MINUTES ?? '60',
+      'HAVEN_AUDIT_CHECKPOINT_MINUTES',
+      0,
+      10_080,
+    ),
   };
 }
 
