@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import type {
   NewSchoolRow,
+  OrganisationKind,
   SchoolRow,
   SchoolSettingsRow,
   SchoolSettingsUpdate,
@@ -11,8 +12,20 @@ import type {
 // row-level security already limits the transaction: the filter documents intent and uses the index.
 
 /** Inserts a school and its default settings (platform context: the school does not exist yet). */
-export async function insertSchool(trx: Transaction<DB>, school: NewSchoolRow): Promise<SchoolRow> {
-  const row = await trx.insertInto('schools').values(school).returningAll().executeTakeFirstOrThrow();
+export async function insertSchool(
+  trx: Transaction<DB>,
+  school: Omit<NewSchoolRow, 'id'>,
+): Promise<SchoolRow> {
+  const organisation = await trx
+    .insertInto('organisations')
+    .values({ kind: 'school', name: school.name })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const row = await trx
+    .insertInto('schools')
+    .values({ ...school, id: organisation.id })
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await trx.insertInto('school_settings').values({ school_id: row.id }).execute();
   return row;
 }
@@ -44,4 +57,44 @@ export async function updateSettings(
     .where('school_id', '=', schoolId)
     .returningAll()
     .executeTakeFirst();
+}
+
+export async function findOrganisation(
+  trx: Transaction<DB>,
+  orgId: string,
+): Promise<{ id: string; kind: OrganisationKind; name: string } | undefined> {
+  return trx
+    .selectFrom('organisations')
+    .select(['id', 'kind', 'name'])
+    .where('id', '=', orgId)
+    .executeTakeFirst();
+}
+
+export async function insertOrganisation(
+  trx: Transaction<DB>,
+  organisation: { kind: Exclude<OrganisationKind, 'school' | 'platform'>; name: string },
+): Promise<{ id: string }> {
+  return trx.insertInto('organisations').values(organisation).returning('id').executeTakeFirstOrThrow();
+}
+
+/** Schools that belong to a trust (for trust leaders' reach). */
+export async function schoolIdsOfTrusts(
+  trx: Transaction<DB>,
+  trustIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  if (trustIds.length === 0) {
+    return new Map();
+  }
+  const rows = await trx
+    .selectFrom('schools')
+    .select(['id', 'trust_id'])
+    .where('trust_id', 'in', trustIds)
+    .execute();
+  const byTrust = new Map<string, string[]>();
+  for (const row of rows) {
+    if (row.trust_id !== null) {
+      byTrust.set(row.trust_id, [...(byTrust.get(row.trust_id) ?? []), row.id]);
+    }
+  }
+  return byTrust;
 }

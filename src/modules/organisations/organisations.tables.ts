@@ -4,6 +4,16 @@ type CreatedAt = ColumnType<Date, never, never>;
 type UpdatedAt = ColumnType<Date, never, Date>;
 
 export type SchoolStatus = 'active' | 'leaving' | 'left';
+export type OrganisationKind = 'platform' | 'trust' | 'local_authority' | 'school';
+type PlatformTenant = ColumnType<string, string | undefined, never>;
+
+/** Every organisation; a school's row has the school's id. */
+export interface OrganisationsTable {
+  id: Generated<string>;
+  kind: OrganisationKind;
+  name: string;
+  created_at: CreatedAt;
+}
 
 /** A school: the tenant. Its `id` is the `school_id` every tenant row carries. */
 export interface SchoolsTable {
@@ -13,6 +23,8 @@ export interface SchoolsTable {
   la_code: string | null;
   establishment_number: string | null;
   status: ColumnType<SchoolStatus, SchoolStatus | undefined, SchoolStatus>;
+  trust_id: string | null;
+  region: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -25,9 +37,53 @@ export interface SchoolSettingsTable {
   updated_at: UpdatedAt;
 }
 
+/** Staff identities live in the platform's tenant (school_id is always the platform id). */
+export interface UsersTable {
+  school_id: PlatformTenant;
+  id: Generated<string>;
+  /** Encrypted under the user's subject key; found through the 'email' blind index. */
+  email: Buffer;
+  password_hash: string | null;
+  status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface MembershipsTable {
+  school_id: PlatformTenant;
+  user_id: string;
+  org_id: string;
+  role: string;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  school_id: PlatformTenant;
+  id: Generated<string>;
+  user_id: string;
+  token_hash: Buffer;
+  created_at: CreatedAt;
+  last_seen_at: ColumnType<Date, never, Date>;
+  expires_at: Date;
+  revoked_at: ColumnType<Date | null, never, Date>;
+}
+
+export interface LoginFailuresTable {
+  school_id: PlatformTenant;
+  email_digest: Buffer;
+  failures: number;
+  locked_until: Date | null;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
 export interface OrganisationTables {
+  organisations: OrganisationsTable;
   schools: SchoolsTable;
   school_settings: SchoolSettingsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type SchoolRow = Selectable<SchoolsTable>;

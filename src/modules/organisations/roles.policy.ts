@@ -1,0 +1,143 @@
+// Roles and permissions as data, authorisation as pure functions (tested as a table in roles.policy.test.ts).
+import type { OrganisationKind } from './organisations.tables.ts';
+
+export const ROLES = [
+  'platform_operator',
+  'trust_leader',
+  'school_admin',
+  'data_manager',
+  'senior_leader',
+  'teacher',
+  'virtual_school_head',
+  'virtual_school_officer',
+  'designated_teacher',
+  'social_worker',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'platform.operate',
+  'organisation.read',
+  'users.manage',
+  'audit.read',
+  'imports.run',
+  'pupils.read',
+  'pupils.read_own_classes',
+  'analysis.read',
+  'apps.approve',
+  'privacy.manage',
+  'support.grant',
+  'pep.read',
+  'pep.write',
+  'pep.sign_off',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Which kind of organisation each role is held in. */
+export const ROLE_ORGANISATION: Record<Role, OrganisationKind> = {
+  platform_operator: 'platform',
+  trust_leader: 'trust',
+  school_admin: 'school',
+  data_manager: 'school',
+  senior_leader: 'school',
+  teacher: 'school',
+  designated_teacher: 'school',
+  virtual_school_head: 'local_authority',
+  virtual_school_officer: 'local_authority',
+  social_worker: 'local_authority',
+};
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  // The operator runs the service and sees no pupil data unless a school grants support access.
+  platform_operator: ['platform.operate', 'organisation.read', 'users.manage', 'audit.read'],
+  trust_leader: ['organisation.read', 'users.manage', 'analysis.read', 'pupils.read'],
+  school_admin: [
+    'organisation.read',
+    'users.manage',
+    'audit.read',
+    'apps.approve',
+    'privacy.manage',
+    'support.grant',
+    'pupils.read',
+    'analysis.read',
+  ],
+  data_manager: ['organisation.read', 'imports.run', 'pupils.read', 'analysis.read'],
+  senior_leader: ['organisation.read', 'pupils.read', 'analysis.read'],
+  teacher: ['organisation.read', 'pupils.read_own_classes', 'analysis.read'],
+  designated_teacher: ['organisation.read', 'pupils.read_own_classes', 'pep.read', 'pep.write'],
+  virtual_school_head: ['organisation.read', 'users.manage', 'pep.read', 'pep.write', 'pep.sign_off'],
+  virtual_school_officer: ['organisation.read', 'pep.read', 'pep.write'],
+  social_worker: ['organisation.read', 'pep.read', 'pep.write'],
+};
+
+/** Which roles a holder of each role may grant, and where (same organisation, or the trust's schools). */
+const GRANTABLE: Partial<Record<Role, readonly Role[]>> = {
+  platform_operator: ROLES,
+  trust_leader: [
+    'trust_leader',
+    'school_admin',
+    'data_manager',
+    'senior_leader',
+    'teacher',
+    'designated_teacher',
+  ],
+  school_admin: ['school_admin', 'data_manager', 'senior_leader', 'teacher', 'designated_teacher'],
+  virtual_school_head: ['virtual_school_head', 'virtual_school_officer', 'social_worker'],
+};
+
+export interface Membership {
+  orgId: string;
+  orgKind: OrganisationKind;
+  role: Role;
+  /** For trust memberships: the trust's schools, which the role reaches too. */
+  schoolIds?: readonly string[];
+}
+
+export interface Actor {
+  userId: string;
+  memberships: readonly Membership[];
+}
+
+export interface Organisation {
+  id: string;
+  kind: OrganisationKind;
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** The memberships whose role applies in `org`: held there, or held in a trust that owns the school. */
+function membershipsReaching(actor: Actor, org: Organisation): Membership[] {
+  return actor.memberships.filter(
+    (membership) =>
+      membership.orgId === org.id ||
+      (membership.orgKind === 'trust' &&
+        org.kind === 'school' &&
+        (membership.schoolIds ?? []).includes(org.id)),
+  );
+}
+
+/** May `actor` do `permission` in `org`? Platform permissions never reach into school data. */
+export function can(actor: Actor, permission: Permission, org: Organisation): boolean {
+  return membershipsReaching(actor, org).some((membership) =>
+    ROLE_PERMISSIONS[membership.role].includes(permission),
+  );
+}
+
+/**
+ * May `actor` give `role` in `org`? Only roles of that organisation's kind, only by someone who manages
+ * users there, and never above what their own role may grant (no school admin makes a platform operator).
+ */
+export function canGrant(actor: Actor, role: Role, org: Organisation): boolean {
+  if (ROLE_ORGANISATION[role] !== org.kind) {
+    return false;
+  }
+  return (
+    membershipsReaching(actor, org).some(
+      (membership) =>
+        ROLE_PERMISSIONS[membership.role].includes('users.manage') &&
+        (GRANTABLE[membership.role] ?? []).includes(role),
+    ) || actor.memberships.some((membership) => membership.role === 'platform_operator')
+  );
+}
