@@ -54,7 +54,7 @@ describe('operations endpoints', () => {
     // A real connection attempt to a port where no database listens.
     const source = { kind: 'postgres' as const, url: 'postgres://haven@127.0.0.1:9/haven', poolSize: 1 };
     const gone = new HavenDatabase<DB>(appKysely<DB>(source), 'postgres', pino({ level: 'silent' }));
-    const goneApp = await buildTestApp({ db: gone, keyring: testDb.keyring });
+    const goneApp = await buildTestApp({ ...testDb, db: gone });
     try {
       const response = await goneApp.inject({ method: 'GET', url: '/ready' });
       assert.equal(response.statusCode, 503);

@@ -1,9 +1,13 @@
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { pendingMigrations } from './platform/db/migrate.ts';
+import { authRoutes } from './modules/organisations/auth.routes.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
+import { installOriginCheck } from './platform/http/origin.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { requestIdFor } from './platform/http/request-id.ts';
@@ -38,6 +42,10 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(helmet, {
     contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } },
   });
+  await app.register(cookie);
+  // Off by default; routes opt in with config.rateLimit (sign-in does).
+  await app.register(rateLimit, { global: false });
+  installOriginCheck(app, options.services.auth.publicOrigin);
   await registerOpenApi(app, HAVEN_VERSION);
 
   const database = options.services.db;
@@ -45,6 +53,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
     ping: () => database.ping(),
     pending: () => pendingMigrations(database.unscoped),
   });
+  await app.register(authRoutes, { services: options.services });
 
   return app;
 }

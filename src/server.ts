@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildApp, type HavenApp } from './app.ts';
 import type { Config } from './platform/config.ts';
+import { ensurePlatformOperator } from './modules/organisations/users.service.ts';
 import { checkpointAll } from './platform/audit/verify.ts';
 import { lockDataDirectory } from './platform/process-lock.ts';
 import { openServices, type Services } from './services.ts';
@@ -14,6 +15,8 @@ export class PortInUseError extends Error {
 export interface RunningServer {
   app: HavenApp;
   url: string;
+  /** Set on the very first start only: the platform operator account it created. */
+  firstOperator: { email: string; password: string } | undefined;
   /** Stops accepting, lets in-flight requests finish, closes the database, releases the data directory. */
   stop: () => Promise<void>;
 }
@@ -23,8 +26,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const lock = lockDataDirectory(config.dataDir);
   let services: Services | undefined;
   let app: HavenApp | undefined;
+  let firstOperator: RunningServer['firstOperator'];
   try {
     services = await openServices(config, log);
+    firstOperator = await ensurePlatformOperator(services, config.adminEmail);
     app = await buildApp({ services, logger: log, trustProxy: config.trustProxy });
     await listen(app, config);
   } catch (error) {
@@ -51,7 +56,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     })();
     return stopping;
   };
-  return { app, url: `http://${displayHost(config.host)}:${port}`, stop };
+  return { app, url: `http://${displayHost(config.host)}:${port}`, firstOperator, stop };
 }
 
 async function listen(app: HavenApp, config: Config): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DB } from './database.ts';
 import { auditPlatformContext } from './platform/audit/audit-log.ts';
-import type { Config } from './platform/config.ts';
+import type { AuthSettings, Config } from './platform/config.ts';
 import { Keyring } from './platform/crypto/keyring.ts';
 import { loadKeyProvider } from './platform/crypto/master-key.ts';
 import type { HavenDatabase } from './platform/db/database.ts';
@@ -11,6 +11,7 @@ import { openDatabase, sourceFor } from './platform/db/open.ts';
 export interface Services {
   db: HavenDatabase<DB>;
   keyring: Keyring;
+  auth: AuthSettings;
 }
 
 /**
@@ -23,5 +24,5 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     migrate: true,
     onPlatformContext: auditPlatformContext,
   });
-  return { db, keyring };
+  return { db, keyring, auth: config.auth };
 }

@@ -10,6 +10,7 @@ import { registerMigrate } from './migrate.command.ts';
 import { registerSchool } from './school.command.ts';
 import { registerStart } from './start.command.ts';
 import { registerTest } from './test.command.ts';
+import { registerUser } from './user.command.ts';
 
 function buildProgram(): Command {
   const program = new Command('haven')
@@ -23,6 +24,7 @@ function buildProgram(): Command {
   registerCheck(program);
   registerMigrate(program);
   registerSchool(program);
+  registerUser(program);
   registerKeys(program);
   registerAudit(program);
   registerBench(program);

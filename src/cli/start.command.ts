@@ -18,5 +18,16 @@ export function registerStart(program: Command): void {
       console.error(`Haven is running at ${server.url}`);
       console.error(`  database: ${describeDatabase(config)}`);
       console.error(`  API docs: ${server.url}/api/docs    stop with Ctrl+C`);
+      if (server.firstOperator !== undefined) {
+        console.error('');
+        console.error(
+          'First start: created the platform operator account. This password is shown once, never again:',
+        );
+        console.error(`  e-mail:   ${server.firstOperator.email}`);
+        console.error(`  password: ${server.firstOperator.password}`);
+        console.error(
+          `Sign in with POST ${server.url}/api/v1/auth/login. Set HAVEN_ADMIN_EMAIL to choose the address.`,
+        );
+      }
     });
 }

@@ -45,6 +45,16 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 2500,
       databasePoolSize: 20,
       auditCheckpointMinutes: 15,
+      adminEmail: 'admin@haven.localhost',
+      auth: {
+        sessionIdleMinutes: 15,
+        sessionMaxHours: 12,
+        cookieSecure: true,
+        loginMaxFailures: 5,
+        loginLockMinutes: 15,
+        loginRatePerMinute: 20,
+        publicOrigin: undefined,
+      },
     });
   });
 

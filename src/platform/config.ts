@@ -17,7 +17,37 @@ export interface Config {
   databasePoolSize: number;
   /** How often the server signs a checkpoint of every audit chain (0 = never; use `audit checkpoint`). */
   auditCheckpointMinutes: number;
+  auth: AuthSettings;
+  /** E-mail of the platform operator the first start creates. */
+  adminEmail: string;
 }
+
+/** Sign-in and session rules. */
+export interface AuthSettings {
+  /** A session unused this long ends (default 15 minutes). */
+  sessionIdleMinutes: number;
+  /** No session lives longer than this (default 12 hours). */
+  sessionMaxHours: number;
+  /** Set the Secure flag on the session cookie (turn off only for plain-HTTP development). */
+  cookieSecure: boolean;
+  /** Failed sign-ins for one address before it is locked. */
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  /** Sign-in attempts one client address may make per minute, whatever the e-mail. */
+  loginRatePerMinute: number;
+  /** The public origin (e.g. https://haven.example.org) state-changing requests must come from. */
+  publicOrigin: string | undefined;
+}
+
+export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
+  sessionIdleMinutes: 15,
+  sessionMaxHours: 12,
+  cookieSecure: true,
+  loginMaxFailures: 5,
+  loginLockMinutes: 15,
+  loginRatePerMinute: 20,
+  publicOrigin: undefined,
+};
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -55,6 +85,31 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
       600_000,
     ),
     databasePoolSize: parseInteger(env.HAVEN_DATABASE_POOL_SIZE ?? '10', 'HAVEN_DATABASE_POOL_SIZE', 1, 500),
+    adminEmail: nonEmpty(env.HAVEN_ADMIN_EMAIL, 'HAVEN_ADMIN_EMAIL') ?? 'admin@haven.localhost',
+    auth: {
+      sessionIdleMinutes: parseInteger(
+        env.HAVEN_SESSION_IDLE_MINUTES ?? '15',
+        'HAVEN_SESSION_IDLE_MINUTES',
+        1,
+        1440,
+      ),
+      sessionMaxHours: parseInteger(env.HAVEN_SESSION_MAX_HOURS ?? '12', 'HAVEN_SESSION_MAX_HOURS', 1, 720),
+      cookieSecure: parseBoolean(env.HAVEN_COOKIE_SECURE ?? 'true', 'HAVEN_COOKIE_SECURE'),
+      loginMaxFailures: parseInteger(env.HAVEN_LOGIN_MAX_FAILURES ?? '5', 'HAVEN_LOGIN_MAX_FAILURES', 1, 100),
+      loginLockMinutes: parseInteger(
+        env.HAVEN_LOGIN_LOCK_MINUTES ?? '15',
+        'HAVEN_LOGIN_LOCK_MINUTES',
+        1,
+        1440,
+      ),
+      loginRatePerMinute: parseInteger(
+        env.HAVEN_LOGIN_RATE_PER_MINUTE ?? '20',
+        'HAVEN_LOGIN_RATE_PER_MINUTE',
+        1,
+        100_000,
+      ),
+      publicOrigin: parsePublicUrl(env.HAVEN_PUBLIC_URL),
+    },
     auditCheckpointMinutes: parseInteger(
       env.HAVEN_AUDIT_CHECKPOINT_MINUTES ?? '60',
       'HAVEN_AUDIT_CHECKPOINT_MINUTES',
@@ -93,6 +148,23 @@ function parseDatabaseUrl(value: string | undefined): string | undefined {
     throw new ConfigError('DATABASE_URL names no database; expected postgres://user@host:5432/database.');
   }
   return value;
+}
+
+function parsePublicUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') {
+    return undefined;
+  }
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new Error('protocol');
+    }
+    return url.origin;
+  } catch {
+    throw new ConfigError(
+      `HAVEN_PUBLIC_URL must be the address users open, e.g. https://haven.example.org (got "${value}").`,
+    );
+  }
 }
 
 function parsePort(value: string, name: string): number {

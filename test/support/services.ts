@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_AUTH_SETTINGS } from '../../src/platform/config.ts';
 import { LocalKeyProvider } from '../../src/platform/crypto/key-provider.ts';
 import { Keyring } from '../../src/platform/crypto/keyring.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -20,6 +21,8 @@ export async function createTestServices(options: { migrate?: boolean } = {}): P
     db: testDb.db,
     masterKey,
     keyring: new Keyring(new LocalKeyProvider(masterKey)),
+    // Every test signs in from 127.0.0.1: the per-address rate limit has its own test.
+    auth: { ...DEFAULT_AUTH_SETTINGS, loginRatePerMinute: 10_000 },
     close: () => testDb.close(),
   };
 }

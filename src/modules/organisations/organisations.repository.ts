@@ -77,7 +77,7 @@ export async function insertOrganisation(
   return trx.insertInto('organisations').values(organisation).returning('id').executeTakeFirstOrThrow();
 }
 
-/** Schools that belong to a trust (for trust leaders' reach). */
+/** Schools that belong to each trust (for trust leaders' reach); organisations carry no personal data. */
 export async function schoolIdsOfTrusts(
   trx: Transaction<DB>,
   trustIds: readonly string[],
@@ -86,14 +86,15 @@ export async function schoolIdsOfTrusts(
     return new Map();
   }
   const rows = await trx
-    .selectFrom('schools')
-    .select(['id', 'trust_id'])
-    .where('trust_id', 'in', trustIds)
+    .selectFrom('organisations')
+    .select(['id', 'parent_id'])
+    .where('kind', '=', 'school')
+    .where('parent_id', 'in', trustIds)
     .execute();
   const byTrust = new Map<string, string[]>();
   for (const row of rows) {
-    if (row.trust_id !== null) {
-      byTrust.set(row.trust_id, [...(byTrust.get(row.trust_id) ?? []), row.id]);
+    if (row.parent_id !== null) {
+      byTrust.set(row.parent_id, [...(byTrust.get(row.parent_id) ?? []), row.id]);
     }
   }
   return byTrust;

@@ -12,6 +12,7 @@ export interface OrganisationsTable {
   id: Generated<string>;
   kind: OrganisationKind;
   name: string;
+  parent_id: string | null;
   created_at: CreatedAt;
 }
 
@@ -23,7 +24,6 @@ export interface SchoolsTable {
   la_code: string | null;
   establishment_number: string | null;
   status: ColumnType<SchoolStatus, SchoolStatus | undefined, SchoolStatus>;
-  trust_id: string | null;
   region: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

@@ -47,7 +47,7 @@ async function readValue(
 
 /** The same database and master key, with a cold cache: proves reads go to the stored keys. */
 const coldKeyring = (svc: Services, provider = svc.keyring.provider): Services => ({
-  db: svc.db,
+  ...svc,
   keyring: new Keyring(provider),
 });
 
@@ -262,7 +262,7 @@ describe('rotation', () => {
 
   test('master key rotation re-wraps school keys only; the old master key is then unnecessary', async () => {
     const oldKek = randomBytes(32);
-    const original: Services = { db: services.db, keyring: new Keyring(new LocalKeyProvider(oldKek)) };
+    const original: Services = { ...services, keyring: new Keyring(new LocalKeyProvider(oldKek)) };
     const school = await buildSchool(original);
     const [row] = await storeValues(original, school.id, 1);
     assert.ok(row);
@@ -275,7 +275,7 @@ describe('rotation', () => {
     const rewrapped = await rewrapUnderCurrentMasterKey(services.db, during);
     assert.ok(rewrapped >= 2, 'data and index keys of this school at least');
 
-    const onlyNew: Services = { db: services.db, keyring: new Keyring(new LocalKeyProvider(newKek)) };
+    const onlyNew: Services = { ...services, keyring: new Keyring(new LocalKeyProvider(newKek)) };
     assert.equal(await readValue(onlyNew, school.id, row.subjectId, row.sealed), row.value);
     const subjectKeyAfter = await services.db.withSchool(school.id, (trx) =>
       trx.selectFrom('subject_keys').select('wrapped').executeTakeFirstOrThrow(),

@@ -94,6 +94,15 @@ export class SchoolVault {
     });
   }
 
+  /**
+   * The keyed digest of an identifier without storing it: for counting sign-in failures per address
+   * whether or not it has an account.
+   */
+  async digest(kind: string, value: string): Promise<Buffer> {
+    const indexKey = await this.#keyring.activeSchoolKey(this.#trx, this.#schoolId, 'index');
+    return blindIndex(indexKey.key, kind, value);
+  }
+
   /** The subject whose `kind` identifier equals `value` (after normalisation), if any. */
   async lookup(kind: string, value: string): Promise<string | undefined> {
     const indexKey = await this.#keyring.activeSchoolKey(this.#trx, this.#schoolId, 'index');

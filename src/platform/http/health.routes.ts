@@ -19,13 +19,17 @@ const Ready = Type.Object({
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, options) => {
   app.get(
     '/health',
-    { schema: { summary: 'Liveness: the process is up', tags: ['operations'], response: { 200: Health } } },
+    {
+      config: { access: 'public' },
+      schema: { summary: 'Liveness: the process is up', tags: ['operations'], response: { 200: Health } },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/ready',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'Readiness: the database is reachable and migrations are current',
         tags: ['operations'],

@@ -27,6 +27,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       id uuid primary key default gen_random_uuid(),
       kind text not null check (kind in ('platform', 'trust', 'local_authority', 'school')),
       name text not null check (length(name) between 1 and 200),
+      -- A school's trust: trust leaders reach the schools of their trust.
+      parent_id uuid references organisations (id),
       created_at timestamptz not null default now()
     )
   `.execute(db);
@@ -37,7 +39,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table schools add constraint schools_organisation foreign key (id) references organisations (id)`.execute(
     db,
   );
-  await sql`alter table schools add column trust_id uuid references organisations (id)`.execute(db);
   await sql`alter table schools add column region text`.execute(db);
   await sql`grant select on organisations to haven_app`.execute(db);
   await sql`grant select, insert, update, delete on organisations to haven_platform`.execute(db);
@@ -124,8 +125,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       .raw(`alter table ${table} add foreign key (school_id) references schools (id) on delete cascade`)
       .execute(db);
   }
-  await sql`alter table schools drop column region, drop column trust_id, drop constraint schools_organisation`.execute(
-    db,
-  );
+  await sql`alter table schools drop column region, drop constraint schools_organisation`.execute(db);
   await sql`drop table organisations`.execute(db);
 }

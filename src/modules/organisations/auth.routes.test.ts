@@ -1,0 +1,234 @@
+// Sign-in, sessions and /me through the real application and database.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { HavenApp } from '../../app.ts';
+import { PLATFORM_ORG_ID } from '../../platform/audit/audit-log.ts';
+import { buildUser, signInAs, TEST_PASSWORD } from '../../../test/support/auth.ts';
+import { buildSchool } from '../../../test/support/factories.ts';
+import { buildTestApp } from '../../../test/support/http.ts';
+import { createTestServices, type TestServices } from '../../../test/support/services.ts';
+import { disableUser } from './users.service.ts';
+
+let services: TestServices;
+let app: HavenApp;
+before(async () => {
+  services = await createTestServices();
+  app = await buildTestApp(services);
+});
+after(async () => {
+  await app.close();
+  await services.close();
+});
+
+const login = (payload: object) => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload });
+const me = (cookie?: string) =>
+  app.inject({ method: 'GET', url: '/api/v1/me', headers: cookie === undefined ? {} : { cookie } });
+
+async function teacher() {
+  const school = await buildSchool(services);
+  return { school, user: await buildUser(services, 'teacher', school.id) };
+}
+
+describe('sign-in', () => {
+  test('a right password opens a session in an HttpOnly, Secure, SameSite=Strict cookie; /me shows the user', async () => {
+    const { school, user } = await teacher();
+    const response = await login({ email: user.email.toUpperCase(), password: TEST_PASSWORD });
+    assert.equal(response.statusCode, 200);
+    const setCookie = String(response.headers['set-cookie']);
+    assert.match(setCookie, /haven_session=[A-Za-z0-9_-]{43};/);
+    assert.match(setCookie, /HttpOnly/);
+    assert.match(setCookie, /Secure/);
+    assert.match(setCookie, /SameSite=Strict/);
+    const cookie = await signInAs(app, user.email);
+    const body = (await me(cookie)).json<{
+      id: string;
+      email: string;
+      memberships: Array<{ orgId: string; role: string }>;
+    }>();
+    assert.equal(body.id, user.id);
+    assert.equal(body.email, user.email);
+    assert.deepEqual(
+      body.memberships.map((m) => [m.orgId, m.role]),
+      [[school.id, 'teacher']],
+    );
+  });
+
+  test('a wrong password and an unknown address get the very same answer', async () => {
+    const { user } = await teacher();
+    const wrong = await login({ email: user.email, password: 'not the password at all' });
+    const unknown = await login({
+      email: 'nobody-here@example.invalid',
+      password: 'not the password at all',
+    });
+    assert.equal(wrong.statusCode, 401);
+    assert.equal(unknown.statusCode, 401);
+    const strip = (body: string) => ({ ...JSON.parse(body), requestId: undefined });
+    assert.deepEqual(strip(wrong.body), strip(unknown.body));
+  });
+
+  test('repeated failures lock the address, known or not, even against the right password', async () => {
+    const { user } = await teacher();
+    for (const email of [user.email, 'ghost@example.invalid']) {
+      const answers: number[] = [];
+      for (let attempt = 0; attempt < services.auth.loginMaxFailures; attempt += 1) {
+        answers.push((await login({ email, password: 'wrong password here' })).statusCode);
+      }
+      assert.deepEqual(answers, [401, 401, 401, 401, 429]);
+      const locked = await login({ email, password: TEST_PASSWORD });
+      assert.equal(locked.statusCode, 429);
+      assert.match(locked.json<{ message: string }>().message, /Try again in 15 minute\(s\)/);
+    }
+  });
+
+  test('a disabled account cannot sign in, and its open sessions stop working', async () => {
+    const { user } = await teacher();
+    const cookie = await signInAs(app, user.email);
+    await disableUser(services, user.id, { type: 'system', id: 'test' });
+    assert.equal((await me(cookie)).statusCode, 401);
+    assert.equal((await login({ email: user.email, password: TEST_PASSWORD })).statusCode, 401);
+  });
+
+  test('sign-ins are audited by user id and never by e-mail address', async () => {
+    const { user } = await teacher();
+    await signInAs(app, user.email);
+    await login({ email: user.email, password: 'wrong password here' });
+    const events = await services.db.withPlatform('test.read_audit', (trx) =>
+      trx
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('org_id', '=', PLATFORM_ORG_ID)
+        .where('actor_id', '=', user.id)
+        .execute(),
+    );
+    assert.deepEqual(
+      events.map((event) => event.action).filter((action) => action.startsWith('auth.')),
+      ['auth.sign_in', 'auth.sign_in_failed'],
+    );
+    assert.ok(!JSON.stringify(events).includes(user.email), 'no e-mail address inside audit events');
+  });
+});
+
+describe('rate limit', () => {
+  test('one client address gets 429 with Retry-After once it exceeds the sign-in rate', async () => {
+    const limited = await buildTestApp({ ...services, auth: { ...services.auth, loginRatePerMinute: 3 } });
+    try {
+      const codes: number[] = [];
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        const response = await limited.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: `r${attempt}@example.invalid`, password: 'x' },
+        });
+        codes.push(response.statusCode);
+        if (response.statusCode === 429) {
+          assert.equal(response.json<{ code: string }>().code, 'rate_limited');
+          assert.ok(response.headers['retry-after']);
+        }
+      }
+      assert.deepEqual(codes, [401, 401, 401, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('sessions', () => {
+  test('/me without a session, or with a made-up token, is 401', async () => {
+    assert.equal((await me()).statusCode, 401);
+    assert.equal((await me('haven_session=made-up-token')).statusCode, 401);
+  });
+
+  test('a session idle for longer than the idle timeout ends', async () => {
+    const { user } = await teacher();
+    const cookie = await signInAs(app, user.email);
+    await services.db.withPlatform('test.age_session', (trx) =>
+      trx
+        .updateTable('sessions')
+        .set({ last_seen_at: new Date(Date.now() - 16 * 60_000) })
+        .where('user_id', '=', user.id)
+        .execute(),
+    );
+    assert.equal((await me(cookie)).statusCode, 401);
+  });
+
+  test('a session past its absolute lifetime ends, however active', async () => {
+    const { user } = await teacher();
+    const cookie = await signInAs(app, user.email);
+    await services.db.withPlatform('test.expire_session', (trx) =>
+      trx
+        .updateTable('sessions')
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where('user_id', '=', user.id)
+        .execute(),
+    );
+    assert.equal((await me(cookie)).statusCode, 401);
+  });
+
+  test('sign-out ends the session', async () => {
+    const { user } = await teacher();
+    const cookie = await signInAs(app, user.email);
+    const out = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
+    assert.equal(out.statusCode, 204);
+    assert.equal((await me(cookie)).statusCode, 401);
+  });
+
+  test("users list their own sessions and can end one; another user's session is not found", async () => {
+    const { user } = await teacher();
+    const first = await signInAs(app, user.email);
+    const second = await signInAs(app, user.email);
+    const listed = (
+      await app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: { cookie: second } })
+    ).json<Array<{ id: string; current: boolean }>>();
+    assert.equal(listed.length, 2);
+    const other = listed.find((entry) => !entry.current);
+    assert.ok(other);
+    const stranger = await teacher();
+    const strangerCookie = await signInAs(app, stranger.user.email);
+    const foreign = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/auth/sessions/${other.id}`,
+      headers: { cookie: strangerCookie },
+    });
+    assert.equal(foreign.statusCode, 404);
+    const own = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/auth/sessions/${other.id}`,
+      headers: { cookie: second },
+    });
+    assert.equal(own.statusCode, 204);
+    assert.equal((await me(first)).statusCode, 401);
+    assert.equal((await me(second)).statusCode, 200);
+  });
+});
+
+describe('cross-site requests', () => {
+  test('a state-changing request from another origin is refused with 403', async () => {
+    const { user } = await teacher();
+    const cookie = await signInAs(app, user.email);
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie, origin: 'https://attacker.example' },
+    });
+    assert.equal(forged.statusCode, 403);
+    assert.equal(forged.json<{ code: string }>().code, 'bad_origin');
+    assert.equal((await me(cookie)).statusCode, 200, 'the session survived');
+    const sameSite = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie, origin: 'http://localhost:80', host: 'localhost:80' },
+    });
+    assert.equal(sameSite.statusCode, 204);
+  });
+});
+
+describe('staff identities at rest', () => {
+  test('the e-mail column holds ciphertext, not the address', async () => {
+    const { user } = await teacher();
+    const row = await services.db.withPlatform('test.read_user', (trx) =>
+      trx.selectFrom('users').select('email').where('id', '=', user.id).executeTakeFirstOrThrow(),
+    );
+    assert.equal(row.email.includes(Buffer.from(user.email)), false);
+    assert.equal(row.email[0], 1, 'field format version 1');
+  });
+});

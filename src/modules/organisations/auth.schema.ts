@@ -1,0 +1,37 @@
+import { Type } from 'typebox';
+
+// Request and response schemas: responses are allow-lists, so nothing else can leave.
+export const LoginBody = Type.Object({
+  email: Type.String({ minLength: 1, maxLength: 254 }),
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+});
+
+export const LoginResponse = Type.Object({
+  userId: Type.String({ format: 'uuid' }),
+  expiresAt: Type.String({ format: 'date-time', description: 'When the session ends at the latest' }),
+});
+
+export const MeResponse = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String({ description: 'Personal data: the signed-in user’s own address' }),
+  memberships: Type.Array(
+    Type.Object({
+      orgId: Type.String({ format: 'uuid' }),
+      orgKind: Type.String(),
+      orgName: Type.String(),
+      role: Type.String(),
+    }),
+  ),
+});
+
+export const SessionsResponse = Type.Array(
+  Type.Object({
+    id: Type.String({ format: 'uuid' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    lastSeenAt: Type.String({ format: 'date-time' }),
+    expiresAt: Type.String({ format: 'date-time' }),
+    current: Type.Boolean(),
+  }),
+);
+
+export const SessionParams = Type.Object({ sessionId: Type.String({ format: 'uuid' }) });

@@ -1,0 +1,86 @@
+import type { Selectable, Transaction } from 'kysely';
+import type { DB } from '../../database.ts';
+import type { OrganisationKind, UsersTable } from './organisations.tables.ts';
+
+// Staff identities: every method runs in the identity context (the platform's tenant).
+export type UserRow = Selectable<UsersTable>;
+
+export async function insertUser(
+  trx: Transaction<DB>,
+  user: { id: string; email: Buffer; passwordHash: string | null },
+): Promise<void> {
+  await trx
+    .insertInto('users')
+    .values({ id: user.id, email: user.email, password_hash: user.passwordHash })
+    .execute();
+}
+
+export async function findUser(trx: Transaction<DB>, userId: string): Promise<UserRow | undefined> {
+  return trx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+}
+
+export async function setUserStatus(
+  trx: Transaction<DB>,
+  userId: string,
+  status: 'active' | 'disabled',
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('users')
+    .set({ status, updated_at: new Date() })
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function setPasswordHash(
+  trx: Transaction<DB>,
+  userId: string,
+  passwordHash: string,
+): Promise<void> {
+  await trx
+    .updateTable('users')
+    .set({ password_hash: passwordHash, updated_at: new Date() })
+    .where('id', '=', userId)
+    .execute();
+}
+
+export async function insertMembership(
+  trx: Transaction<DB>,
+  membership: { userId: string; orgId: string; role: string },
+): Promise<boolean> {
+  const result = await trx
+    .insertInto('memberships')
+    .values({ user_id: membership.userId, org_id: membership.orgId, role: membership.role })
+    .onConflict((conflict) => conflict.columns(['user_id', 'org_id', 'role']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** A user's memberships with each organisation's kind and name. */
+export async function membershipsOf(
+  trx: Transaction<DB>,
+  userId: string,
+): Promise<Array<{ orgId: string; orgKind: OrganisationKind; orgName: string; role: string }>> {
+  return trx
+    .selectFrom('memberships')
+    .innerJoin('organisations', 'organisations.id', 'memberships.org_id')
+    .select([
+      'memberships.org_id as orgId',
+      'organisations.kind as orgKind',
+      'organisations.name as orgName',
+      'memberships.role',
+    ])
+    .where('memberships.user_id', '=', userId)
+    .orderBy('organisations.name')
+    .orderBy('memberships.role')
+    .execute();
+}
+
+export async function countRole(trx: Transaction<DB>, role: string): Promise<number> {
+  const row = await trx
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('role', '=', role)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
