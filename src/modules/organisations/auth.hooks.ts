@@ -17,14 +17,14 @@ declare module 'fastify' {
 export function requireSession(services: Services) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const token = request.cookies[SESSION_COOKIE];
-    const signedIn = token === undefined || token === '' ? undefined : await authenticate(services, token);
-    if (signedIn === undefined) {
+    const who = token === undefined || token === '' ? undefined : await authenticate(services, token);
+    if (who === undefined) {
       if (token !== undefined) {
         void reply.clearCookie(SESSION_COOKIE, { path: '/' });
       }
       throw new AppError(401, 'unauthenticated', 'Please sign in. Your session may have ended.');
     }
-    request.signedIn = signedIn;
+    request.signedIn = who;
   };
 }
 

@@ -20,6 +20,7 @@ after(async () => {
   await services.close();
 });
 
+const withoutRequestId = (body: string): object => ({ ...JSON.parse(body), requestId: undefined });
 const login = (payload: object) => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload });
 const me = (cookie?: string) =>
   app.inject({ method: 'GET', url: '/api/v1/me', headers: cookie === undefined ? {} : { cookie } });
@@ -62,8 +63,7 @@ describe('sign-in', () => {
     });
     assert.equal(wrong.statusCode, 401);
     assert.equal(unknown.statusCode, 401);
-    const strip = (body: string) => ({ ...JSON.parse(body), requestId: undefined });
-    assert.deepEqual(strip(wrong.body), strip(unknown.body));
+    assert.deepEqual(withoutRequestId(wrong.body), withoutRequestId(unknown.body));
   });
 
   test('repeated failures lock the address, known or not, even against the right password', async () => {
