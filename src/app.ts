@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { pendingMigrations } from './platform/db/migrate.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/organisations/auth.routes.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
 import { installOriginCheck } from './platform/http/origin.ts';
@@ -23,6 +24,19 @@ export interface AppOptions {
 
 export type HavenApp = FastifyInstance;
 
+/** A registered route and who may call it (for the authorisation matrix test and the docs). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
+
 /** Builds the Fastify application from the platform and the modules; does not listen (see server.ts). */
 export async function buildApp(options: AppOptions): Promise<HavenApp> {
   const logger: FastifyBaseLogger = options.logger;
@@ -35,6 +49,13 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
     ajv: { customOptions: { removeAdditional: 'all', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      routeTable.push({ method, url: route.url, access: route.config?.access });
+    }
+  });
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -53,7 +74,10 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
     ping: () => database.ping(),
     pending: () => pendingMigrations(database.unscoped),
   });
+  // Set by the session preHandlers; declared here so every route plugin sees the same request shape.
+  app.decorateRequest('signedIn', null);
   await app.register(authRoutes, { services: options.services });
+  await app.register(auditRoutes, { services: options.services });
 
   return app;
 }

@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthSettings } from '../../platform/config.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { authenticate, type SignedIn } from './auth.service.ts';
+import { can, type Permission } from './roles.policy.ts';
 
 export const SESSION_COOKIE = 'haven_session';
 
@@ -25,6 +26,32 @@ export function requireSession(services: Services) {
       throw new AppError(401, 'unauthenticated', 'Please sign in. Your session may have ended.');
     }
     request.signedIn = who;
+  };
+}
+
+/**
+ * A preHandler for school routes (`/api/v1/schools/:schoolId/...`): the signed-in user must hold a role
+ * reaching that school. No role there at all → 404, as if the school did not exist (never confirm
+ * another school's ids); a role there without the permission → 403.
+ */
+export function requireSchoolPermission(services: Services, permission: Permission) {
+  const session = requireSession(services);
+  return async (
+    request: FastifyRequest<{ Params: { schoolId: string } }>,
+    reply: FastifyReply,
+  ): Promise<void> => {
+    await session(request, reply);
+    const who = signedIn(request);
+    const school = { id: request.params.schoolId, kind: 'school' as const };
+    const reaches = who.actor.memberships.some(
+      (membership) => membership.orgId === school.id || (membership.schoolIds ?? []).includes(school.id),
+    );
+    if (!reaches) {
+      throw notFound('That school');
+    }
+    if (!can(who.actor, permission, school)) {
+      throw new AppError(403, 'forbidden', 'Your role in this school does not allow that.');
+    }
   };
 }
 

@@ -16,7 +16,6 @@ const errors = {
 /** Sign-in, sign-out, the signed-in user and their sessions. */
 export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const session = requireSession(services);
-  app.decorateRequest('signedIn', null);
 
   app.post(
     '/api/v1/auth/login',

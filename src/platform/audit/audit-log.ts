@@ -64,3 +64,16 @@ export async function auditPlatformContext(trx: Transaction<AuditTables>, reason
     details: { reason },
   });
 }
+
+export type { AuditFilter } from './audit.repository.ts';
+
+/** Reads one organisation's events (newest first) for the audit API; the caller audits the read. */
+export async function searchAudit(
+  trx: Transaction<AuditTables>,
+  orgId: string,
+  filter: repository.AuditFilter,
+  page: { offset: number; limit: number },
+): Promise<{ events: repository.AuditEventRow[]; total: number }> {
+  const { rows, total } = await repository.searchEvents(trx, orgId, filter, page);
+  return { events: rows, total };
+}

@@ -94,3 +94,43 @@ export async function insertCheckpoint(
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
+
+export interface AuditFilter {
+  actorId?: string | undefined;
+  subjectId?: string | undefined;
+  /** An action, or a prefix ending in '.' (e.g. 'auth.'). */
+  action?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+/** One organisation's events matching the filter, newest first, one page; plus the total count. */
+export async function searchEvents(
+  trx: Trx,
+  orgId: string,
+  filter: AuditFilter,
+  page: { offset: number; limit: number },
+): Promise<{ rows: AuditEventRow[]; total: number }> {
+  let query = trx.selectFrom('audit_events').where('org_id', '=', orgId);
+  if (filter.actorId !== undefined) {
+    query = query.where('actor_id', '=', filter.actorId);
+  }
+  if (filter.subjectId !== undefined) {
+    const subjectId = filter.subjectId;
+    query = query.where((eb) => eb(eb.val(subjectId), '=', eb.fn.any('subject_ids')));
+  }
+  if (filter.action !== undefined) {
+    query = filter.action.endsWith('.')
+      ? query.where('action', 'like', `${filter.action.replaceAll('%', '').replaceAll('_', '\\_')}%`)
+      : query.where('action', '=', filter.action);
+  }
+  if (filter.from !== undefined) {
+    query = query.where('occurred_at', '>=', filter.from);
+  }
+  if (filter.to !== undefined) {
+    query = query.where('occurred_at', '<', filter.to);
+  }
+  const total = await query.select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+  const rows = await query.selectAll().orderBy('seq', 'desc').offset(page.offset).limit(page.limit).execute();
+  return { rows, total: Number(total.count) };
+}
