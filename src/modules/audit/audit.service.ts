@@ -87,16 +87,18 @@ const CSV_COLUMNS = [
   'details',
 ] as const;
 
-/** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */
+/** One CSV cell: formula-looking text is prefixed with a quote so a spreadsheet shows it, not runs it. */
+function cell(value: unknown): string {
+  let text =
+    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(text)) {
+    text = `'${text}`;
+  }
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** RFC 4180 CSV of audit events. */
 export function auditCsv(events: AuditEventView[]): string {
-  const cell = (value: unknown): string => {
-    let text =
-      value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-    if (/^[=+\-@\t\r]/.test(text)) {
-      text = `'${text}`;
-    }
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
   const lines = events.map((event) =>
     CSV_COLUMNS.map((column) =>
       cell(column === 'subjectIds' ? event.subjectIds.join(' ') : event[column]),
