@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import { pendingMigrations } from './platform/db/migrate.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/organisations/auth.routes.ts';
+import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
+import { twoFactorRoutes } from './modules/organisations/two-factor.routes.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
 import { installOriginCheck } from './platform/http/origin.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
@@ -77,6 +79,8 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   // Set by the session preHandlers; declared here so every route plugin sees the same request shape.
   app.decorateRequest('signedIn', null);
   await app.register(authRoutes, { services: options.services });
+  await app.register(twoFactorRoutes, { services: options.services });
+  await app.register(organisationRoutes, { services: options.services });
   await app.register(auditRoutes, { services: options.services });
 
   return app;

@@ -17,7 +17,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     '/api/v1/schools/:schoolId/audit-events',
     {
       config: { access: 'school:audit.read' },
-      preHandler: auditReaders,
+      onRequest: auditReaders,
       schema: {
         summary: "The school's audit log, newest first",
         tags: ['audit'],
@@ -42,7 +42,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     '/api/v1/schools/:schoolId/audit-events.csv',
     {
       config: { access: 'school:audit.read' },
-      preHandler: auditReaders,
+      onRequest: auditReaders,
       schema: {
         summary: "The school's audit log as CSV (same filters, up to 10,000 events)",
         tags: ['audit'],

@@ -3,9 +3,11 @@ import type { AuthSettings } from '../../platform/config.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { authenticate, type SignedIn } from './auth.service.ts';
+import { schoolRequiresTwoFactor } from './organisations.service.ts';
 import { can, type Permission } from './roles.policy.ts';
 
 export const SESSION_COOKIE = 'haven_session';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,7 +16,7 @@ declare module 'fastify' {
   }
 }
 
-/** A preHandler for routes with `access: 'session'`: 401 unless the session cookie is valid. */
+/** An onRequest hook for routes with `access: 'session'`: 401 unless the session cookie is valid. */
 export function requireSession(services: Services) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const token = request.cookies[SESSION_COOKIE];
@@ -30,7 +32,7 @@ export function requireSession(services: Services) {
 }
 
 /**
- * A preHandler for school routes (`/api/v1/schools/:schoolId/...`): the signed-in user must hold a role
+ * An onRequest hook for school routes (`/api/v1/schools/:schoolId/...`): the signed-in user must hold a role
  * reaching that school. No role there at all → 404, as if the school did not exist (never confirm
  * another school's ids); a role there without the permission → 403.
  */
@@ -42,6 +44,11 @@ export function requireSchoolPermission(services: Services, permission: Permissi
   ): Promise<void> => {
     await session(request, reply);
     const who = signedIn(request);
+    // Runs before schema validation (so an anonymous caller learns nothing, not even about the body):
+    // a malformed id is simply a school that does not exist.
+    if (!UUID.test(request.params.schoolId)) {
+      throw notFound('That school');
+    }
     const school = { id: request.params.schoolId, kind: 'school' as const };
     const reaches = who.actor.memberships.some(
       (membership) => membership.orgId === school.id || (membership.schoolIds ?? []).includes(school.id),
@@ -51,6 +58,13 @@ export function requireSchoolPermission(services: Services, permission: Permissi
     }
     if (!can(who.actor, permission, school)) {
       throw new AppError(403, 'forbidden', 'Your role in this school does not allow that.');
+    }
+    if (!who.twoFactor && (await schoolRequiresTwoFactor(services, school.id))) {
+      throw new AppError(
+        403,
+        'two_factor_required',
+        'This school requires two-factor sign-in. Turn it on for your account first.',
+      );
     }
   };
 }

@@ -46,7 +46,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/api/v1/auth/logout',
     {
       config: { access: 'session' },
-      preHandler: session,
+      onRequest: session,
       schema: { summary: 'Sign out', tags: ['auth'], response: { 204: { type: 'null' }, ...errors } },
     },
     async (request, reply) => {
@@ -60,7 +60,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/api/v1/me',
     {
       config: { access: 'session' },
-      preHandler: session,
+      onRequest: session,
       schema: {
         summary: 'The signed-in user and their roles',
         tags: ['auth'],
@@ -74,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/api/v1/auth/sessions',
     {
       config: { access: 'session' },
-      preHandler: session,
+      onRequest: session,
       schema: {
         summary: 'My active sessions',
         tags: ['auth'],
@@ -94,7 +94,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/api/v1/auth/sessions/:sessionId',
     {
       config: { access: 'session' },
-      preHandler: session,
+      onRequest: session,
       schema: {
         summary: 'End one of my sessions',
         tags: ['auth'],

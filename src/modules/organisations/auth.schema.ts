@@ -4,6 +4,25 @@ import { Type } from 'typebox';
 export const LoginBody = Type.Object({
   email: Type.String({ minLength: 1, maxLength: 254 }),
   password: Type.String({ minLength: 1, maxLength: 1024 }),
+  totp: Type.Optional(
+    Type.String({
+      maxLength: 20,
+      description: 'The 6-digit code, or a recovery code, when two-factor sign-in is on',
+    }),
+  ),
+});
+
+export const CodeBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) });
+
+export const EnrolmentResponse = Type.Object({
+  secret: Type.String({ description: 'Base32 key for manual entry; shown once' }),
+  otpauthUri: Type.String({ description: 'otpauth:// URI for a QR code; shown once' }),
+});
+
+export const RecoveryCodesResponse = Type.Object({
+  recoveryCodes: Type.Array(Type.String(), {
+    description: 'Each works once if the device is lost; shown once',
+  }),
 });
 
 export const LoginResponse = Type.Object({
@@ -13,6 +32,7 @@ export const LoginResponse = Type.Object({
 
 export const MeResponse = Type.Object({
   id: Type.String({ format: 'uuid' }),
+  twoFactor: Type.Boolean(),
   email: Type.String({ description: 'Personal data: the signed-in user’s own address' }),
   memberships: Type.Array(
     Type.Object({

@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import type { Actor } from './roles.policy.ts';
 import * as sessions from './sessions.repository.ts';
+import { checkSecondFactor } from './two-factor.service.ts';
 import { loadActor, normaliseEmail, withIdentity } from './users.service.ts';
 import * as users from './users.repository.ts';
 
@@ -14,6 +15,8 @@ export interface SignedIn {
   sessionId: string;
   userId: string;
   actor: Actor;
+  /** Whether the user has two-factor sign-in on (schools may require it). */
+  twoFactor: boolean;
 }
 
 export interface SignInResult {
@@ -38,7 +41,7 @@ export function tokenDigest(token: string): Buffer {
  */
 export async function signIn(
   services: Services,
-  input: { email: string; password: string },
+  input: { email: string; password: string; totp?: string | undefined },
   requestId: string,
 ): Promise<SignInResult> {
   const email = normaliseEmail(input.email);
@@ -80,7 +83,20 @@ export async function signIn(
   }
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + services.auth.sessionMaxHours * 3_600_000);
-  await withIdentity(services, async (trx) => {
+  const outcome = await withIdentity(services, async (trx) => {
+    const second = await checkSecondFactor(services, trx, user, input.totp);
+    if (second === 'missing') {
+      return { kind: 'totp_required' as const };
+    }
+    if (second === 'invalid') {
+      const until = new Date(now.getTime() + services.auth.loginLockMinutes * 60_000);
+      const lock = await sessions.recordFailure(trx, digest, services.auth.loginMaxFailures, until);
+      await recordAudit(
+        trx,
+        signInEvent(user.id, 'auth.sign_in_failed', 'denied', requestId, { reason: 'wrong_code' }),
+      );
+      return { kind: 'invalid_totp' as const, lock };
+    }
     await sessions.clearFailures(trx, digest);
     const session = await sessions.insertSession(trx, {
       userId: user.id,
@@ -91,7 +107,27 @@ export async function signIn(
       ...signInEvent(user.id, 'auth.sign_in', 'success', requestId, {}),
       target: `session:${session.id}`,
     });
+    return { kind: 'ok' as const };
   });
+  if (outcome.kind === 'totp_required') {
+    throw new AppError(
+      401,
+      'totp_required',
+      'Enter the 6-digit code from your authenticator app (or a recovery code).',
+      [{ field: 'totp', message: 'is required for this account' }],
+    );
+  }
+  if (outcome.kind === 'invalid_totp') {
+    if (outcome.lock !== null && outcome.lock > now) {
+      throw tooManyAttempts(outcome.lock);
+    }
+    throw new AppError(
+      401,
+      'invalid_totp',
+      'That code is not right. Use the newest code from your app, or a recovery code.',
+      [{ field: 'totp', message: 'does not match' }],
+    );
+  }
   return { token, userId: user.id, expiresAt };
 }
 
@@ -153,7 +189,12 @@ export async function authenticate(services: Services, token: string): Promise<S
     if (now.getTime() - session.last_seen_at.getTime() > TOUCH_AFTER_MS) {
       await sessions.touchSession(trx, session.id, now);
     }
-    return { sessionId: session.id, userId: session.user_id, actor: await loadActor(trx, session.user_id) };
+    return {
+      sessionId: session.id,
+      userId: session.user_id,
+      actor: await loadActor(trx, session.user_id),
+      twoFactor: session.totp_enabled_at !== null,
+    };
   });
 }
 
@@ -210,6 +251,7 @@ export async function describeMe(
   who: SignedIn,
 ): Promise<{
   id: string;
+  twoFactor: boolean;
   email: string;
   memberships: Array<{ orgId: string; orgKind: string; orgName: string; role: string }>;
 }> {
@@ -231,6 +273,7 @@ export async function describeMe(
     });
     return {
       id: user.id,
+      twoFactor: user.totp_enabled_at !== null,
       email,
       memberships: actor.memberships.map(({ orgId, orgKind, orgName, role }) => ({
         orgId,

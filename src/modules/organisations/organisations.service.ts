@@ -114,3 +114,70 @@ function toSchool(row: SchoolRow): School {
     createdAt: row.created_at,
   };
 }
+
+export interface SchoolSettings {
+  timezone: string;
+  academicYearStartMonth: number;
+  requireTwoFactor: boolean;
+}
+
+export async function getSchoolSettings({ db }: Services, schoolId: string): Promise<SchoolSettings> {
+  const row = await db.withSchool(schoolId, (trx) => repository.findSettings(trx, schoolId));
+  if (row === undefined) {
+    throw notFound('That school');
+  }
+  return {
+    timezone: row.timezone,
+    academicYearStartMonth: row.academic_year_start_month,
+    requireTwoFactor: row.require_two_factor,
+  };
+}
+
+/**
+ * Changes a school's settings. Requiring two-factor sign-in is refused to an admin who has not turned it
+ * on themselves: it would lock them out of the school they are managing.
+ */
+export async function updateSchoolSettings(
+  { db }: Services,
+  schoolId: string,
+  changes: { academicYearStartMonth?: number | undefined; requireTwoFactor?: boolean | undefined },
+  by: { userId: string; twoFactor: boolean; requestId: string },
+): Promise<SchoolSettings> {
+  if (changes.requireTwoFactor === true && !by.twoFactor) {
+    throw new AppError(
+      409,
+      'two_factor_needed_first',
+      'Turn on two-factor sign-in for your own account before requiring it of all staff.',
+    );
+  }
+  const row = await db.withSchool(schoolId, async (trx) => {
+    const updated = await repository.updateSettings(trx, schoolId, {
+      ...(changes.academicYearStartMonth === undefined
+        ? {}
+        : { academic_year_start_month: changes.academicYearStartMonth }),
+      ...(changes.requireTwoFactor === undefined ? {} : { require_two_factor: changes.requireTwoFactor }),
+    });
+    await recordAudit(trx, {
+      orgId: schoolId,
+      actor: { type: 'user', id: by.userId },
+      action: 'school.settings_changed',
+      requestId: by.requestId,
+      details: Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)),
+    });
+    return updated;
+  });
+  if (row === undefined) {
+    throw notFound('That school');
+  }
+  return {
+    timezone: row.timezone,
+    academicYearStartMonth: row.academic_year_start_month,
+    requireTwoFactor: row.require_two_factor,
+  };
+}
+
+/** Whether the school requires two-factor sign-in of its staff. */
+export async function schoolRequiresTwoFactor({ db }: Services, schoolId: string): Promise<boolean> {
+  const row = await db.withSchool(schoolId, (trx) => repository.findSettings(trx, schoolId));
+  return row?.require_two_factor === true;
+}

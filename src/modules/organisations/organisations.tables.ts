@@ -34,6 +34,7 @@ export interface SchoolSettingsTable {
   school_id: string;
   timezone: ColumnType<string, string | undefined, string>;
   academic_year_start_month: ColumnType<number, number | undefined, number>;
+  require_two_factor: ColumnType<boolean, boolean | undefined, boolean>;
   updated_at: UpdatedAt;
 }
 
@@ -45,6 +46,11 @@ export interface UsersTable {
   email: Buffer;
   password_hash: string | null;
   status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>;
+  /** Encrypted under the user's key; set at enrolment, live once totp_enabled_at is set. */
+  totp_secret: Buffer | null;
+  totp_enabled_at: Date | null;
+  /** The last TOTP time step accepted: a code is never accepted twice. */
+  totp_last_step: ColumnType<string | bigint | number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -68,6 +74,13 @@ export interface SessionsTable {
   revoked_at: ColumnType<Date | null, never, Date>;
 }
 
+export interface RecoveryCodesTable {
+  school_id: PlatformTenant;
+  user_id: string;
+  code_hash: Buffer;
+  used_at: Date | null;
+}
+
 export interface LoginFailuresTable {
   school_id: PlatformTenant;
   email_digest: Buffer;
@@ -84,6 +97,7 @@ export interface OrganisationTables {
   memberships: MembershipsTable;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
+  recovery_codes: RecoveryCodesTable;
 }
 
 export type SchoolRow = Selectable<SchoolsTable>;

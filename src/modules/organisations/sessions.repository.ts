@@ -20,12 +20,12 @@ export async function insertSession(
 export async function findSessionByToken(
   trx: Transaction<DB>,
   tokenHash: Buffer,
-): Promise<(SessionRow & { user_status: 'active' | 'disabled' }) | undefined> {
+): Promise<(SessionRow & { user_status: 'active' | 'disabled'; totp_enabled_at: Date | null }) | undefined> {
   return trx
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('sessions')
-    .select('users.status as user_status')
+    .select(['users.status as user_status', 'users.totp_enabled_at'])
     .where('sessions.token_hash', '=', tokenHash)
     .executeTakeFirst();
 }
