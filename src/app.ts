@@ -8,6 +8,7 @@ import { pendingMigrations } from './platform/db/migrate.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/organisations/auth.routes.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
+import { staffRoutes } from './modules/organisations/staff.routes.ts';
 import { twoFactorRoutes } from './modules/organisations/two-factor.routes.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
 import { installOriginCheck } from './platform/http/origin.ts';
@@ -81,6 +82,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(authRoutes, { services: options.services });
   await app.register(twoFactorRoutes, { services: options.services });
   await app.register(organisationRoutes, { services: options.services });
+  await app.register(staffRoutes, { services: options.services });
   await app.register(auditRoutes, { services: options.services });
 
   return app;

@@ -1,10 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthSettings } from '../../platform/config.ts';
+import { PLATFORM_ORG_ID, recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { authenticate, type SignedIn } from './auth.service.ts';
 import { schoolRequiresTwoFactor } from './organisations.service.ts';
 import { can, type Permission } from './roles.policy.ts';
+import { withIdentity } from './users.service.ts';
 
 export const SESSION_COOKIE = 'haven_session';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,25 +40,25 @@ export function requireSession(services: Services) {
  */
 export function requireSchoolPermission(services: Services, permission: Permission) {
   const session = requireSession(services);
-  return async (
-    request: FastifyRequest<{ Params: { schoolId: string } }>,
-    reply: FastifyReply,
-  ): Promise<void> => {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     await session(request, reply);
     const who = signedIn(request);
     // Runs before schema validation (so an anonymous caller learns nothing, not even about the body):
     // a malformed id is simply a school that does not exist.
-    if (!UUID.test(request.params.schoolId)) {
+    const schoolId = schoolIdOf(request);
+    if (!UUID.test(schoolId)) {
       throw notFound('That school');
     }
-    const school = { id: request.params.schoolId, kind: 'school' as const };
+    const school = { id: schoolId, kind: 'school' as const };
     const reaches = who.actor.memberships.some(
       (membership) => membership.orgId === school.id || (membership.schoolIds ?? []).includes(school.id),
     );
     if (!reaches) {
+      await recordDenied(services, who, request, permission, 'outside_school');
       throw notFound('That school');
     }
     if (!can(who.actor, permission, school)) {
+      await recordDenied(services, who, request, permission, 'missing_permission');
       throw new AppError(403, 'forbidden', 'Your role in this school does not allow that.');
     }
     if (!who.twoFactor && (await schoolRequiresTwoFactor(services, school.id))) {
@@ -67,6 +69,40 @@ export function requireSchoolPermission(services: Services, permission: Permissi
       );
     }
   };
+}
+
+/**
+ * Refused attempts go into the platform's chain (not the school's: an outsider must not be able to write
+ * into a school's history just by guessing its id), naming the user, the school and what was wanted.
+ */
+function schoolIdOf(request: FastifyRequest): string {
+  const params: unknown = request.params;
+  return typeof params === 'object' &&
+    params !== null &&
+    'schoolId' in params &&
+    typeof params.schoolId === 'string'
+    ? params.schoolId
+    : '';
+}
+
+async function recordDenied(
+  services: Services,
+  who: SignedIn,
+  request: FastifyRequest,
+  permission: Permission,
+  reason: string,
+): Promise<void> {
+  await withIdentity(services, (trx) =>
+    recordAudit(trx, {
+      orgId: PLATFORM_ORG_ID,
+      actor: { type: 'user', id: who.userId },
+      action: 'auth.access_denied',
+      outcome: 'denied',
+      target: `school:${schoolIdOf(request)}`,
+      requestId: request.id,
+      details: { permission, reason, route: request.routeOptions.url ?? '' },
+    }),
+  );
 }
 
 /** The signed-in user of a route behind `requireSession`. */

@@ -84,3 +84,45 @@ export async function countRole(trx: Transaction<DB>, role: string): Promise<num
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** Staff of one organisation: each user with their roles there. */
+export async function staffOf(
+  trx: Transaction<DB>,
+  orgId: string,
+): Promise<
+  Array<{
+    user_id: string;
+    role: string;
+    email: Buffer;
+    status: 'active' | 'disabled';
+    totp_enabled_at: Date | null;
+  }>
+> {
+  return trx
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select([
+      'memberships.user_id',
+      'memberships.role',
+      'users.email',
+      'users.status',
+      'users.totp_enabled_at',
+    ])
+    .where('memberships.org_id', '=', orgId)
+    .orderBy('memberships.user_id')
+    .orderBy('memberships.role')
+    .execute();
+}
+
+export async function deleteMembership(
+  trx: Transaction<DB>,
+  membership: { userId: string; orgId: string; role: string },
+): Promise<boolean> {
+  const result = await trx
+    .deleteFrom('memberships')
+    .where('user_id', '=', membership.userId)
+    .where('org_id', '=', membership.orgId)
+    .where('role', '=', membership.role)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

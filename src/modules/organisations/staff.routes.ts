@@ -1,0 +1,102 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ErrorBodySchema } from '../../platform/http/errors.ts';
+import type { Services } from '../../services.ts';
+import { requireSchoolPermission, signedIn } from './auth.hooks.ts';
+import { SchoolParams } from './organisations.schema.ts';
+import { addStaff, listStaff, removeStaffRole } from './staff.service.ts';
+
+const errors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  404: ErrorBodySchema,
+  409: ErrorBodySchema,
+};
+
+const StaffMember = Type.Object({
+  userId: Type.String({ format: 'uuid' }),
+  email: Type.String({ description: 'Personal data: staff work address' }),
+  roles: Type.Array(Type.String()),
+  status: Type.String(),
+  twoFactor: Type.Boolean(),
+});
+
+/** Who works in the school and in which role: for those who manage users there. */
+export const staffRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const managers = requireSchoolPermission(services, 'users.manage');
+
+  app.get(
+    '/api/v1/schools/:schoolId/staff',
+    {
+      config: { access: 'school:users.manage' },
+      onRequest: managers,
+      schema: {
+        summary: "The school's staff and their roles",
+        tags: ['schools'],
+        params: SchoolParams,
+        response: { 200: Type.Array(StaffMember), ...errors },
+      },
+    },
+    async (request) => listStaff(services, signedIn(request), request.params.schoolId, request.id),
+  );
+
+  app.post(
+    '/api/v1/schools/:schoolId/staff',
+    {
+      config: { access: 'school:users.manage' },
+      onRequest: managers,
+      schema: {
+        summary: 'Give someone a role in the school (creates their account if needed)',
+        tags: ['schools'],
+        params: SchoolParams,
+        body: Type.Object({
+          email: Type.String({ minLength: 3, maxLength: 254 }),
+          role: Type.String({ minLength: 1, maxLength: 40 }),
+        }),
+        response: {
+          201: Type.Object({
+            userId: Type.String({ format: 'uuid' }),
+            existing: Type.Boolean(),
+            initialPassword: Type.Optional(
+              Type.String({ description: 'Only for a new account; shown this once' }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await addStaff(services, signedIn(request), request.params.schoolId, request.body, request.id)),
+  );
+
+  app.delete(
+    '/api/v1/schools/:schoolId/staff/:userId/roles/:role',
+    {
+      config: { access: 'school:users.manage' },
+      onRequest: managers,
+      schema: {
+        summary: 'Take a role in the school away from someone',
+        tags: ['schools'],
+        params: Type.Object({
+          schoolId: Type.String({ format: 'uuid' }),
+          userId: Type.String({ format: 'uuid' }),
+          role: Type.String({ maxLength: 40 }),
+        }),
+        response: { 204: { type: 'null' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await removeStaffRole(
+        services,
+        signedIn(request),
+        request.params.schoolId,
+        { userId: request.params.userId, role: request.params.role },
+        request.id,
+      );
+      return reply.status(204).send(null);
+    },
+  );
+};

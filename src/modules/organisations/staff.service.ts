@@ -1,0 +1,126 @@
+import { PLATFORM_ORG_ID, recordAudit } from '../../platform/audit/audit-log.ts';
+import { SchoolVault } from '../../platform/crypto/vault.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
+import type { Services } from '../../services.ts';
+import type { SignedIn } from './auth.service.ts';
+import { canGrant, isRole } from './roles.policy.ts';
+import * as users from './users.repository.ts';
+import { createUser, withIdentity } from './users.service.ts';
+
+export interface StaffMember {
+  userId: string;
+  email: string;
+  roles: string[];
+  status: 'active' | 'disabled';
+  twoFactor: boolean;
+}
+
+/** A school's staff with their roles there; reading their addresses is recorded. */
+export async function listStaff(
+  services: Services,
+  who: SignedIn,
+  schoolId: string,
+  requestId: string,
+): Promise<StaffMember[]> {
+  return withIdentity(services, async (trx) => {
+    const rows = await users.staffOf(trx, schoolId);
+    const vault = new SchoolVault(services.keyring, trx, PLATFORM_ORG_ID);
+    const byUser = new Map<string, StaffMember>();
+    for (const row of rows) {
+      const existing = byUser.get(row.user_id);
+      if (existing !== undefined) {
+        existing.roles.push(row.role);
+        continue;
+      }
+      byUser.set(row.user_id, {
+        userId: row.user_id,
+        email: await vault.decrypt({ table: 'users', column: 'email', rowId: row.user_id }, row.email),
+        roles: [row.role],
+        status: row.status,
+        twoFactor: row.totp_enabled_at !== null,
+      });
+    }
+    await recordAudit(trx, {
+      orgId: PLATFORM_ORG_ID,
+      actor: { type: 'user', id: who.userId },
+      action: 'users.read',
+      target: `school:${schoolId}`,
+      subjectIds: [...byUser.keys()],
+      requestId,
+    });
+    return [...byUser.values()];
+  });
+}
+
+async function refuseRole(
+  services: Services,
+  who: SignedIn,
+  schoolId: string,
+  role: string,
+  requestId: string,
+): Promise<never> {
+  await withIdentity(services, (trx) =>
+    recordAudit(trx, {
+      orgId: PLATFORM_ORG_ID,
+      actor: { type: 'user', id: who.userId },
+      action: 'users.role_refused',
+      outcome: 'denied',
+      target: `school:${schoolId}`,
+      requestId,
+      details: { role },
+    }),
+  );
+  throw new AppError(403, 'role_not_grantable', `You cannot give the role ${role} in this school.`, [
+    { field: 'role', message: 'is not one you may give here' },
+  ]);
+}
+
+/**
+ * Gives someone a role in the school (creating their account if needed, with a password shown once).
+ * Only roles the signed-in user may grant there: a school admin never makes a platform operator.
+ */
+export async function addStaff(
+  services: Services,
+  who: SignedIn,
+  schoolId: string,
+  input: { email: string; role: string },
+  requestId: string,
+): Promise<{ userId: string; existing: boolean; initialPassword?: string }> {
+  if (!isRole(input.role) || !canGrant(who.actor, input.role, { id: schoolId, kind: 'school' })) {
+    return refuseRole(services, who, schoolId, input.role, requestId);
+  }
+  const created = await createUser(
+    services,
+    { email: input.email, role: input.role, orgId: schoolId },
+    { type: 'user', id: who.userId },
+  );
+  return created.generatedPassword === undefined
+    ? { userId: created.id, existing: created.existing }
+    : { userId: created.id, existing: created.existing, initialPassword: created.generatedPassword };
+}
+
+/** Takes a role in the school away; the change applies to the person's next request. */
+export async function removeStaffRole(
+  services: Services,
+  who: SignedIn,
+  schoolId: string,
+  target: { userId: string; role: string },
+  requestId: string,
+): Promise<void> {
+  if (!isRole(target.role) || !canGrant(who.actor, target.role, { id: schoolId, kind: 'school' })) {
+    return refuseRole(services, who, schoolId, target.role, requestId);
+  }
+  await withIdentity(services, async (trx) => {
+    if (!(await users.deleteMembership(trx, { userId: target.userId, orgId: schoolId, role: target.role }))) {
+      throw notFound('That role for that person');
+    }
+    await recordAudit(trx, {
+      orgId: PLATFORM_ORG_ID,
+      actor: { type: 'user', id: who.userId },
+      action: 'users.role_revoked',
+      target: `user:${target.userId}`,
+      requestId,
+      details: { role: target.role, orgId: schoolId },
+    });
+  });
+}
