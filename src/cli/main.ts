@@ -7,7 +7,7 @@ import { registerCheck } from './check.command.ts';
 import { EXIT, reportFailure } from './errors.ts';
 import { registerKeys } from './keys.command.ts';
 import { registerMigrate } from './migrate.command.ts';
-import { registerSchool } from './school.command.ts';
+import { registerOrganisation, registerSchool } from './school.command.ts';
 import { registerStart } from './start.command.ts';
 import { registerTest } from './test.command.ts';
 import { registerUser } from './user.command.ts';
@@ -24,6 +24,7 @@ function buildProgram(): Command {
   registerCheck(program);
   registerMigrate(program);
   registerSchool(program);
+  registerOrganisation(program);
   registerUser(program);
   registerKeys(program);
   registerAudit(program);

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import { createSchool, listSchools } from '../modules/organisations/organisations.service.ts';
+import {
+  createOrganisation,
+  createSchool,
+  listSchools,
+} from '../modules/organisations/organisations.service.ts';
 import { configFrom, printCreated, withServices, type CommonOptions } from './context.ts';
 
 interface CreateOptions extends CommonOptions {
@@ -7,6 +11,7 @@ interface CreateOptions extends CommonOptions {
   urn?: string;
   laCode?: string;
   establishmentNumber?: string;
+  trust?: string;
   json?: boolean;
 }
 
@@ -20,6 +25,7 @@ export function registerSchool(program: Command): void {
     .option('--urn <urn>', 'Unique Reference Number (6 digits)')
     .option('--la-code <code>', 'local authority code (3 digits)')
     .option('--establishment-number <number>', 'DfE establishment number (4 digits)')
+    .option('--trust <id>', 'the multi-academy trust the school belongs to (see org create)')
     .option('--json', 'print the created school as JSON')
     .action(async (options: CreateOptions) => {
       const created = await withServices(configFrom(options), (services) =>
@@ -28,6 +34,7 @@ export function registerSchool(program: Command): void {
           urn: options.urn,
           laCode: options.laCode,
           establishmentNumber: options.establishmentNumber,
+          trustId: options.trust,
         }),
       );
       printCreated(options.json === true, `Created school ${created.name}.`, {
@@ -53,5 +60,28 @@ export function registerSchool(program: Command): void {
       for (const entry of schools) {
         console.log(`${entry.id}  ${entry.urn ?? '------'}  ${entry.status.padEnd(7)}  ${entry.name}`);
       }
+    });
+}
+
+export function registerOrganisation(program: Command): void {
+  program
+    .command('org')
+    .description('manage trusts and local authorities')
+    .command('create')
+    .description(
+      'create a multi-academy trust or a local authority (virtual school); prints its id as the last line',
+    )
+    .requiredOption('--kind <kind>', 'trust or local_authority')
+    .requiredOption('--name <name>', 'the organisation name')
+    .option('--json', 'print the created organisation as JSON')
+    .action(async (options: CommonOptions & { kind: string; name: string; json?: boolean }) => {
+      const created = await withServices(configFrom(options), (services) =>
+        createOrganisation(services, options),
+      );
+      printCreated(
+        options.json === true,
+        `Created ${created.kind.replace('_', ' ')} ${created.name}.`,
+        created,
+      );
     });
 }

@@ -15,10 +15,11 @@ import type {
 export async function insertSchool(
   trx: Transaction<DB>,
   school: Omit<NewSchoolRow, 'id'>,
+  trustId: string | null,
 ): Promise<SchoolRow> {
   const organisation = await trx
     .insertInto('organisations')
-    .values({ kind: 'school', name: school.name })
+    .values({ kind: 'school', name: school.name, parent_id: trustId })
     .returning('id')
     .executeTakeFirstOrThrow();
   const row = await trx

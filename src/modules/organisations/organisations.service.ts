@@ -1,6 +1,6 @@
 import { classifyDatabaseError } from '../../platform/db/errors.ts';
 import { AppError, badRequest, notFound, type FieldError } from '../../platform/http/errors.ts';
-import { recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit-log.ts';
+import { PLATFORM_ORG_ID, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit-log.ts';
 import type { Services } from '../../services.ts';
 import * as repository from './organisations.repository.ts';
 import type { SchoolRow, SchoolStatus } from './organisations.tables.ts';
@@ -21,6 +21,8 @@ export interface NewSchool {
   urn?: string | undefined;
   laCode?: string | undefined;
   establishmentNumber?: string | undefined;
+  /** The multi-academy trust the school belongs to, if any. */
+  trustId?: string | undefined;
 }
 
 /**
@@ -31,7 +33,15 @@ export async function createSchool({ db, keyring }: Services, input: NewSchool):
   const school = validateNewSchool(input);
   try {
     const row = await db.withPlatform('organisations.create_school', async (trx) => {
-      const created = await repository.insertSchool(trx, school);
+      if (
+        input.trustId !== undefined &&
+        (await repository.findOrganisation(trx, input.trustId))?.kind !== 'trust'
+      ) {
+        throw new AppError(404, 'not_found', 'That trust was not found.', [
+          { field: 'trust', message: 'is not a trust' },
+        ]);
+      }
+      const created = await repository.insertSchool(trx, school, input.trustId ?? null);
       await keyring.createSchoolKeys(trx, created.id);
       await recordAudit(trx, {
         orgId: created.id,
@@ -180,4 +190,37 @@ export async function updateSchoolSettings(
 export async function schoolRequiresTwoFactor({ db }: Services, schoolId: string): Promise<boolean> {
   const row = await db.withSchool(schoolId, (trx) => repository.findSettings(trx, schoolId));
   return row?.require_two_factor === true;
+}
+
+/** Creates a multi-academy trust or a local authority (virtual school): platform work. */
+export async function createOrganisation(
+  { db }: Services,
+  input: { kind: string; name: string },
+): Promise<{ id: string; kind: 'trust' | 'local_authority'; name: string }> {
+  const name = input.name.trim();
+  const fields = [];
+  if (input.kind !== 'trust' && input.kind !== 'local_authority') {
+    fields.push({
+      field: 'kind',
+      message: 'must be trust or local_authority (schools are created with school create)',
+    });
+  }
+  if (name.length === 0 || name.length > 200) {
+    fields.push({ field: 'name', message: 'must be between 1 and 200 characters' });
+  }
+  if (fields.length > 0 || (input.kind !== 'trust' && input.kind !== 'local_authority')) {
+    throw badRequest('The organisation details are not valid.', fields);
+  }
+  const kind = input.kind;
+  const created = await db.withPlatform('organisations.create_organisation', async (trx) => {
+    const row = await repository.insertOrganisation(trx, { kind, name });
+    await recordAudit(trx, {
+      orgId: PLATFORM_ORG_ID,
+      actor: SYSTEM_ACTOR,
+      action: 'organisation.created',
+      target: `${kind}:${row.id}`,
+    });
+    return row;
+  });
+  return { id: created.id, kind, name };
 }

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { HavenApp } from '../../app.ts';
 import { PLATFORM_ORG_ID } from '../../platform/audit/audit-log.ts';
 import { buildUser, signInAs } from '../../../test/support/auth.ts';
+import { createOrganisation, createSchool } from './organisations.service.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
 import { buildTestApp } from '../../../test/support/http.ts';
 import { createTestServices, type TestServices } from '../../../test/support/services.ts';
@@ -123,5 +124,19 @@ describe('school staff', () => {
       headers: { cookie },
     });
     assert.equal(again.statusCode, 404);
+  });
+});
+
+describe('trusts', () => {
+  test("a trust leader reaches the trust's schools, and no other school", async () => {
+    const trust = await createOrganisation(services, { kind: 'trust', name: 'Test Trust' });
+    const member = await createSchool(services, { name: 'Trust Member School', trustId: trust.id });
+    const outside = await buildSchool(services);
+    const leader = await buildUser(services, 'trust_leader', trust.id);
+    const cookie = await signInAs(app, leader.email);
+    const settings = (schoolId: string) =>
+      app.inject({ method: 'GET', url: `/api/v1/schools/${schoolId}/settings`, headers: { cookie } });
+    assert.equal((await settings(member.id)).statusCode, 200);
+    assert.equal((await settings(outside.id)).statusCode, 404);
   });
 });
