@@ -1,9 +1,8 @@
-// Every route registered in the app, checked automatically: it must declare who may call it; without a
+// Every route registered in the fixture.app, checked automatically: it must declare who may call it; without a
 // session a protected route answers 401; a school route answers 404 to someone of another school (with
 // nothing of the school in the body) and 403 to a role in the school that lacks the permission.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { HavenApp } from '../src/app.ts';
+import { describe, test } from 'node:test';
 import {
   ROLE_ORGANISATION,
   ROLE_PERMISSIONS,
@@ -12,22 +11,12 @@ import {
 } from '../src/modules/organisations/roles.policy.ts';
 import { buildUser, signInAs } from './support/auth.ts';
 import { buildSchool } from './support/factories.ts';
-import { buildTestApp } from './support/http.ts';
-import { createTestServices, type TestServices } from './support/services.ts';
+import { useTestApp } from './support/http.ts';
 
 // Routes added by @fastify/swagger-ui serve the public API documentation; they cannot carry our config.
 const DOCUMENTATION_PREFIX = '/api/docs';
 
-let services: TestServices;
-let app: HavenApp;
-before(async () => {
-  services = await createTestServices();
-  app = await buildTestApp(services);
-});
-after(async () => {
-  await app.close();
-  await services.close();
-});
+const fixture = useTestApp();
 
 function urlFor(pattern: string, schoolId: string): string {
   return pattern
@@ -36,7 +25,9 @@ function urlFor(pattern: string, schoolId: string): string {
 }
 
 const checked = () =>
-  app.routeTable.filter((route) => !route.url.startsWith(DOCUMENTATION_PREFIX) && route.method !== 'HEAD');
+  fixture.app.routeTable.filter(
+    (route) => !route.url.startsWith(DOCUMENTATION_PREFIX) && route.method !== 'HEAD',
+  );
 
 describe('authorisation matrix over every route', () => {
   test('every route declares its access', () => {
@@ -46,20 +37,23 @@ describe('authorisation matrix over every route', () => {
   });
 
   test('every protected route answers 401 without a session', async () => {
-    const school = await buildSchool(services);
+    const school = await buildSchool(fixture.services);
     for (const route of checked().filter((entry) => entry.access !== 'public')) {
-      const response = await app.inject({ method: route.method as 'GET', url: urlFor(route.url, school.id) });
+      const response = await fixture.app.inject({
+        method: route.method as 'GET',
+        url: urlFor(route.url, school.id),
+      });
       assert.equal(response.statusCode, 401, `${route.method} ${route.url}`);
     }
   });
 
   test("every school route answers 404 to another school's admin, with nothing of the school in the body", async () => {
-    const school = await buildSchool(services);
-    const other = await buildSchool(services);
-    const outsider = await buildUser(services, 'school_admin', other.id);
-    const cookie = await signInAs(app, outsider.email);
+    const school = await buildSchool(fixture.services);
+    const other = await buildSchool(fixture.services);
+    const outsider = await buildUser(fixture.services, 'school_admin', other.id);
+    const cookie = await signInAs(fixture.app, outsider.email);
     for (const route of checked().filter((entry) => entry.access?.startsWith('school:') === true)) {
-      const response = await app.inject({
+      const response = await fixture.app.inject({
         method: route.method as 'GET',
         url: urlFor(route.url, school.id),
         headers: { cookie },
@@ -70,16 +64,16 @@ describe('authorisation matrix over every route', () => {
   });
 
   test('every school route answers 403 to each school role lacking its permission', async () => {
-    const school = await buildSchool(services);
+    const school = await buildSchool(fixture.services);
     for (const route of checked().filter((entry) => entry.access?.startsWith('school:') === true)) {
       const permission = route.access?.slice('school:'.length) as Permission;
       const lacking = ROLES.filter(
         (role) => ROLE_ORGANISATION[role] === 'school' && !ROLE_PERMISSIONS[role].includes(permission),
       );
       for (const role of lacking) {
-        const user = await buildUser(services, role, school.id);
-        const cookie = await signInAs(app, user.email);
-        const response = await app.inject({
+        const user = await buildUser(fixture.services, role, school.id);
+        const cookie = await signInAs(fixture.app, user.email);
+        const response = await fixture.app.inject({
           method: route.method as 'GET',
           url: urlFor(route.url, school.id),
           headers: { cookie },

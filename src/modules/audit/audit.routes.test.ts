@@ -1,32 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { HavenApp } from '../../app.ts';
+import { describe, test } from 'node:test';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { buildUser, signInAs } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
-import { buildTestApp } from '../../../test/support/http.ts';
-import { createTestServices, type TestServices } from '../../../test/support/services.ts';
+import { useTestApp } from '../../../test/support/http.ts';
 import { auditCsv } from './audit.service.ts';
 
-let services: TestServices;
-let app: HavenApp;
-before(async () => {
-  services = await createTestServices();
-  app = await buildTestApp(services);
-});
-after(async () => {
-  await app.close();
-  await services.close();
-});
+const fixture = useTestApp();
 
 async function schoolWithAdmin() {
-  const school = await buildSchool(services);
-  const admin = await buildUser(services, 'school_admin', school.id);
-  return { school, admin, cookie: await signInAs(app, admin.email) };
+  const school = await buildSchool(fixture.services);
+  const admin = await buildUser(fixture.services, 'school_admin', school.id);
+  return { school, admin, cookie: await signInAs(fixture.app, admin.email) };
 }
 
 const get = (url: string, cookie?: string) =>
-  app.inject({ method: 'GET', url, headers: cookie === undefined ? {} : { cookie } });
+  fixture.app.inject({ method: 'GET', url, headers: cookie === undefined ? {} : { cookie } });
 
 describe('GET /api/v1/schools/:schoolId/audit-events', () => {
   test('401 without a session', async () => {
@@ -50,15 +39,15 @@ describe('GET /api/v1/schools/:schoolId/audit-events', () => {
 
   test('403 for a role in the school without audit.read (a teacher)', async () => {
     const { school } = await schoolWithAdmin();
-    const teacher = await buildUser(services, 'teacher', school.id);
-    const cookie = await signInAs(app, teacher.email);
+    const teacher = await buildUser(fixture.services, 'teacher', school.id);
+    const cookie = await signInAs(fixture.app, teacher.email);
     assert.equal((await get(`/api/v1/schools/${school.id}/audit-events`, cookie)).statusCode, 403);
   });
 
   test('the school admin reads the log newest first, filters it, and the read is itself recorded', async () => {
     const { school, cookie } = await schoolWithAdmin();
     const pupil = crypto.randomUUID();
-    await services.db.withSchool(school.id, async (trx) => {
+    await fixture.services.db.withSchool(school.id, async (trx) => {
       await recordAudit(trx, {
         orgId: school.id,
         actor: { type: 'user', id: 'u-1' },

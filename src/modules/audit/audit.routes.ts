@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ErrorBodySchema } from '../../platform/http/errors.ts';
+import { errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { requireSchoolPermission, signedIn } from '../organisations/auth.hooks.ts';
 import { AuditPage, AuditQuery, SchoolParams } from './audit.schema.ts';
 import { auditCsv, readSchoolAudit } from './audit.service.ts';
 
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema };
+const errors = errorResponses(400, 401, 403, 404);
 const CSV_LIMIT = 10_000;
 
 /** The school's audit log for its admins: filter by actor, pupil, action and dates; CSV export. */

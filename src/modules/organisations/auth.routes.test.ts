@@ -1,33 +1,22 @@
 // Sign-in, sessions and /me through the real application and database.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { HavenApp } from '../../app.ts';
+import { describe, test } from 'node:test';
 import { PLATFORM_ORG_ID } from '../../platform/audit/audit-log.ts';
 import { buildUser, signInAs, TEST_PASSWORD } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
-import { buildTestApp } from '../../../test/support/http.ts';
-import { createTestServices, type TestServices } from '../../../test/support/services.ts';
+import { buildTestApp, useTestApp } from '../../../test/support/http.ts';
 import { disableUser } from './users.service.ts';
 
-let services: TestServices;
-let app: HavenApp;
-before(async () => {
-  services = await createTestServices();
-  app = await buildTestApp(services);
-});
-after(async () => {
-  await app.close();
-  await services.close();
-});
+const fixture = useTestApp();
 
 const withoutRequestId = (body: string): object => ({ ...JSON.parse(body), requestId: undefined });
-const login = (payload: object) => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload });
+const login = (payload: object) => fixture.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload });
 const me = (cookie?: string) =>
-  app.inject({ method: 'GET', url: '/api/v1/me', headers: cookie === undefined ? {} : { cookie } });
+  fixture.app.inject({ method: 'GET', url: '/api/v1/me', headers: cookie === undefined ? {} : { cookie } });
 
 async function teacher() {
-  const school = await buildSchool(services);
-  return { school, user: await buildUser(services, 'teacher', school.id) };
+  const school = await buildSchool(fixture.services);
+  return { school, user: await buildUser(fixture.services, 'teacher', school.id) };
 }
 
 describe('sign-in', () => {
@@ -40,7 +29,7 @@ describe('sign-in', () => {
     assert.match(setCookie, /HttpOnly/);
     assert.match(setCookie, /Secure/);
     assert.match(setCookie, /SameSite=Strict/);
-    const cookie = await signInAs(app, user.email);
+    const cookie = await signInAs(fixture.app, user.email);
     const body = (await me(cookie)).json<{
       id: string;
       email: string;
@@ -70,7 +59,7 @@ describe('sign-in', () => {
     const { user } = await teacher();
     for (const email of [user.email, 'ghost@example.invalid']) {
       const answers: number[] = [];
-      for (let attempt = 0; attempt < services.auth.loginMaxFailures; attempt += 1) {
+      for (let attempt = 0; attempt < fixture.services.auth.loginMaxFailures; attempt += 1) {
         answers.push((await login({ email, password: 'wrong password here' })).statusCode);
       }
       assert.deepEqual(answers, [401, 401, 401, 401, 429]);
@@ -82,17 +71,17 @@ describe('sign-in', () => {
 
   test('a disabled account cannot sign in, and its open sessions stop working', async () => {
     const { user } = await teacher();
-    const cookie = await signInAs(app, user.email);
-    await disableUser(services, user.id, { type: 'system', id: 'test' });
+    const cookie = await signInAs(fixture.app, user.email);
+    await disableUser(fixture.services, user.id, { type: 'system', id: 'test' });
     assert.equal((await me(cookie)).statusCode, 401);
     assert.equal((await login({ email: user.email, password: TEST_PASSWORD })).statusCode, 401);
   });
 
   test('sign-ins are audited by user id and never by e-mail address', async () => {
     const { user } = await teacher();
-    await signInAs(app, user.email);
+    await signInAs(fixture.app, user.email);
     await login({ email: user.email, password: 'wrong password here' });
-    const events = await services.db.withPlatform('test.read_audit', (trx) =>
+    const events = await fixture.services.db.withPlatform('test.read_audit', (trx) =>
       trx
         .selectFrom('audit_events')
         .selectAll()
@@ -110,7 +99,10 @@ describe('sign-in', () => {
 
 describe('rate limit', () => {
   test('one client address gets 429 with Retry-After once it exceeds the sign-in rate', async () => {
-    const limited = await buildTestApp({ ...services, auth: { ...services.auth, loginRatePerMinute: 3 } });
+    const limited = await buildTestApp({
+      ...fixture.services,
+      auth: { ...fixture.services.auth, loginRatePerMinute: 3 },
+    });
     try {
       const codes: number[] = [];
       for (let attempt = 0; attempt < 4; attempt += 1) {
@@ -140,8 +132,8 @@ describe('sessions', () => {
 
   test('a session idle for longer than the idle timeout ends', async () => {
     const { user } = await teacher();
-    const cookie = await signInAs(app, user.email);
-    await services.db.withPlatform('test.age_session', (trx) =>
+    const cookie = await signInAs(fixture.app, user.email);
+    await fixture.services.db.withPlatform('test.age_session', (trx) =>
       trx
         .updateTable('sessions')
         .set({ last_seen_at: new Date(Date.now() - 16 * 60_000) })
@@ -153,8 +145,8 @@ describe('sessions', () => {
 
   test('a session past its absolute lifetime ends, however active', async () => {
     const { user } = await teacher();
-    const cookie = await signInAs(app, user.email);
-    await services.db.withPlatform('test.expire_session', (trx) =>
+    const cookie = await signInAs(fixture.app, user.email);
+    await fixture.services.db.withPlatform('test.expire_session', (trx) =>
       trx
         .updateTable('sessions')
         .set({ expires_at: new Date(Date.now() - 1000) })
@@ -166,31 +158,31 @@ describe('sessions', () => {
 
   test('sign-out ends the session', async () => {
     const { user } = await teacher();
-    const cookie = await signInAs(app, user.email);
-    const out = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
+    const cookie = await signInAs(fixture.app, user.email);
+    const out = await fixture.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
     assert.equal(out.statusCode, 204);
     assert.equal((await me(cookie)).statusCode, 401);
   });
 
   test("users list their own sessions and can end one; another user's session is not found", async () => {
     const { user } = await teacher();
-    const first = await signInAs(app, user.email);
-    const second = await signInAs(app, user.email);
+    const first = await signInAs(fixture.app, user.email);
+    const second = await signInAs(fixture.app, user.email);
     const listed = (
-      await app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: { cookie: second } })
+      await fixture.app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: { cookie: second } })
     ).json<Array<{ id: string; current: boolean }>>();
     assert.equal(listed.length, 2);
     const other = listed.find((entry) => !entry.current);
     assert.ok(other);
     const stranger = await teacher();
-    const strangerCookie = await signInAs(app, stranger.user.email);
-    const foreign = await app.inject({
+    const strangerCookie = await signInAs(fixture.app, stranger.user.email);
+    const foreign = await fixture.app.inject({
       method: 'DELETE',
       url: `/api/v1/auth/sessions/${other.id}`,
       headers: { cookie: strangerCookie },
     });
     assert.equal(foreign.statusCode, 404);
-    const own = await app.inject({
+    const own = await fixture.app.inject({
       method: 'DELETE',
       url: `/api/v1/auth/sessions/${other.id}`,
       headers: { cookie: second },
@@ -204,8 +196,8 @@ describe('sessions', () => {
 describe('cross-site requests', () => {
   test('a state-changing request from another origin is refused with 403', async () => {
     const { user } = await teacher();
-    const cookie = await signInAs(app, user.email);
-    const forged = await app.inject({
+    const cookie = await signInAs(fixture.app, user.email);
+    const forged = await fixture.app.inject({
       method: 'POST',
       url: '/api/v1/auth/logout',
       headers: { cookie, origin: 'https://attacker.example' },
@@ -213,7 +205,7 @@ describe('cross-site requests', () => {
     assert.equal(forged.statusCode, 403);
     assert.equal(forged.json<{ code: string }>().code, 'bad_origin');
     assert.equal((await me(cookie)).statusCode, 200, 'the session survived');
-    const sameSite = await app.inject({
+    const sameSite = await fixture.app.inject({
       method: 'POST',
       url: '/api/v1/auth/logout',
       headers: { cookie, origin: 'http://localhost:80', host: 'localhost:80' },
@@ -225,7 +217,7 @@ describe('cross-site requests', () => {
 describe('staff identities at rest', () => {
   test('the e-mail column holds ciphertext, not the address', async () => {
     const { user } = await teacher();
-    const row = await services.db.withPlatform('test.read_user', (trx) =>
+    const row = await fixture.services.db.withPlatform('test.read_user', (trx) =>
       trx.selectFrom('users').select('email').where('id', '=', user.id).executeTakeFirstOrThrow(),
     );
     assert.equal(row.email.includes(Buffer.from(user.email)), false);

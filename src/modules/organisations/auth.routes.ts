@@ -1,17 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorBodySchema } from '../../platform/http/errors.ts';
+import { errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { requireSession, SESSION_COOKIE, sessionCookieOptions, signedIn } from './auth.hooks.ts';
 import { LoginBody, LoginResponse, MeResponse, SessionParams, SessionsResponse } from './auth.schema.ts';
 import { describeMe, listSessions, revokeOwnSession, signIn, signOut } from './auth.service.ts';
 
-const errors = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  404: ErrorBodySchema,
-  429: ErrorBodySchema,
-};
+const errors = errorResponses(400, 401, 403, 404, 429);
 
 /** Sign-in, sign-out, the signed-in user and their sessions. */
 export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {

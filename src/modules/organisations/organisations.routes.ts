@@ -1,17 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorBodySchema } from '../../platform/http/errors.ts';
+import { errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { requireSchoolPermission, signedIn } from './auth.hooks.ts';
 import { SchoolParams, SchoolSettings, SchoolSettingsUpdate } from './organisations.schema.ts';
 import { getSchoolSettings, updateSchoolSettings } from './organisations.service.ts';
 
-const errors = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  404: ErrorBodySchema,
-  409: ErrorBodySchema,
-};
+const errors = errorResponses(400, 401, 403, 404, 409);
 
 /** A school's settings: any of its staff may read them; those who manage users may change them. */
 export const organisationRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (

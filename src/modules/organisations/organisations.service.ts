@@ -3,7 +3,7 @@ import { AppError, badRequest, notFound, type FieldError } from '../../platform/
 import { PLATFORM_ORG_ID, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit-log.ts';
 import type { Services } from '../../services.ts';
 import * as repository from './organisations.repository.ts';
-import type { SchoolRow, SchoolStatus } from './organisations.tables.ts';
+import type { SchoolRow, SchoolSettingsRow, SchoolStatus } from './organisations.tables.ts';
 
 export interface School {
   id: string;
@@ -136,11 +136,7 @@ export async function getSchoolSettings({ db }: Services, schoolId: string): Pro
   if (row === undefined) {
     throw notFound('That school');
   }
-  return {
-    timezone: row.timezone,
-    academicYearStartMonth: row.academic_year_start_month,
-    requireTwoFactor: row.require_two_factor,
-  };
+  return toSettings(row);
 }
 
 /**
@@ -179,11 +175,7 @@ export async function updateSchoolSettings(
   if (row === undefined) {
     throw notFound('That school');
   }
-  return {
-    timezone: row.timezone,
-    academicYearStartMonth: row.academic_year_start_month,
-    requireTwoFactor: row.require_two_factor,
-  };
+  return toSettings(row);
 }
 
 /** Whether the school requires two-factor sign-in of its staff. */
@@ -223,4 +215,12 @@ export async function createOrganisation(
     return row;
   });
   return { id: created.id, kind, name };
+}
+
+function toSettings(row: SchoolSettingsRow): SchoolSettings {
+  return {
+    timezone: row.timezone,
+    academicYearStartMonth: row.academic_year_start_month,
+    requireTwoFactor: row.require_two_factor,
+  };
 }

@@ -1,18 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ErrorBodySchema } from '../../platform/http/errors.ts';
+import { errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { requireSchoolPermission, signedIn } from './auth.hooks.ts';
 import { SchoolParams } from './organisations.schema.ts';
 import { addStaff, listStaff, removeStaffRole } from './staff.service.ts';
 
-const errors = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  404: ErrorBodySchema,
-  409: ErrorBodySchema,
-};
+const errors = errorResponses(400, 401, 403, 404, 409);
 
 const StaffMember = Type.Object({
   userId: Type.String({ format: 'uuid' }),

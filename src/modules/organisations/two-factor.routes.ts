@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorBodySchema } from '../../platform/http/errors.ts';
+import { errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { requireSession, signedIn } from './auth.hooks.ts';
 import { CodeBody, EnrolmentResponse, RecoveryCodesResponse } from './auth.schema.ts';
 import { confirmEnrolment, disableTwoFactor, startEnrolment } from './two-factor.service.ts';
 
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 409: ErrorBodySchema };
+const errors = errorResponses(400, 401, 403, 409);
 
 /** TOTP enrolment (with recovery codes) and removal for the signed-in user. */
 export const twoFactorRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (

@@ -1,35 +1,29 @@
 // Two-factor sign-in through the real routes: enrolment, codes, replay, recovery codes, school policy.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import type { HavenApp } from '../../app.ts';
 import { buildUser, signInAs, TEST_PASSWORD } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
-import { buildTestApp } from '../../../test/support/http.ts';
-import { createTestServices, type TestServices } from '../../../test/support/services.ts';
+import { useTestApp } from '../../../test/support/http.ts';
 
-let services: TestServices;
-let app: HavenApp;
-before(async () => {
-  services = await createTestServices();
-  app = await buildTestApp(services);
-});
-after(async () => {
-  await app.close();
-  await services.close();
-});
+const fixture = useTestApp();
 
 const post = (url: string, cookie: string, payload?: object) =>
-  app.inject({ method: 'POST', url, headers: { cookie }, ...(payload === undefined ? {} : { payload }) });
-const login = (payload: object) => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload });
+  fixture.app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie },
+    ...(payload === undefined ? {} : { payload }),
+  });
+const login = (payload: object) => fixture.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload });
 const codeAt = (secret: string, offsetSteps = 0) =>
   new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
 
 /** A user with two-factor on; returns their secret and recovery codes. */
 async function enrolled(role = 'school_admin') {
-  const school = await buildSchool(services);
-  const user = await buildUser(services, role, school.id);
-  const cookie = await signInAs(app, user.email);
+  const school = await buildSchool(fixture.services);
+  const user = await buildUser(fixture.services, role, school.id);
+  const cookie = await signInAs(fixture.app, user.email);
   const setup = (await post('/api/v1/auth/two-factor/setup', cookie)).json<{
     secret: string;
     otpauthUri: string;
@@ -64,7 +58,7 @@ describe('two-factor sign-in', () => {
   test('a wrong code is refused and counts towards the lockout', async () => {
     const { user } = await enrolled();
     const answers: number[] = [];
-    for (let attempt = 0; attempt < services.auth.loginMaxFailures; attempt += 1) {
+    for (let attempt = 0; attempt < fixture.services.auth.loginMaxFailures; attempt += 1) {
       answers.push((await login({ email: user.email, password: TEST_PASSWORD, totp: '000000' })).statusCode);
     }
     assert.deepEqual(answers, [401, 401, 401, 401, 429]);
@@ -93,7 +87,7 @@ describe('two-factor sign-in', () => {
 
   test('the secret is stored encrypted', async () => {
     const { user, secret } = await enrolled();
-    const row = await services.db.withPlatform('test.read_secret', (trx) =>
+    const row = await fixture.services.db.withPlatform('test.read_secret', (trx) =>
       trx.selectFrom('users').select('totp_secret').where('id', '=', user.id).executeTakeFirstOrThrow(),
     );
     assert.ok(row.totp_secret !== null && !row.totp_secret.includes(Buffer.from(secret)));
@@ -102,10 +96,10 @@ describe('two-factor sign-in', () => {
 
 describe('schools that require two-factor sign-in', () => {
   test('an admin without two-factor cannot require it; one with it can, and staff without it are then refused', async () => {
-    const school = await buildSchool(services);
-    const plainAdmin = await buildUser(services, 'school_admin', school.id);
-    const plainCookie = await signInAs(app, plainAdmin.email);
-    const refused = await app.inject({
+    const school = await buildSchool(fixture.services);
+    const plainAdmin = await buildUser(fixture.services, 'school_admin', school.id);
+    const plainCookie = await signInAs(fixture.app, plainAdmin.email);
+    const refused = await fixture.app.inject({
       method: 'PATCH',
       url: `/api/v1/schools/${school.id}/settings`,
       headers: { cookie: plainCookie },
@@ -113,11 +107,11 @@ describe('schools that require two-factor sign-in', () => {
     });
     assert.equal(refused.statusCode, 409);
 
-    const admin = await buildUser(services, 'school_admin', school.id);
-    const adminCookie = await signInAs(app, admin.email);
+    const admin = await buildUser(fixture.services, 'school_admin', school.id);
+    const adminCookie = await signInAs(fixture.app, admin.email);
     const setup = (await post('/api/v1/auth/two-factor/setup', adminCookie)).json<{ secret: string }>();
     await post('/api/v1/auth/two-factor/confirm', adminCookie, { code: codeAt(setup.secret) });
-    const changed = await app.inject({
+    const changed = await fixture.app.inject({
       method: 'PATCH',
       url: `/api/v1/schools/${school.id}/settings`,
       headers: { cookie: adminCookie },
@@ -126,16 +120,16 @@ describe('schools that require two-factor sign-in', () => {
     assert.equal(changed.statusCode, 200, changed.body);
     assert.equal(changed.json<{ requireTwoFactor: boolean }>().requireTwoFactor, true);
 
-    const teacher = await buildUser(services, 'teacher', school.id);
-    const teacherCookie = await signInAs(app, teacher.email);
-    const blocked = await app.inject({
+    const teacher = await buildUser(fixture.services, 'teacher', school.id);
+    const teacherCookie = await signInAs(fixture.app, teacher.email);
+    const blocked = await fixture.app.inject({
       method: 'GET',
       url: `/api/v1/schools/${school.id}/settings`,
       headers: { cookie: teacherCookie },
     });
     assert.equal(blocked.statusCode, 403);
     assert.equal(blocked.json<{ code: string }>().code, 'two_factor_required');
-    const allowed = await app.inject({
+    const allowed = await fixture.app.inject({
       method: 'GET',
       url: `/api/v1/schools/${school.id}/settings`,
       headers: { cookie: adminCookie },

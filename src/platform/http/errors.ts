@@ -42,3 +42,12 @@ export const notFound = (what = 'That resource'): AppError =>
 export const conflict = (message: string): AppError => new AppError(409, 'conflict', message);
 export const badRequest = (message: string, fields?: FieldError[]): AppError =>
   new AppError(400, 'validation_failed', message, fields);
+
+/** Response schemas for the error statuses a route can answer (OpenAPI documents each). */
+export function errorResponses(...statuses: number[]): Record<number, typeof ErrorBodySchema> {
+  const responses: Record<number, typeof ErrorBodySchema> = {};
+  for (const status of statuses) {
+    responses[status] = ErrorBodySchema;
+  }
+  return responses;
+}
