@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { pendingMigrations } from './platform/db/migrate.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/organisations/auth.routes.ts';
+import { passwordRoutes } from './modules/organisations/passwords.routes.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
 import { staffRoutes } from './modules/organisations/staff.routes.ts';
 import { twoFactorRoutes } from './modules/organisations/two-factor.routes.ts';
@@ -80,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   // Set by the session preHandlers; declared here so every route plugin sees the same request shape.
   app.decorateRequest('signedIn', null);
   await app.register(authRoutes, { services: options.services });
+  await app.register(passwordRoutes, { services: options.services });
   await app.register(twoFactorRoutes, { services: options.services });
   await app.register(organisationRoutes, { services: options.services });
   await app.register(staffRoutes, { services: options.services });

@@ -40,7 +40,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   const address: AddressInfo | string | null = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  const openDb = services.db;
+  const running = services;
   const openApp = app;
   const checkpoints = scheduleCheckpoints(services, log, config.auditCheckpointMinutes);
   let stopping: Promise<void> | undefined;
@@ -50,7 +50,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       try {
         await openApp.close();
       } finally {
-        await openDb.close();
+        await running.mailer.close();
+        await running.db.close();
         lock.release();
       }
     })();

@@ -6,12 +6,16 @@ import { Keyring } from './platform/crypto/keyring.ts';
 import { loadKeyProvider } from './platform/crypto/master-key.ts';
 import type { HavenDatabase } from './platform/db/database.ts';
 import { openDatabase, sourceFor } from './platform/db/open.ts';
+import { Mailer } from './platform/mail/mailer.ts';
 
 /** What module services need from the platform, built once per process (server, CLI command or test). */
 export interface Services {
   db: HavenDatabase<DB>;
   keyring: Keyring;
   auth: AuthSettings;
+  mailer: Mailer;
+  /** Base of links in e-mails and CLI output, e.g. https://haven.example.org. */
+  publicUrl: string;
 }
 
 /**
@@ -24,5 +28,11 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     migrate: true,
     onPlatformContext: auditPlatformContext,
   });
-  return { db, keyring, auth: config.auth };
+  return {
+    db,
+    keyring,
+    auth: config.auth,
+    mailer: new Mailer(config.mail, log),
+    publicUrl: config.publicUrl,
+  };
 }

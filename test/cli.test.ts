@@ -84,6 +84,64 @@ describe('school create', () => {
   });
 });
 
+describe('user create', () => {
+  test('prints a one-time set-up link, never a password; --password-stdin takes one from a script', async () => {
+    const data = tempDataDir();
+    const school = await runCli(['school', 'create', '--name', 'Brookside', '--json', '--data', data]);
+    const schoolId = (JSON.parse(school.stdout) as { id: string }).id;
+    const created = await runCli(
+      [
+        'user',
+        'create',
+        '--email',
+        'dm@example.invalid',
+        '--role',
+        'data_manager',
+        '--org',
+        schoolId,
+        '--data',
+        data,
+      ],
+      { env: cliEnv({ HAVEN_PUBLIC_URL: 'https://haven.example.org' }) },
+    );
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /https:\/\/haven\.example\.org\/set-password#token=[A-Za-z0-9_-]{43}\n/);
+    assert.match(created.stdout.trim().split('\n').at(-1) ?? '', UUID);
+
+    const scripted = await runCli(
+      [
+        'user',
+        'create',
+        '--email',
+        'dm2@example.invalid',
+        '--role',
+        'data_manager',
+        '--org',
+        schoolId,
+        '--password-stdin',
+      ],
+      { env: cliEnv({ HAVEN_DATA: data }), input: 'a scripted passphrase\n' },
+    );
+    assert.equal(scripted.code, 0, scripted.stderr);
+    assert.doesNotMatch(scripted.stdout, /token=/);
+
+    const wrongRole = await runCli([
+      'user',
+      'create',
+      '--email',
+      'x@example.invalid',
+      '--role',
+      'wizard',
+      '--org',
+      schoolId,
+      '--data',
+      data,
+    ]);
+    assert.equal(wrongRole.code, 1);
+    assert.match(wrongRole.stderr, /role: is not a role/);
+  });
+});
+
 describe('start', () => {
   test('serves /health, refuses a second start on the same data, stops cleanly on SIGTERM and keeps the data', async () => {
     const data = tempDataDir();

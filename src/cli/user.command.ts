@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { SETUP_LINK_DAYS } from '../modules/organisations/account-links.service.ts';
 import { createUser, disableUser, findUserIdByEmail } from '../modules/organisations/users.service.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { configFrom, printCreated, withServices, type CommonOptions } from './context.ts';
@@ -39,7 +40,7 @@ export function registerUser(program: Command): void {
     .requiredOption('--org <id>', 'the organisation (school, trust, local authority, or the platform) id')
     .option(
       '--password-stdin',
-      'read the password from standard input (otherwise one is generated and shown once)',
+      'read the password from standard input (otherwise a one-time set-up link is printed)',
     )
     .option('--json', 'print the result as JSON')
     .action(async (options: CreateOptions) => {
@@ -56,13 +57,13 @@ export function registerUser(program: Command): void {
       );
       const summary = created.existing
         ? `That address already has an account; granted ${options.role}.`
-        : created.generatedPassword === undefined
+        : created.setupLink === undefined
           ? 'Created the account.'
-          : `Created the account. Its password, shown this once: ${created.generatedPassword}`;
+          : `Created the account. Give its owner this one-time link to set a password (valid ${SETUP_LINK_DAYS} days):\n${created.setupLink}`;
       printCreated(options.json === true, summary, {
         id: created.id,
         existing: created.existing,
-        ...(created.generatedPassword === undefined ? {} : { password: created.generatedPassword }),
+        ...(created.setupLink === undefined ? {} : { setupLink: created.setupLink }),
       });
     });
 

@@ -34,6 +34,9 @@ describe('loadConfig', () => {
       HAVEN_SHUTDOWN_TIMEOUT_MS: '2500',
       HAVEN_DATABASE_POOL_SIZE: '20',
       HAVEN_AUDIT_CHECKPOINT_MINUTES: '15',
+      HAVEN_PUBLIC_URL: 'https://haven.example.org/ignored/path',
+      HAVEN_SMTP_URL: 'smtps://haven:secret@mail.example.org:465',
+      HAVEN_MAIL_FROM: 'Haven <haven@example.org>',
     });
     assert.deepEqual(config, {
       dataDir: '/srv/haven',
@@ -46,6 +49,12 @@ describe('loadConfig', () => {
       databasePoolSize: 20,
       auditCheckpointMinutes: 15,
       adminEmail: 'admin@haven.localhost',
+      publicUrl: 'https://haven.example.org',
+      mail: {
+        smtpUrl: 'smtps://haven:secret@mail.example.org:465',
+        from: 'Haven <haven@example.org>',
+        outboxDir: '/srv/haven/outbox',
+      },
       auth: {
         sessionIdleMinutes: 15,
         sessionMaxHours: 12,
@@ -53,7 +62,7 @@ describe('loadConfig', () => {
         loginMaxFailures: 5,
         loginLockMinutes: 15,
         loginRatePerMinute: 20,
-        publicOrigin: undefined,
+        publicOrigin: 'https://haven.example.org',
       },
     });
   });
@@ -75,6 +84,11 @@ describe('loadConfig', () => {
       'a database URL without a database',
       { DATABASE_URL: 'postgres://x@y:5432' },
       /^DATABASE_URL names no database/,
+    ],
+    [
+      'a mail server URL of another kind',
+      { HAVEN_SMTP_URL: 'http://mail' },
+      /^HAVEN_SMTP_URL must look like smtp:\/\//,
     ],
     ['an unknown log level', { HAVEN_LOG_LEVEL: 'loud' }, /^HAVEN_LOG_LEVEL must be one of fatal, error/],
     ['a boolean that is not one', { HAVEN_TRUST_PROXY: 'maybe' }, /^HAVEN_TRUST_PROXY must be true or false/],

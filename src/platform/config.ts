@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { MailSettings } from './mail/mailer.ts';
 
 /** Typed configuration for one Haven process, read from the environment and command-line flags. */
 export interface Config {
@@ -20,6 +21,9 @@ export interface Config {
   auth: AuthSettings;
   /** E-mail of the platform operator the first start creates. */
   adminEmail: string;
+  mail: MailSettings;
+  /** The address users open Haven at, for links in e-mails and the CLI (HAVEN_PUBLIC_URL). */
+  publicUrl: string;
 }
 
 /** Sign-in and session rules. */
@@ -71,11 +75,21 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
   const dataDir = path.resolve(
     nonEmpty(flags.data, '--data') ?? nonEmpty(env.HAVEN_DATA, 'HAVEN_DATA') ?? 'data',
   );
+  const host = nonEmpty(flags.host, '--host') ?? nonEmpty(env.HAVEN_HOST, 'HAVEN_HOST') ?? 'localhost';
+  const port =
+    flags.port !== undefined ? parsePort(flags.port, '--port') : parsePort(env.PORT ?? '8080', 'PORT');
+  const publicOrigin = parsePublicUrl(env.HAVEN_PUBLIC_URL);
   return {
     dataDir,
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
-    host: nonEmpty(flags.host, '--host') ?? nonEmpty(env.HAVEN_HOST, 'HAVEN_HOST') ?? 'localhost',
-    port: flags.port !== undefined ? parsePort(flags.port, '--port') : parsePort(env.PORT ?? '8080', 'PORT'),
+    host,
+    port,
+    publicUrl: publicOrigin ?? `http://${host}:${port}`,
+    mail: {
+      smtpUrl: parseSmtpUrl(env.HAVEN_SMTP_URL),
+      from: nonEmpty(env.HAVEN_MAIL_FROM, 'HAVEN_MAIL_FROM') ?? 'Haven <no-reply@haven.localhost>',
+      outboxDir: path.join(dataDir, 'outbox'),
+    },
     logLevel: parseLogLevel(env.HAVEN_LOG_LEVEL ?? 'info'),
     trustProxy: parseBoolean(env.HAVEN_TRUST_PROXY ?? 'false', 'HAVEN_TRUST_PROXY'),
     shutdownTimeoutMs: parseInteger(
@@ -108,7 +122,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
         1,
         100_000,
       ),
-      publicOrigin: parsePublicUrl(env.HAVEN_PUBLIC_URL),
+      publicOrigin,
     },
     auditCheckpointMinutes: parseInteger(
       env.HAVEN_AUDIT_CHECKPOINT_MINUTES ?? '60',
@@ -146,6 +160,24 @@ function parseDatabaseUrl(value: string | undefined): string | undefined {
   }
   if (url.pathname === '' || url.pathname === '/') {
     throw new ConfigError('DATABASE_URL names no database; expected postgres://user@host:5432/database.');
+  }
+  return value;
+}
+
+function parseSmtpUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') {
+    return undefined;
+  }
+  let protocol = '';
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'smtp:' && protocol !== 'smtps:') {
+    throw new ConfigError(
+      'HAVEN_SMTP_URL must look like smtp://user:password@mail.example.org:587 (or smtps://... for TLS on connect).',
+    );
   }
   return value;
 }

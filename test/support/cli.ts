@@ -22,6 +22,8 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     'HAVEN_MASTER_KEY',
     'HAVEN_MASTER_KEY_FILE',
     'HAVEN_MASTER_KEY_PREVIOUS',
+    'HAVEN_PUBLIC_URL',
+    'HAVEN_SMTP_URL',
   ]) {
     delete env[name];
   }

@@ -1,21 +1,33 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
 import { DEFAULT_AUTH_SETTINGS } from '../../src/platform/config.ts';
 import { LocalKeyProvider } from '../../src/platform/crypto/key-provider.ts';
 import { Keyring } from '../../src/platform/crypto/keyring.ts';
-import { createTestDatabase, type TestDatabase } from './database.ts';
+import { Mailer } from '../../src/platform/mail/mailer.ts';
 import type { Services } from '../../src/services.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
 
 /** A migrated test database (PGlite, or PostgreSQL with HAVEN_TEST_DATABASE_URL) and a keyring over a fresh master key. */
 export interface TestServices extends Services {
   testDb: TestDatabase;
   /** The master key of `keyring`, for tests that rotate it. */
   masterKey: Buffer;
+  /** Where `mailer` writes its messages (a fresh temporary directory). */
+  outboxDir: string;
   close: () => Promise<void>;
 }
 
 export async function createTestServices(options: { migrate?: boolean } = {}): Promise<TestServices> {
   const testDb = await createTestDatabase(options);
   const masterKey = randomBytes(32);
+  const outboxDir = await mkdtemp(path.join(tmpdir(), 'haven-outbox-'));
+  const mailer = new Mailer(
+    { smtpUrl: undefined, from: 'Haven <no-reply@haven.test>', outboxDir },
+    pino({ level: 'silent' }),
+  );
   return {
     testDb,
     db: testDb.db,
@@ -23,6 +35,38 @@ export async function createTestServices(options: { migrate?: boolean } = {}): P
     keyring: new Keyring(new LocalKeyProvider(masterKey)),
     // Every test signs in from 127.0.0.1: the per-address rate limit has its own test.
     auth: { ...DEFAULT_AUTH_SETTINGS, loginRatePerMinute: 10_000 },
-    close: () => testDb.close(),
+    mailer,
+    publicUrl: 'https://haven.test',
+    outboxDir,
+    close: async () => {
+      await mailer.close();
+      await rm(outboxDir, { recursive: true, force: true });
+      await testDb.close();
+    },
   };
+}
+
+/** Every message the test services' mailer has written, oldest first, as raw RFC 822 text. */
+export async function readOutbox(services: TestServices): Promise<string[]> {
+  await services.mailer.drain();
+  const names = (await readdir(services.outboxDir)).sort();
+  const raw = await Promise.all(names.map((name) => readFile(path.join(services.outboxDir, name), 'utf8')));
+  return raw.map(decodeQuotedPrintable);
+}
+
+// Long lines are sent quoted-printable: undo soft line breaks and =XX escapes so tests read plain text.
+function decodeQuotedPrintable(message: string): string {
+  return message
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
+/** The one-time token in the newest message's link (`...#token=...`). */
+export async function tokenFromLatestMail(services: TestServices): Promise<string> {
+  const messages = await readOutbox(services);
+  const match = /#token=([A-Za-z0-9_-]+)/.exec(messages.at(-1) ?? '');
+  if (match?.[1] === undefined) {
+    throw new Error('no message with a one-time link in the outbox');
+  }
+  return match[1];
 }

@@ -1,6 +1,6 @@
 import { recordAudit, searchAudit, type AuditFilter } from '../../platform/audit/audit-log.ts';
 import type { Services } from '../../services.ts';
-import type { SignedIn } from '../organisations/auth.service.ts';
+import type { SignedIn } from '../organisations/identity.ts';
 
 export interface AuditEventView {
   seq: number;

@@ -3,10 +3,10 @@ import type { AuthSettings } from '../../platform/config.ts';
 import { PLATFORM_ORG_ID, recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
-import { authenticate, type SignedIn } from './auth.service.ts';
+import { authenticate } from './auth.service.ts';
 import { schoolRequiresTwoFactor } from './organisations.service.ts';
 import { can, type Permission } from './roles.policy.ts';
-import { withIdentity } from './users.service.ts';
+import { withIdentity, type SignedIn } from './identity.ts';
 
 export const SESSION_COOKIE = 'haven_session';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -55,3 +55,31 @@ export const SessionsResponse = Type.Array(
 );
 
 export const SessionParams = Type.Object({ sessionId: Type.String({ format: 'uuid' }) });
+
+export const PasswordResetBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }) });
+
+export const AcceptedResponse = Type.Object({ message: Type.String() });
+
+const LinkToken = Type.String({
+  minLength: 20,
+  maxLength: 100,
+  pattern: '^[A-Za-z0-9_-]+$',
+  description: 'The token from the link’s #token= part',
+});
+
+export const LinkBody = Type.Object({ token: LinkToken });
+
+export const LinkResponse = Type.Object({
+  purpose: Type.Union([Type.Literal('password_reset'), Type.Literal('account_setup')]),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+
+export const SetPasswordBody = Type.Object({
+  token: LinkToken,
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+});
+
+export const ChangePasswordBody = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+  newPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+});

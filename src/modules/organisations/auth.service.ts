@@ -1,23 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { PLATFORM_ORG_ID, recordAudit } from '../../platform/audit/audit-log.ts';
 import { verifyPassword } from '../../platform/crypto/passwords.ts';
 import { SchoolVault } from '../../platform/crypto/vault.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
-import type { Actor } from './roles.policy.ts';
 import * as sessions from './sessions.repository.ts';
 import { checkSecondFactor } from './two-factor.service.ts';
-import { loadActor, normaliseEmail, withIdentity } from './users.service.ts';
+import { normaliseEmail, tokenDigest, withIdentity, type SignedIn } from './identity.ts';
+import { loadActor } from './users.service.ts';
 import * as users from './users.repository.ts';
-
-/** What a request knows about who is signed in. */
-export interface SignedIn {
-  sessionId: string;
-  userId: string;
-  actor: Actor;
-  /** Whether the user has two-factor sign-in on (schools may require it). */
-  twoFactor: boolean;
-}
 
 export interface SignInResult {
   token: string;
@@ -28,11 +19,6 @@ export interface SignInResult {
 const BAD_CREDENTIALS = 'The e-mail address or password is not right.';
 // Touching last_seen_at on every request would write on every read; a minute's precision is enough.
 const TOUCH_AFTER_MS = 60_000;
-
-/** Sessions are found by the SHA-256 of their token: a database leak does not hand out live sessions. */
-export function tokenDigest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
-}
 
 /**
  * Checks an e-mail and password. The same answer, and the same work (a password hash is always

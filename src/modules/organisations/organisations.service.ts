@@ -29,7 +29,10 @@ export interface NewSchool {
  * Creates a school (platform work) with default settings and its own data and index keys; refuses bad
  * fields and a URN already in use.
  */
-export async function createSchool({ db, keyring }: Services, input: NewSchool): Promise<School> {
+export async function createSchool(
+  { db, keyring }: Pick<Services, 'db' | 'keyring'>,
+  input: NewSchool,
+): Promise<School> {
   const school = validateNewSchool(input);
   try {
     const row = await db.withPlatform('organisations.create_school', async (trx) => {

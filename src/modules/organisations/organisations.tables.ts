@@ -89,7 +89,20 @@ export interface LoginFailuresTable {
   updated_at: ColumnType<Date, never, Date>;
 }
 
+/** A one-time link to set or reset a password; only the token's digest is stored. */
+export interface AccountLinksTable {
+  school_id: PlatformTenant;
+  id: Generated<string>;
+  user_id: string;
+  purpose: 'password_reset' | 'account_setup';
+  token_hash: Buffer;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
 export interface OrganisationTables {
+  account_links: AccountLinksTable;
   organisations: OrganisationsTable;
   schools: SchoolsTable;
   school_settings: SchoolSettingsTable;

@@ -103,3 +103,18 @@ export async function recordFailure(
 export async function clearFailures(trx: Transaction<DB>, digest: Buffer): Promise<void> {
   await trx.deleteFrom('login_failures').where('email_digest', '=', digest).execute();
 }
+
+/** Ends every session of the user but the one making the request. */
+export async function revokeOtherSessions(
+  trx: Transaction<DB>,
+  userId: string,
+  keepSessionId: string,
+): Promise<void> {
+  await trx
+    .updateTable('sessions')
+    .set({ revoked_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('id', '!=', keepSessionId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

@@ -5,6 +5,7 @@ import { buildUser, signInAs } from '../../../test/support/auth.ts';
 import { createOrganisation, createSchool } from './organisations.service.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
 import { useTestApp } from '../../../test/support/http.ts';
+import { readOutbox } from '../../../test/support/services.ts';
 
 const fixture = useTestApp();
 
@@ -15,7 +16,7 @@ async function adminOfNewSchool() {
 }
 
 describe('school staff', () => {
-  test('an admin adds a teacher, who signs in with the password shown once; the list shows both', async () => {
+  test('an admin adds a teacher, who is e-mailed a set-up link, sets a password and signs in; the list shows both', async () => {
     const { school, admin, cookie } = await adminOfNewSchool();
     const added = await fixture.app.inject({
       method: 'POST',
@@ -24,8 +25,20 @@ describe('school staff', () => {
       payload: { email: 'new.teacher@example.invalid', role: 'teacher' },
     });
     assert.equal(added.statusCode, 201, added.body);
-    const { userId, initialPassword } = added.json<{ userId: string; initialPassword: string }>();
-    await signInAs(fixture.app, 'new.teacher@example.invalid', initialPassword);
+    const { userId } = added.json<{ userId: string }>();
+    assert.deepEqual(Object.keys(added.json()), ['userId']);
+    const mail = (await readOutbox(fixture.services)).find((raw) =>
+      raw.includes('To: new.teacher@example.invalid'),
+    );
+    assert.ok(mail?.includes('/set-password#token='), 'the invitation carries a set-up link');
+    const token = /#token=([A-Za-z0-9_-]+)/.exec(mail ?? '')?.[1] ?? '';
+    const set = await fixture.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/account-link/password',
+      payload: { token, password: 'a brand new passphrase' },
+    });
+    assert.equal(set.statusCode, 204, set.body);
+    await signInAs(fixture.app, 'new.teacher@example.invalid', 'a brand new passphrase');
     const list = (
       await fixture.app.inject({
         method: 'GET',

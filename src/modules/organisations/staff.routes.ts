@@ -41,7 +41,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       config: { access: 'school:users.manage' },
       onRequest: managers,
       schema: {
-        summary: 'Give someone a role in the school (creates their account if needed)',
+        summary: 'Give someone a role in the school; a new account gets an e-mailed set-up link',
         tags: ['schools'],
         params: SchoolParams,
         body: Type.Object({
@@ -49,13 +49,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
           role: Type.String({ minLength: 1, maxLength: 40 }),
         }),
         response: {
-          201: Type.Object({
-            userId: Type.String({ format: 'uuid' }),
-            existing: Type.Boolean(),
-            initialPassword: Type.Optional(
-              Type.String({ description: 'Only for a new account; shown this once' }),
-            ),
-          }),
+          201: Type.Object({ userId: Type.String({ format: 'uuid' }) }),
           ...errors,
         },
       },

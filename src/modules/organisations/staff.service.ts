@@ -2,10 +2,12 @@ import { PLATFORM_ORG_ID, recordAudit } from '../../platform/audit/audit-log.ts'
 import { SchoolVault } from '../../platform/crypto/vault.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
-import type { SignedIn } from './auth.service.ts';
+import { SETUP_LINK_DAYS } from './account-links.service.ts';
+import { accessGrantedMail, invitationMail } from './account-mail.ts';
 import { canGrant, isRole } from './roles.policy.ts';
 import * as users from './users.repository.ts';
-import { createUser, withIdentity } from './users.service.ts';
+import { withIdentity, type SignedIn } from './identity.ts';
+import { createUser } from './users.service.ts';
 
 export interface StaffMember {
   userId: string;
@@ -76,7 +78,8 @@ async function refuseRole(
 }
 
 /**
- * Gives someone a role in the school (creating their account if needed, with a password shown once).
+ * Gives someone a role in the school, creating their account if needed; they are e-mailed a one-time
+ * link to set their password (new account) or a note that they have access (existing account).
  * Only roles the signed-in user may grant there: a school admin never makes a platform operator.
  */
 export async function addStaff(
@@ -85,7 +88,7 @@ export async function addStaff(
   schoolId: string,
   input: { email: string; role: string },
   requestId: string,
-): Promise<{ userId: string; existing: boolean; initialPassword?: string }> {
+): Promise<{ userId: string }> {
   if (!isRole(input.role) || !canGrant(who.actor, input.role, { id: schoolId, kind: 'school' })) {
     return refuseRole(services, who, schoolId, input.role, requestId);
   }
@@ -94,9 +97,14 @@ export async function addStaff(
     { email: input.email, role: input.role, orgId: schoolId },
     { type: 'user', id: who.userId },
   );
-  return created.generatedPassword === undefined
-    ? { userId: created.id, existing: created.existing }
-    : { userId: created.id, existing: created.existing, initialPassword: created.generatedPassword };
+  // The answer is the same for a new and an existing account: whether an address has a Haven account
+  // elsewhere is not this school's business. The person hears which by e-mail.
+  services.mailer.queue(
+    created.setupLink === undefined
+      ? accessGrantedMail(created.email, created.orgName, input.role, `${services.publicUrl}/sign-in`)
+      : invitationMail(created.email, created.setupLink, created.orgName, SETUP_LINK_DAYS),
+  );
+  return { userId: created.id };
 }
 
 /** Takes a role in the school away; the change applies to the person's next request. */

@@ -6,11 +6,10 @@ import { PLATFORM_ORG_ID, recordAudit } from '../../platform/audit/audit-log.ts'
 import { SchoolVault } from '../../platform/crypto/vault.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
-import type { SignedIn } from './auth.service.ts';
 import * as twoFactor from './two-factor.repository.ts';
 import type { UserRow } from './users.repository.ts';
 import * as users from './users.repository.ts';
-import { withIdentity } from './users.service.ts';
+import { withIdentity, type SignedIn } from './identity.ts';
 
 // RFC 6238 TOTP: 6 digits, 30-second steps, one step of clock drift either way.
 const PERIOD = 30;

@@ -6,6 +6,8 @@ import { hashPassword, passwordProblem } from '../../platform/crypto/passwords.t
 import { SchoolVault } from '../../platform/crypto/vault.ts';
 import { AppError, badRequest, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
+import { issueLink } from './account-links.service.ts';
+import { normaliseEmail, withIdentity } from './identity.ts';
 import * as organisations from './organisations.repository.ts';
 import { isRole, ROLE_ORGANISATION, type Actor, type Membership, type Role } from './roles.policy.ts';
 
@@ -15,26 +17,11 @@ import * as users from './users.repository.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/**
- * Staff identities belong to the platform's tenant (one person may work in several schools), so they
- * are reached through this context, which no school context can see into.
- */
-export function withIdentity<R>(
-  { db }: Pick<Services, 'db'>,
-  work: (trx: Transaction<DB>) => Promise<R>,
-): Promise<R> {
-  return db.withSchool(PLATFORM_ORG_ID, work);
-}
-
-export function normaliseEmail(email: string): string {
-  return email.normalize('NFKC').trim().toLowerCase();
-}
-
 export interface NewUser {
   email: string;
   role: string;
   orgId: string;
-  /** When absent a strong password is generated and returned once. */
+  /** When absent the account has no password until its one-time set-up link is used. */
   password?: string | undefined;
 }
 
@@ -42,7 +29,11 @@ export interface CreatedUser {
   id: string;
   /** True when the e-mail already had an account and only the role was added. */
   existing: boolean;
-  generatedPassword?: string;
+  /** The normalised address (for the invitation e-mail). */
+  email: string;
+  orgName: string;
+  /** For a new account without a password: the one-time link where its owner sets one. */
+  setupLink?: string;
 }
 
 /**
@@ -64,8 +55,7 @@ export async function createUser(services: Services, input: NewUser, by: AuditAc
       [{ field: 'role', message: `does not fit a ${org.kind.replace('_', ' ')}` }],
     );
   }
-  const generatedPassword = input.password === undefined ? randomBytes(18).toString('base64url') : undefined;
-  const passwordHash = await hashPassword(input.password ?? generatedPassword ?? '');
+  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   return withIdentity(services, async (trx) => {
     await services.keyring.createSchoolKeys(trx, PLATFORM_ORG_ID);
     const vault = new SchoolVault(services.keyring, trx, PLATFORM_ORG_ID);
@@ -91,9 +81,10 @@ export async function createUser(services: Services, input: NewUser, by: AuditAc
         details: { role, orgId: org.id },
       });
     }
-    return found === undefined && generatedPassword !== undefined
-      ? { id, existing: false, generatedPassword }
-      : { id, existing: found !== undefined };
+    const created = { id, existing: found !== undefined, email, orgName: org.name };
+    return found === undefined && passwordHash === null
+      ? { ...created, setupLink: await issueLink(services, trx, id, 'account_setup') }
+      : created;
   });
 }
 
@@ -179,12 +170,12 @@ export async function ensurePlatformOperator(
   if (existing > 0) {
     return undefined;
   }
-  const created = await createUser(
+  // A password rather than a set-up link: the operator may have no web page or mail server yet.
+  const password = randomBytes(18).toString('base64url');
+  await createUser(
     services,
-    { email, role: 'platform_operator', orgId: PLATFORM_ORG_ID },
+    { email, role: 'platform_operator', orgId: PLATFORM_ORG_ID, password },
     { type: 'system', id: 'first-run' },
   );
-  return created.generatedPassword === undefined
-    ? undefined
-    : { email: normaliseEmail(email), password: created.generatedPassword };
+  return { email: normaliseEmail(email), password };
 }

@@ -12,7 +12,6 @@ import pino from 'pino';
 import { sql } from 'kysely';
 import type { DB } from '../../database.ts';
 import { createSchool } from '../../modules/organisations/organisations.service.ts';
-import { DEFAULT_AUTH_SETTINGS } from '../config.ts';
 import { openEmbedded, ownerKysely, type DatabaseSource } from '../db/connect.ts';
 import type { HavenDatabase } from '../db/database.ts';
 import { createTestDatabase } from '../../../test/support/database.ts';
@@ -44,7 +43,6 @@ async function writeIdentities(source: DatabaseSource, db: HavenDatabase<DB>): P
   const services = {
     db,
     keyring: new Keyring(new LocalKeyProvider(randomBytes(32))),
-    auth: DEFAULT_AUTH_SETTINGS,
   };
   const owner = ownerKysely<unknown>(source);
   await sql`create table dump_probe (school_id uuid, id uuid, forename bytea, surname bytea, upn bytea, canary text)`.execute(
