@@ -5,6 +5,7 @@ import { registerAudit } from './audit.command.ts';
 import { registerBench } from './bench.command.ts';
 import { registerCheck } from './check.command.ts';
 import { EXIT, reportFailure } from './errors.ts';
+import { registerImport } from './import.command.ts';
 import { registerKeys } from './keys.command.ts';
 import { registerMigrate } from './migrate.command.ts';
 import { registerOrganisation, registerSchool } from './school.command.ts';
@@ -26,6 +27,7 @@ function buildProgram(): Command {
   registerSchool(program);
   registerOrganisation(program);
   registerUser(program);
+  registerImport(program);
   registerKeys(program);
   registerAudit(program);
   registerBench(program);

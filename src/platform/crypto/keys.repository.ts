@@ -234,6 +234,30 @@ export async function findByDigest(
   return row?.subject_id;
 }
 
+/** The subjects of many digests of one kind at once (for imports), as digest (hex) → subject id. */
+export async function findManyByDigest(
+  trx: Trx,
+  schoolId: string,
+  kind: string,
+  digests: Buffer[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (digests.length === 0) {
+    return found;
+  }
+  const rows = await trx
+    .selectFrom('blind_indexes')
+    .select(['digest', 'subject_id'])
+    .where('school_id', '=', schoolId)
+    .where('kind', '=', kind)
+    .where('digest', 'in', digests)
+    .execute();
+  for (const row of rows) {
+    found.set(row.digest.toString('hex'), row.subject_id);
+  }
+  return found;
+}
+
 /** Every master key id that still wraps a school key (all schools: platform context). */
 export async function kekIdsInUse(trx: Trx): Promise<Set<string>> {
   const rows = await trx.selectFrom('school_keys').select('kek_id').distinct().execute();

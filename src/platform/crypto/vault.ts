@@ -109,6 +109,24 @@ export class SchoolVault {
     return keys.findByDigest(this.#trx, this.#schoolId, kind, blindIndex(indexKey.key, kind, value));
   }
 
+  /**
+   * The subjects of many identifiers of one kind in one query: value → subject id for those found.
+   * Values that normalise alike (e.g. differing only in case) find the same subject.
+   */
+  async lookupMany(kind: string, values: readonly string[]): Promise<Map<string, string>> {
+    const indexKey = await this.#keyring.activeSchoolKey(this.#trx, this.#schoolId, 'index');
+    const digests = new Map(values.map((value) => [value, blindIndex(indexKey.key, kind, value)]));
+    const found = await keys.findManyByDigest(this.#trx, this.#schoolId, kind, [...digests.values()]);
+    const result = new Map<string, string>();
+    for (const [value, digest] of digests) {
+      const subjectId = found.get(digest.toString('hex'));
+      if (subjectId !== undefined) {
+        result.set(value, subjectId);
+      }
+    }
+    return result;
+  }
+
   /** Crypto-shreds the subject: their key and blind indexes go, and the erasure is recorded. */
   async shred(subjectId: string): Promise<boolean> {
     return this.#keyring.destroySubjectKey(this.#trx, this.#schoolId, subjectId);

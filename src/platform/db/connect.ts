@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection } from 'kysely';
-import { Pool } from 'pg';
+import { Pool, types as pgTypes } from 'pg';
 import { APP_ROLE } from './roles.ts';
 
 /** Where the data lives: an embedded PGlite instance (in a directory or in memory) or a PostgreSQL server. */
@@ -9,6 +9,10 @@ export type DatabaseSource =
   { kind: 'embedded'; pglite: PGlite } | { kind: 'postgres'; url: string; poolSize: number };
 
 const BYTEA_OID = 17;
+const DATE_OID = 1082;
+// A calendar date stays the 'yyyy-mm-dd' text it is: as a JavaScript Date it would gain a time zone and
+// could move a birthday by a day.
+const keepText = (text: string): string => text;
 
 /** PostgreSQL's hex output for bytea (`\\x0a1b…`) as a Buffer. */
 function parseBytea(text: string): Buffer {
@@ -21,7 +25,7 @@ export async function openEmbedded(dataDir: string | undefined): Promise<PGlite>
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
   }
   // bytea as a Node Buffer, as the pg driver returns it (PGlite's default is a bare Uint8Array).
-  const options = { parsers: { [BYTEA_OID]: parseBytea } };
+  const options = { parsers: { [BYTEA_OID]: parseBytea, [DATE_OID]: keepText } };
   const pglite = dataDir === undefined ? new PGlite(options) : new PGlite(dataDir, options);
   await pglite.waitReady;
   return pglite;
@@ -57,7 +61,15 @@ async function onCreateConnection(connection: DatabaseConnection): Promise<void>
 }
 
 function newPool(url: string, max: number): Pool {
-  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+  const pool = new Pool({
+    connectionString: url,
+    max,
+    idleTimeoutMillis: 30_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === DATE_OID ? keepText : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
+    },
+  });
   // An idle client that loses its connection emits 'error' on the pool; without a listener Node would
   // crash the process. The next checkout gets a fresh connection.
   pool.on('error', () => undefined);

@@ -1,0 +1,185 @@
+import type { Insertable, Transaction } from 'kysely';
+import type { DB } from '../../database.ts';
+import type { ResultsTable } from './curriculum.tables.ts';
+
+// Subjects, grade sets, assessment points, classes and results: every method takes the school's transaction.
+
+export async function gradeSetIds(trx: Transaction<DB>, schoolId: string): Promise<Map<string, string>> {
+  const rows = await trx
+    .selectFrom('grade_sets')
+    .select(['id', 'code'])
+    .where('school_id', '=', schoolId)
+    .execute();
+  return new Map(rows.map((row) => [row.code, row.id]));
+}
+
+export async function insertGradeSet(
+  trx: Transaction<DB>,
+  schoolId: string,
+  set: { code: string; name: string; grades: Array<{ code: string; points: number }> },
+): Promise<string> {
+  const row = await trx
+    .insertInto('grade_sets')
+    .values({ school_id: schoolId, code: set.code, name: set.name })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('grades')
+    .values(
+      set.grades.map((grade, rank) => ({
+        school_id: schoolId,
+        grade_set_id: row.id,
+        code: grade.code,
+        points: grade.points,
+        rank,
+      })),
+    )
+    .execute();
+  return row.id;
+}
+
+export async function subjectIds(trx: Transaction<DB>, schoolId: string): Promise<Map<string, string>> {
+  const rows = await trx
+    .selectFrom('subjects')
+    .select(['id', 'code'])
+    .where('school_id', '=', schoolId)
+    .execute();
+  return new Map(rows.map((row) => [row.code, row.id]));
+}
+
+export async function insertSubject(
+  trx: Transaction<DB>,
+  subject: Insertable<DB['subjects']>,
+): Promise<string> {
+  const row = await trx.insertInto('subjects').values(subject).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function subjectAliases(trx: Transaction<DB>, schoolId: string): Promise<Map<string, string>> {
+  const rows = await trx
+    .selectFrom('subject_aliases')
+    .select(['alias', 'subject_code'])
+    .where('school_id', '=', schoolId)
+    .execute();
+  return new Map(rows.map((row) => [row.alias, row.subject_code]));
+}
+
+export async function saveSubjectAliases(
+  trx: Transaction<DB>,
+  schoolId: string,
+  aliases: Array<{ alias: string; subjectCode: string }>,
+): Promise<void> {
+  if (aliases.length === 0) {
+    return;
+  }
+  await trx
+    .insertInto('subject_aliases')
+    .values(
+      aliases.map(({ alias, subjectCode }) => ({ school_id: schoolId, alias, subject_code: subjectCode })),
+    )
+    .onConflict((conflict) =>
+      conflict
+        .columns(['school_id', 'alias'])
+        .doUpdateSet((eb) => ({ subject_code: eb.ref('excluded.subject_code') })),
+    )
+    .execute();
+}
+
+export async function assessmentPoints(
+  trx: Transaction<DB>,
+  schoolId: string,
+): Promise<Array<{ id: string; name: string; rank: number }>> {
+  return trx
+    .selectFrom('assessment_points')
+    .select(['id', 'name', 'rank'])
+    .where('school_id', '=', schoolId)
+    .orderBy('rank')
+    .execute();
+}
+
+export async function insertAssessmentPoint(
+  trx: Transaction<DB>,
+  schoolId: string,
+  point: { name: string; rank: number },
+): Promise<string> {
+  const row = await trx
+    .insertInto('assessment_points')
+    .values({ school_id: schoolId, name: point.name, rank: point.rank })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The ids of the school's classes with these names, creating those that are missing. */
+export async function ensureClasses(
+  trx: Transaction<DB>,
+  schoolId: string,
+  classes: Array<{ name: string; subjectId?: string | undefined }>,
+): Promise<Map<string, string>> {
+  if (classes.length === 0) {
+    return new Map();
+  }
+  await trx
+    .insertInto('classes')
+    .values(
+      classes.map((entry) => ({
+        school_id: schoolId,
+        name: entry.name,
+        subject_id: entry.subjectId ?? null,
+      })),
+    )
+    .onConflict((conflict) => conflict.columns(['school_id', 'name']).doNothing())
+    .execute();
+  const rows = await trx
+    .selectFrom('classes')
+    .select(['id', 'name'])
+    .where('school_id', '=', schoolId)
+    .where(
+      'name',
+      'in',
+      classes.map((entry) => entry.name),
+    )
+    .execute();
+  return new Map(rows.map((row) => [row.name, row.id]));
+}
+
+export async function addClassMembers(
+  trx: Transaction<DB>,
+  rows: Array<{ school_id: string; class_id: string; pupil_id: string }>,
+): Promise<number> {
+  if (rows.length === 0) {
+    return 0;
+  }
+  const result = await trx
+    .insertInto('class_members')
+    .values(rows)
+    .onConflict((conflict) => conflict.columns(['class_id', 'pupil_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+}
+
+/**
+ * Writes results, changing only rows whose grade differs (so a re-import writes nothing); returns how
+ * many rows were inserted or changed.
+ */
+export async function upsertResults(trx: Transaction<DB>, rows: Insertable<ResultsTable>[]): Promise<number> {
+  if (rows.length === 0) {
+    return 0;
+  }
+  const result = await trx
+    .insertInto('results')
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict
+        .columns(['pupil_id', 'subject_id', 'assessment_point_id', 'facet'])
+        .doUpdateSet((eb) => ({
+          grade: eb.ref('excluded.grade'),
+          points: eb.ref('excluded.points'),
+          import_id: eb.ref('excluded.import_id'),
+          updated_at: new Date(),
+        }))
+        .where((eb) => eb('results.grade', 'is distinct from', eb.ref('excluded.grade'))),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+}

@@ -1,0 +1,147 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../database.ts';
+import { gradeSetByCode, normaliseSubjectName, subjectByCode, subjectByName } from './catalogue.ts';
+import * as curriculum from './curriculum.repository.ts';
+import type { ResultRecord } from './result-record.ts';
+
+/**
+ * Turns a school's subject names into catalogue codes: the mapping given with this import first, then
+ * the school's saved names, then the catalogue's names and aliases. Anything else is unknown, never guessed.
+ */
+export async function subjectResolver(
+  trx: Transaction<DB>,
+  schoolId: string,
+  explicit: Readonly<Record<string, string>>,
+): Promise<(name: string) => string | undefined> {
+  const saved = await curriculum.subjectAliases(trx, schoolId);
+  const given = new Map(Object.entries(explicit).map(([name, code]) => [normaliseSubjectName(name), code]));
+  return (name) => {
+    const normalised = normaliseSubjectName(name);
+    return given.get(normalised) ?? saved.get(normalised) ?? subjectByName(name)?.code;
+  };
+}
+
+/** Remembers the school's own subject names from an import's mapping, for its next files. */
+export async function saveSubjectNames(
+  trx: Transaction<DB>,
+  schoolId: string,
+  explicit: Readonly<Record<string, string>>,
+): Promise<void> {
+  await curriculum.saveSubjectAliases(
+    trx,
+    schoolId,
+    Object.entries(explicit).map(([name, subjectCode]) => ({
+      alias: normaliseSubjectName(name),
+      subjectCode,
+    })),
+  );
+}
+
+/** Whether a catalogue subject code exists (for checking a mapping before it is used). */
+export function isSubjectCode(code: string): boolean {
+  return subjectByCode(code) !== undefined;
+}
+
+/** The school's subject ids for these catalogue codes, creating subjects (and grade sets) that are missing. */
+export async function ensureSubjects(
+  trx: Transaction<DB>,
+  schoolId: string,
+  codes: Iterable<string>,
+): Promise<Map<string, string>> {
+  const ids = await curriculum.subjectIds(trx, schoolId);
+  const gradeSets = await curriculum.gradeSetIds(trx, schoolId);
+  for (const code of codes) {
+    if (ids.has(code)) {
+      continue;
+    }
+    const subject = subjectByCode(code);
+    const set = subject === undefined ? undefined : gradeSetByCode(subject.gradeSet);
+    if (subject === undefined || set === undefined) {
+      throw new Error(`subject ${code} is not in the catalogue`);
+    }
+    let gradeSetId = gradeSets.get(set.code);
+    if (gradeSetId === undefined) {
+      gradeSetId = await curriculum.insertGradeSet(trx, schoolId, set);
+      gradeSets.set(set.code, gradeSetId);
+    }
+    ids.set(
+      code,
+      await curriculum.insertSubject(trx, {
+        school_id: schoolId,
+        code,
+        name: subject.name,
+        pillar: subject.pillar,
+        qualification: subject.qualification,
+        grade_set_id: gradeSetId,
+      }),
+    );
+  }
+  return ids;
+}
+
+/** The school's assessment point ids by name; new points go after the existing ones, in file order. */
+export async function ensureAssessmentPoints(
+  trx: Transaction<DB>,
+  schoolId: string,
+  names: Iterable<string>,
+): Promise<Map<string, string>> {
+  const existing = await curriculum.assessmentPoints(trx, schoolId);
+  const ids = new Map(existing.map((point) => [point.name, point.id]));
+  let rank = existing.reduce((highest, point) => Math.max(highest, point.rank), 0);
+  for (const name of names) {
+    if (!ids.has(name)) {
+      rank += 1;
+      ids.set(name, await curriculum.insertAssessmentPoint(trx, schoolId, { name, rank }));
+    }
+  }
+  return ids;
+}
+
+/** Puts pupils into classes by name (creating the classes); returns new memberships. */
+export async function enrolInClasses(
+  trx: Transaction<DB>,
+  schoolId: string,
+  enrolments: Array<{ pupilId: string; className: string; subjectId?: string | undefined }>,
+): Promise<number> {
+  const classes = new Map<string, string | undefined>();
+  for (const enrolment of enrolments) {
+    if (!classes.has(enrolment.className) || classes.get(enrolment.className) === undefined) {
+      classes.set(enrolment.className, enrolment.subjectId);
+    }
+  }
+  const classIds = await curriculum.ensureClasses(
+    trx,
+    schoolId,
+    [...classes].map(([name, subjectId]) => ({ name, subjectId })),
+  );
+  return curriculum.addClassMembers(
+    trx,
+    enrolments.map((enrolment) => ({
+      school_id: schoolId,
+      class_id: classIds.get(enrolment.className) ?? '',
+      pupil_id: enrolment.pupilId,
+    })),
+  );
+}
+
+/** Writes a batch of results whose pupils, subjects and points are resolved; returns rows changed. */
+export async function writeResults(
+  trx: Transaction<DB>,
+  schoolId: string,
+  importId: string,
+  results: Array<ResultRecord & { pupilId: string; subjectId: string; assessmentPointId: string }>,
+): Promise<number> {
+  return curriculum.upsertResults(
+    trx,
+    results.map((result) => ({
+      school_id: schoolId,
+      pupil_id: result.pupilId,
+      subject_id: result.subjectId,
+      assessment_point_id: result.assessmentPointId,
+      facet: result.facet,
+      grade: result.grade,
+      points: result.points,
+      import_id: importId,
+    })),
+  );
+}

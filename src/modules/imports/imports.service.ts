@@ -1,0 +1,414 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../database.ts';
+import { recordAudit, type Actor as AuditActor } from '../../platform/audit/audit-log.ts';
+import { SchoolVault } from '../../platform/crypto/vault.ts';
+import type { Services } from '../../services.ts';
+import {
+  enrolInClasses,
+  ensureAssessmentPoints,
+  ensureSubjects,
+  isSubjectCode,
+  saveSubjectNames,
+  subjectResolver,
+  writeResults,
+} from '../curriculum/curriculum.service.ts';
+import type { ResultRecord } from '../curriculum/result-record.ts';
+import type { PupilRecord } from '../pupils/pupil-record.ts';
+import { findPupilsByKeys, keyString, writePupils } from '../pupils/pupils.service.ts';
+import { parseFile, type ParseOptions, type ParsedRow } from './parse.ts';
+import * as imports from './imports.repository.ts';
+import { FileShapeError } from './readers/rows.ts';
+import { ReportBuilder, type ImportReport } from './report.ts';
+import { inspectSource, type ImportSource, type SourceFacts } from './source.ts';
+
+export interface ImportOptions extends ParseOptions {
+  /** The school's names for subjects the catalogue does not know: name → catalogue code. */
+  subjects?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface ImportRequest {
+  schoolId: string;
+  source: ImportSource;
+  options: ImportOptions;
+  actor: AuditActor;
+  /** Validate and report only; write nothing but the import's record. */
+  dryRun: boolean;
+  requestId?: string | undefined;
+  onProgress?: ((progress: { phase: 'checking' | 'writing'; rows: number }) => void) | undefined;
+}
+
+export interface ImportOutcome {
+  importId: string;
+  status: 'committed' | 'refused' | 'validated';
+  report: ImportReport;
+  /** What the commit changed, e.g. { pupils_created: 10, results_written: 300 }. */
+  written: Record<string, number>;
+}
+
+const BATCH = 500;
+// An audit event names the pupils an import changed, up to this many (the import row links the rest).
+const AUDIT_SUBJECT_CAP = 10_000;
+
+/**
+ * Imports a file in two passes over it: the first checks every row and cross-row rule and builds the
+ * report; only a report with no errors leads to the second, which writes everything in one transaction.
+ * Either the whole file lands or nothing does, and memory stays bounded by the batch, not the file.
+ */
+export async function runImport(services: Services, request: ImportRequest): Promise<ImportOutcome> {
+  const facts = await inspectSource(request.source);
+  const report = await validate(services, request, facts);
+  const built = report.build();
+  if (report.errorCount > 0 || request.dryRun) {
+    const status = report.errorCount > 0 ? 'refused' : 'validated';
+    const importId = await services.db.withSchool(request.schoolId, async (trx) => {
+      const id = await imports.insertImport(trx, {
+        schoolId: request.schoolId,
+        format: built.format,
+        fileDigest: facts.digest,
+        fileSize: request.source.size,
+        status,
+        counts: built.counts,
+        report: built,
+        createdBy: actorName(request.actor),
+      });
+      await recordAudit(trx, {
+        orgId: request.schoolId,
+        actor: request.actor,
+        action: status === 'refused' ? 'imports.refused' : 'imports.validated',
+        target: `import:${id}`,
+        requestId: request.requestId,
+        details: { errors: String(report.errorCount) },
+      });
+      return id;
+    });
+    return { importId, status, report: built, written: {} };
+  }
+  return commit(services, request, facts, built);
+}
+
+function actorName(actor: AuditActor): string {
+  return `${actor.type}:${actor.id}`;
+}
+
+async function validate(
+  services: Services,
+  request: ImportRequest,
+  facts: SourceFacts,
+): Promise<ReportBuilder> {
+  const { options } = request;
+  const report = new ReportBuilder('unknown');
+  return services.db.withSchool(request.schoolId, async (trx) => {
+    for (const [name, code] of Object.entries(options.subjects ?? {})) {
+      if (!isSubjectCode(code)) {
+        report.error({
+          field: 'subject',
+          value: code.slice(0, 40),
+          message: `the subject mapping sends "${name.slice(0, 60)}" to an unknown subject code`,
+        });
+      }
+    }
+    const vault = new SchoolVault(services.keyring, trx, request.schoolId);
+    const resolve = await subjectResolver(trx, request.schoolId, options.subjects ?? {});
+    try {
+      const parsed = await parseFile(request.source, facts, options, resolve);
+      const withFormat = new ReportBuilder(`${parsed.template}-${parsed.format}`);
+      for (const issue of report.build().errors) {
+        withFormat.add(issue);
+      }
+      withFormat.columns(Object.fromEntries(parsed.mapped), parsed.dropped);
+      if (parsed.dropped.length > 0) {
+        withFormat.warning({
+          message: `${parsed.dropped.length} column(s) map to no Haven field and were not read: ${parsed.dropped.join(', ').slice(0, 500)}`,
+        });
+      }
+      if (facts.encoding === 'windows-1252') {
+        withFormat.warning({
+          message:
+            'The file is not UTF-8; it was read as Windows-1252 (Excel’s usual encoding). Check that names with accents look right.',
+        });
+      }
+      await checkRows(parsed.rows, withFormat, vault, request);
+      return withFormat;
+    } catch (error) {
+      if (error instanceof FileShapeError) {
+        report.error({ ...(error.row === undefined ? {} : { row: error.row }), message: error.message });
+        return report;
+      }
+      throw error;
+    }
+  });
+}
+
+async function checkRows(
+  rows: AsyncIterable<ParsedRow>,
+  report: ReportBuilder,
+  vault: SchoolVault,
+  request: ImportRequest,
+): Promise<void> {
+  const seenPupils = new Map<string, number>();
+  const seenResults = new Map<string, { grade: string; row: number }>();
+  const unknownSubjects = new Map<string, number[]>();
+  let pending: ResultRecord[] = [];
+  let done = 0;
+  const checkPupilsExist = async (): Promise<void> => {
+    const found = await findPupilsByKeys(
+      vault,
+      pending.map((record) => record.key),
+    );
+    const inFile = (record: ResultRecord) => seenPupils.has(keyString(record.key));
+    for (const record of pending) {
+      if (!found.has(keyString(record.key)) && !inFile(record)) {
+        report.error({
+          row: record.row,
+          field: 'upn',
+          message: 'no pupil in this school has this UPN (or name): import the pupils first',
+        });
+      }
+    }
+    pending = [];
+  };
+  for await (const parsed of rows) {
+    for (const issue of parsed.issues) {
+      report.add(issue);
+    }
+    done += 1;
+    if (done % 5000 === 0) {
+      request.onProgress?.({ phase: 'checking', rows: done });
+    }
+    if (parsed.kind === 'result' && parsed.unknownSubject !== undefined) {
+      const rowsOf = unknownSubjects.get(parsed.unknownSubject) ?? [];
+      rowsOf.push(parsed.row);
+      unknownSubjects.set(parsed.unknownSubject, rowsOf);
+    }
+    if (parsed.record === undefined) {
+      continue;
+    }
+    if (parsed.kind === 'pupil') {
+      report.count('pupils');
+      const key = keyString(parsed.record.key);
+      const earlier = seenPupils.get(key);
+      if (earlier !== undefined) {
+        report.error({
+          row: parsed.row,
+          field: 'upn',
+          message: `the same pupil is already on row ${earlier}`,
+        });
+      } else {
+        seenPupils.set(key, parsed.row);
+      }
+      countPupilParts(report, parsed.record);
+      continue;
+    }
+    report.count('results');
+    const record = parsed.record;
+    const key = `${keyString(record.key)}|${record.subject}|${record.assessmentPoint}|${record.facet}`;
+    const earlier = seenResults.get(key);
+    if (earlier === undefined) {
+      seenResults.set(key, { grade: record.grade, row: record.row });
+    } else if (earlier.grade !== record.grade) {
+      report.error({
+        row: record.row,
+        field: 'grade',
+        message: `conflicts with row ${earlier.row}: the same pupil, subject, assessment point and facet with another grade`,
+      });
+    } else {
+      report.warning({ row: record.row, message: `repeats row ${earlier.row}` });
+    }
+    pending.push(record);
+    if (pending.length >= BATCH) {
+      await checkPupilsExist();
+    }
+  }
+  await checkPupilsExist();
+  for (const [name, rowsOf] of unknownSubjects) {
+    report.error({
+      field: 'subject',
+      value: name,
+      message: `unknown subject name on ${rowsOf.length} row(s) (first on row ${rowsOf[0]}): map it to a subject (e.g. --subject "${name}=english_literature")`,
+    });
+  }
+}
+
+function countPupilParts(report: ReportBuilder, record: PupilRecord): void {
+  if (record.priorAttainment !== undefined) {
+    report.count('prior_attainment');
+  }
+  if ((record.classes?.length ?? 0) > 0) {
+    report.count('class_memberships', record.classes?.length);
+  }
+}
+
+async function commit(
+  services: Services,
+  request: ImportRequest,
+  facts: SourceFacts,
+  validated: ImportReport,
+): Promise<ImportOutcome> {
+  const { schoolId, options } = request;
+  return services.db.withSchool(schoolId, async (trx) => {
+    const importId = await imports.insertImport(trx, {
+      schoolId,
+      format: validated.format,
+      fileDigest: facts.digest,
+      fileSize: request.source.size,
+      status: 'committed',
+      counts: validated.counts,
+      report: validated,
+      createdBy: actorName(request.actor),
+    });
+    await saveSubjectNames(trx, schoolId, options.subjects ?? {});
+    const vault = new SchoolVault(services.keyring, trx, schoolId);
+    const resolve = await subjectResolver(trx, schoolId, options.subjects ?? {});
+    const parsed = await parseFile(request.source, facts, options, resolve);
+    const writer = new BatchWriter(trx, vault, schoolId, importId, actorName(request.actor), options);
+    let batch: ParsedRow[] = [];
+    let done = 0;
+    for await (const row of parsed.rows) {
+      batch.push(row);
+      if (batch.length >= BATCH) {
+        await writer.write(batch);
+        done += batch.length;
+        request.onProgress?.({ phase: 'writing', rows: done });
+        batch = [];
+      }
+    }
+    await writer.write(batch);
+    request.onProgress?.({ phase: 'writing', rows: done + batch.length });
+    await imports.finishImport(trx, schoolId, importId, validated.counts);
+    const changed = [...writer.changedPupils];
+    await recordAudit(trx, {
+      orgId: schoolId,
+      actor: request.actor,
+      action: 'imports.committed',
+      target: `import:${importId}`,
+      requestId: request.requestId,
+      subjectIds: changed.slice(0, AUDIT_SUBJECT_CAP),
+      details: Object.fromEntries(
+        Object.entries(writer.written).map(([name, value]) => [name, String(value)]),
+      ),
+    });
+    return { importId, status: 'committed' as const, report: validated, written: writer.written };
+  });
+}
+
+/** Writes parsed rows batch by batch inside the import's transaction, keeping the counts. */
+class BatchWriter {
+  readonly written: Record<string, number> = {};
+  readonly changedPupils = new Set<string>();
+  readonly #subjects = new Map<string, string>();
+  readonly #points = new Map<string, string>();
+  readonly #trx: Transaction<DB>;
+  readonly #vault: SchoolVault;
+  readonly #schoolId: string;
+  readonly #importId: string;
+  readonly #changedBy: string;
+  readonly #options: ImportOptions;
+
+  constructor(
+    trx: Transaction<DB>,
+    vault: SchoolVault,
+    schoolId: string,
+    importId: string,
+    changedBy: string,
+    options: ImportOptions,
+  ) {
+    this.#trx = trx;
+    this.#vault = vault;
+    this.#schoolId = schoolId;
+    this.#importId = importId;
+    this.#changedBy = changedBy;
+    this.#options = options;
+  }
+
+  #add(name: string, by: number): void {
+    this.written[name] = (this.written[name] ?? 0) + by;
+  }
+
+  async write(rows: ParsedRow[]): Promise<void> {
+    const pupils = rows.flatMap((row) =>
+      row.kind === 'pupil' && row.record !== undefined ? [row.record] : [],
+    );
+    const results = rows.flatMap((row) =>
+      row.kind === 'result' && row.record !== undefined ? [row.record] : [],
+    );
+    if (pupils.length > 0) {
+      await this.#writePupils(pupils);
+    }
+    if (results.length > 0) {
+      await this.#writeResults(results);
+    }
+  }
+
+  async #writePupils(records: PupilRecord[]): Promise<void> {
+    const context = {
+      trx: this.#trx,
+      vault: this.#vault,
+      schoolId: this.#schoolId,
+      importId: this.#importId,
+      changedBy: this.#changedBy,
+    };
+    const outcome = await writePupils(context, records, { pseudonymousUpn: this.#options.pseudonymousUpn });
+    this.#add('pupils_created', outcome.created.length);
+    this.#add('pupils_updated', outcome.updated.length);
+    this.#add('pupils_unchanged', outcome.unchanged);
+    this.#add('prior_attainment_written', outcome.priorAttainmentWritten);
+    for (const id of [...outcome.created, ...outcome.updated]) {
+      this.changedPupils.add(id);
+    }
+    const enrolments = records.flatMap((record) =>
+      (record.classes ?? []).map((className) => ({
+        pupilId: outcome.idsByRow.get(record.row) ?? '',
+        className,
+      })),
+    );
+    this.#add('class_memberships_added', await enrolInClasses(this.#trx, this.#schoolId, enrolments));
+  }
+
+  async #writeResults(records: ResultRecord[]): Promise<void> {
+    const pupilIds = await findPupilsByKeys(
+      this.#vault,
+      records.map((record) => record.key),
+    );
+    const newSubjects = records.map((record) => record.subject).filter((code) => !this.#subjects.has(code));
+    if (newSubjects.length > 0) {
+      for (const [code, id] of await ensureSubjects(this.#trx, this.#schoolId, new Set(newSubjects))) {
+        this.#subjects.set(code, id);
+      }
+    }
+    const newPoints = records
+      .map((record) => record.assessmentPoint)
+      .filter((name) => !this.#points.has(name));
+    if (newPoints.length > 0) {
+      for (const [name, id] of await ensureAssessmentPoints(this.#trx, this.#schoolId, new Set(newPoints))) {
+        this.#points.set(name, id);
+      }
+    }
+    // A row repeated in the file (reported as a warning) must not reach one INSERT twice.
+    const unique = new Map(
+      records.map((record) => [
+        `${keyString(record.key)}|${record.subject}|${record.assessmentPoint}|${record.facet}`,
+        record,
+      ]),
+    );
+    const resolved = [...unique.values()].map((record) => ({
+      ...record,
+      pupilId: pupilIds.get(keyString(record.key)) ?? '',
+      subjectId: this.#subjects.get(record.subject) ?? '',
+      assessmentPointId: this.#points.get(record.assessmentPoint) ?? '',
+    }));
+    const written = await writeResults(this.#trx, this.#schoolId, this.#importId, resolved);
+    this.#add('results_written', written);
+    this.#add('results_unchanged', records.length - written);
+    if (written > 0) {
+      for (const record of resolved) {
+        this.changedPupils.add(record.pupilId);
+      }
+    }
+    const enrolments = resolved.flatMap((record) =>
+      record.className === undefined
+        ? []
+        : [{ pupilId: record.pupilId, className: record.className, subjectId: record.subjectId }],
+    );
+    this.#add('class_memberships_added', await enrolInClasses(this.#trx, this.#schoolId, enrolments));
+  }
+}

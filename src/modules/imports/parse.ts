@@ -1,0 +1,101 @@
+import type { ResultRecord } from '../curriculum/result-record.ts';
+import type { PupilRecord } from '../pupils/pupil-record.ts';
+import { guessTemplate, mapColumns, type Template } from './columns.ts';
+import { readPupilRow, type FieldCells, type RowOptions } from './pupil-rows.ts';
+import { readCsv } from './readers/csv.reader.ts';
+import { FileShapeError, type SourceRow, type TabularFile } from './readers/rows.ts';
+import { readXlsx } from './readers/xlsx.reader.ts';
+import { readResultRow } from './result-rows.ts';
+import type { ImportIssue } from './report.ts';
+import type { ImportSource, SourceFacts } from './source.ts';
+
+export interface ParseOptions extends RowOptions {
+  /** pupils or results; guessed from the headers when absent. */
+  template?: Template | undefined;
+  /** The school's column mapping: file header → Haven field (null drops the column). */
+  columns?: Readonly<Record<string, string | null>> | undefined;
+}
+
+export type ParsedRow =
+  | { kind: 'pupil'; row: number; record?: PupilRecord; issues: ImportIssue[] }
+  | { kind: 'result'; row: number; record?: ResultRecord; issues: ImportIssue[]; unknownSubject?: string };
+
+export interface ParsedFile {
+  format: 'csv' | 'xlsx';
+  template: Template;
+  mapped: Map<string, string>;
+  dropped: string[];
+  rows: AsyncIterable<ParsedRow>;
+}
+
+const ZIP_MAGIC = Buffer.from('PK\u0003\u0004', 'latin1');
+
+/** Opens a tabular file (CSV or XLSX, recognised by content), maps its columns, and parses its rows. */
+export async function parseFile(
+  source: ImportSource,
+  facts: SourceFacts,
+  options: ParseOptions,
+  resolveSubject: (name: string) => string | undefined,
+): Promise<ParsedFile> {
+  if (source.size === 0) {
+    throw new FileShapeError('The file is empty.');
+  }
+  const isZip = facts.head.subarray(0, 4).equals(ZIP_MAGIC);
+  const text = facts.head
+    .toString('latin1')
+    .replace(/^\uFEFF|^ï»¿/, '')
+    .trimStart();
+  if (!isZip && text.startsWith('<')) {
+    throw new FileShapeError(
+      'This looks like an XML file; Haven reads pupil and result files as CSV or XLSX here.',
+    );
+  }
+  const format = isZip ? 'xlsx' : 'csv';
+  const file: TabularFile = isZip ? await readXlsx(source) : await readCsv(source, facts);
+  const template = options.template ?? guessTemplate(file.headers);
+  const { mapped, dropped, problems } = mapColumns(template, file.headers, options.columns);
+  if (problems.length > 0) {
+    throw new FileShapeError(`The column mapping does not fit this file: ${problems.join('; ')}.`);
+  }
+  const fields = new Set(mapped.values());
+  if (
+    template === 'results' &&
+    !(fields.has('subject') && fields.has('grade') && fields.has('assessment_point'))
+  ) {
+    throw new FileShapeError(
+      'A results file needs columns for subject, assessment point and grade (and upn, or forename and surname).',
+    );
+  }
+  if (!fields.has('upn') && !(fields.has('forename') && fields.has('surname'))) {
+    throw new FileShapeError(
+      'The file has no UPN column and no forename and surname columns: Haven cannot tell pupils apart. Map one with a column mapping.',
+    );
+  }
+  const columnOf = new Map<string, number>();
+  const headerOf = new Map<string, string>();
+  file.headers.forEach((header, index) => {
+    const field = mapped.get(header);
+    if (field !== undefined) {
+      columnOf.set(field, index);
+      headerOf.set(field, header);
+    }
+  });
+  const cellsOf = (row: SourceRow): FieldCells => ({
+    row: row.row,
+    has: (field) => columnOf.has(field),
+    get: (field) => {
+      const index = columnOf.get(field);
+      return index === undefined ? undefined : (row.cells[index] ?? '');
+    },
+    column: (field) => headerOf.get(field) ?? field,
+  });
+  async function* rows(): AsyncGenerator<ParsedRow> {
+    for await (const row of file.rows) {
+      const cells = cellsOf(row);
+      yield template === 'pupils'
+        ? { kind: 'pupil', row: row.row, ...readPupilRow(cells, options) }
+        : { kind: 'result', row: row.row, ...readResultRow(cells, options, resolveSubject) };
+    }
+  }
+  return { format, template, mapped, dropped, rows: rows() };
+}

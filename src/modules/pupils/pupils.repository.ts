@@ -1,0 +1,140 @@
+import type { Insertable, Selectable, Transaction, Updateable } from 'kysely';
+import type { DB } from '../../database.ts';
+import type { PriorAttainmentTable, PupilChangesTable, PupilsTable } from './pupils.tables.ts';
+
+// Pupils, their prior attainment, change history and groups: every method takes the school's transaction.
+export type PupilRow = Selectable<PupilsTable>;
+export type PriorAttainmentRow = Selectable<PriorAttainmentTable>;
+
+export async function pupilsByIds(
+  trx: Transaction<DB>,
+  schoolId: string,
+  ids: string[],
+): Promise<PupilRow[]> {
+  if (ids.length === 0) {
+    return [];
+  }
+  return trx
+    .selectFrom('pupils')
+    .selectAll()
+    .where('school_id', '=', schoolId)
+    .where('id', 'in', ids)
+    .execute();
+}
+
+export async function insertPupils(trx: Transaction<DB>, rows: Insertable<PupilsTable>[]): Promise<void> {
+  if (rows.length > 0) {
+    await trx.insertInto('pupils').values(rows).execute();
+  }
+}
+
+export async function updatePupil(
+  trx: Transaction<DB>,
+  schoolId: string,
+  id: string,
+  changes: Updateable<PupilsTable>,
+): Promise<void> {
+  await trx
+    .updateTable('pupils')
+    .set({ ...changes, updated_at: new Date() })
+    .where('school_id', '=', schoolId)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function priorAttainmentByPupils(
+  trx: Transaction<DB>,
+  schoolId: string,
+  pupilIds: string[],
+): Promise<PriorAttainmentRow[]> {
+  if (pupilIds.length === 0) {
+    return [];
+  }
+  return trx
+    .selectFrom('prior_attainment')
+    .selectAll()
+    .where('school_id', '=', schoolId)
+    .where('pupil_id', 'in', pupilIds)
+    .execute();
+}
+
+export async function upsertPriorAttainment(
+  trx: Transaction<DB>,
+  rows: Insertable<PriorAttainmentTable>[],
+): Promise<void> {
+  if (rows.length === 0) {
+    return;
+  }
+  await trx
+    .insertInto('prior_attainment')
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict.column('pupil_id').doUpdateSet((eb) => ({
+        ks2_reading_score: eb.ref('excluded.ks2_reading_score'),
+        ks2_reading_outcome: eb.ref('excluded.ks2_reading_outcome'),
+        ks2_maths_score: eb.ref('excluded.ks2_maths_score'),
+        ks2_maths_outcome: eb.ref('excluded.ks2_maths_outcome'),
+        ks2_reading_ta: eb.ref('excluded.ks2_reading_ta'),
+        ks2_maths_ta: eb.ref('excluded.ks2_maths_ta'),
+        import_id: eb.ref('excluded.import_id'),
+        updated_at: new Date(),
+      })),
+    )
+    .execute();
+}
+
+export async function insertChanges(
+  trx: Transaction<DB>,
+  rows: Insertable<PupilChangesTable>[],
+): Promise<void> {
+  if (rows.length > 0) {
+    await trx.insertInto('pupil_changes').values(rows).execute();
+  }
+}
+
+/** The ids of the school's groups with these names, creating those that are missing. */
+export async function ensureGroups(
+  trx: Transaction<DB>,
+  schoolId: string,
+  names: string[],
+): Promise<Map<string, string>> {
+  if (names.length === 0) {
+    return new Map();
+  }
+  await trx
+    .insertInto('pupil_groups')
+    .values(names.map((name) => ({ school_id: schoolId, name })))
+    .onConflict((conflict) => conflict.columns(['school_id', 'name']).doNothing())
+    .execute();
+  const rows = await trx
+    .selectFrom('pupil_groups')
+    .select(['id', 'name'])
+    .where('school_id', '=', schoolId)
+    .where('name', 'in', names)
+    .execute();
+  return new Map(rows.map((row) => [row.name, row.id]));
+}
+
+export async function addGroupMembers(
+  trx: Transaction<DB>,
+  rows: Array<{ school_id: string; group_id: string; pupil_id: string }>,
+): Promise<number> {
+  if (rows.length === 0) {
+    return 0;
+  }
+  const result = await trx
+    .insertInto('pupil_group_members')
+    .values(rows)
+    .onConflict((conflict) => conflict.columns(['group_id', 'pupil_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+}
+
+export async function countPupils(trx: Transaction<DB>, schoolId: string): Promise<number> {
+  const row = await trx
+    .selectFrom('pupils')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('school_id', '=', schoolId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
