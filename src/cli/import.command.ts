@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { Type } from 'typebox';
+import { Check } from 'typebox/value';
 import { runImport, type ImportOptions, type ImportOutcome } from '../modules/imports/imports.service.ts';
 import { describeIssue } from '../modules/imports/report.ts';
 import { fileSource } from '../modules/imports/source.ts';
@@ -28,27 +30,18 @@ async function readMapping(file: string): Promise<Pick<ImportOptions, 'columns' 
   } catch {
     throw new UsageError(`--mapping ${file} is not a readable JSON file.`);
   }
-  const mapping = parsed as { columns?: unknown; subjects?: unknown };
-  const isMap = (value: unknown, nullable: boolean) =>
-    value === undefined ||
-    (typeof value === 'object' &&
-      value !== null &&
-      Object.values(value).every((entry) => typeof entry === 'string' || (nullable && entry === null)));
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    !isMap(mapping.columns, true) ||
-    !isMap(mapping.subjects, false)
-  ) {
+  if (!Check(MappingFile, parsed)) {
     throw new UsageError(
       '--mapping must hold {"columns": {"File header": "field" or null}, "subjects": {"School name": "subject_code"}}.',
     );
   }
-  return {
-    columns: mapping.columns as Record<string, string | null> | undefined,
-    subjects: mapping.subjects as Record<string, string> | undefined,
-  };
+  return { columns: parsed.columns, subjects: parsed.subjects };
 }
+
+const MappingFile = Type.Object({
+  columns: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]))),
+  subjects: Type.Optional(Type.Record(Type.String(), Type.String())),
+});
 
 function subjectFlags(values: string[]): Record<string, string> {
   const subjects: Record<string, string> = {};
@@ -136,7 +129,8 @@ export function registerImport(program: Command): void {
           dryRun: options.dryRun === true,
           actor: CLI_ACTOR,
           options: {
-            template: options.format as 'pupils' | 'results' | undefined,
+            template:
+              options.format === 'results' ? 'results' : options.format === 'pupils' ? 'pupils' : undefined,
             columns: mapping.columns,
             subjects,
             pseudonymousUpn: options.pseudonymousUpn === true,

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Type, type Static, type TSchema } from 'typebox';
+import { Check } from 'typebox/value';
 
 // The subject catalogue and grade sets shipped as data (see catalogue/README.md for provenance).
 
@@ -17,32 +19,40 @@ export const PILLARS = [
 ] as const;
 export type Pillar = (typeof PILLARS)[number];
 
-export interface CatalogueSubject {
-  code: string;
-  name: string;
-  pillar: Pillar;
-  qualification: string;
-  gradeSet: string;
-  aliases: string[];
-}
-
-export interface CatalogueGradeSet {
-  code: string;
-  name: string;
-  grades: Array<{ code: string; points: number }>;
-}
+const SubjectSchema = Type.Object({
+  code: Type.String({ pattern: '^[a-z_]+$' }),
+  name: Type.String(),
+  pillar: Type.Union(PILLARS.map((pillar) => Type.Literal(pillar))),
+  qualification: Type.String(),
+  gradeSet: Type.String(),
+  aliases: Type.Array(Type.String()),
+});
+const GradeSetSchema = Type.Object({
+  code: Type.String({ pattern: '^[a-z0-9_]+$' }),
+  name: Type.String(),
+  grades: Type.Array(Type.Object({ code: Type.String(), points: Type.Number() })),
+});
+export type CatalogueSubject = Static<typeof SubjectSchema>;
+export type CatalogueGradeSet = Static<typeof GradeSetSchema>;
 
 const DIR = path.join(import.meta.dirname, 'catalogue');
 
-function readJson<T>(file: string): T {
-  return JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as T;
+/** Reads a shipped data file, refusing to start on one that does not match its schema. */
+function readData<S extends TSchema>(file: string, schema: S): Static<S> {
+  const data: unknown = JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
+  if (!Check(schema, data)) {
+    throw new Error(`${file} does not match its schema`);
+  }
+  return data;
 }
 
-export const SUBJECTS: readonly CatalogueSubject[] = readJson<{ subjects: CatalogueSubject[] }>(
+export const SUBJECTS: readonly CatalogueSubject[] = readData(
   'subjects.json',
+  Type.Object({ subjects: Type.Array(SubjectSchema) }),
 ).subjects;
-export const GRADE_SETS: readonly CatalogueGradeSet[] = readJson<{ gradeSets: CatalogueGradeSet[] }>(
+export const GRADE_SETS: readonly CatalogueGradeSet[] = readData(
   'grade-sets.json',
+  Type.Object({ gradeSets: Type.Array(GradeSetSchema) }),
 ).gradeSets;
 
 /** A subject name as compared: case, spacing, "&"/"and" and punctuation do not matter. */

@@ -93,7 +93,8 @@ export function parseSen(text: string): Parsed<'N' | 'K' | 'E'> {
 
 export function parseCode<T extends string>(text: string, codes: readonly T[], describe: string): Parsed<T> {
   const value = text.trim().toUpperCase();
-  return (codes as readonly string[]).includes(value) ? ok(value as T) : bad(`is not ${describe}`);
+  const code = codes.find((candidate) => candidate === value);
+  return code === undefined ? bad(`is not ${describe}`) : ok(code);
 }
 
 /** A KS2 test result: a scaled score 80–120, or an outcome code when there is no scaled score. */

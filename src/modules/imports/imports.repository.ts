@@ -59,6 +59,18 @@ export async function finishImport(
     .execute();
 }
 
+function countsOf(value: unknown): Record<string, number> {
+  const counts: Record<string, number> = {};
+  if (typeof value === 'object' && value !== null) {
+    for (const [name, count] of Object.entries(value)) {
+      if (typeof count === 'number') {
+        counts[name] = count;
+      }
+    }
+  }
+  return counts;
+}
+
 export async function listImports(
   trx: Transaction<DB>,
   schoolId: string,
@@ -76,7 +88,7 @@ export async function listImports(
     format: row.format,
     status: row.status,
     fileSize: Number(row.file_size),
-    counts: row.counts as Record<string, number>,
+    counts: countsOf(row.counts),
     report: row.report,
     createdBy: row.created_by,
     createdAt: row.created_at,

@@ -155,9 +155,8 @@ async function checkRows(
       vault,
       pending.map((record) => record.key),
     );
-    const inFile = (record: ResultRecord) => seenPupils.has(keyString(record.key));
     for (const record of pending) {
-      if (!found.has(keyString(record.key)) && !inFile(record)) {
+      if (!found.has(keyString(record.key))) {
         report.error({
           row: record.row,
           field: 'upn',

@@ -52,11 +52,11 @@ function read<T>(
   if (!cells.has(field)) {
     return undefined;
   }
-  const text = cells.get(field) ?? '';
-  if (text === '') {
+  const cell = cells.get(field) ?? '';
+  if (cell === '') {
     return null;
   }
-  const parsed = parse(text);
+  const parsed = parse(cell);
   if (parsed.ok) {
     return parsed.value;
   }
@@ -66,7 +66,7 @@ function read<T>(
     row: cells.row,
     column: cells.column(field),
     field,
-    ...(identifier ? {} : { value: text.slice(0, 40) }),
+    ...(identifier ? {} : { value: cell.slice(0, 40) }),
     message: `${field.replaceAll('_', ' ')} ${parsed.problem}`,
   });
   return undefined;

@@ -24,6 +24,11 @@ export function bufferSource(name: string, content: Buffer): ImportSource {
   return { name, size: content.length, open: () => Readable.from([content]) };
 }
 
+/** Streams yield Buffers, or strings when someone set an encoding on them. */
+function asBuffer(chunk: unknown): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), 'utf8');
+}
+
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 export interface SourceFacts {
@@ -46,7 +51,7 @@ export async function inspectSource(source: ImportSource): Promise<SourceFacts> 
   let validUtf8 = true;
   let head = Buffer.alloc(0);
   for await (const chunk of source.open()) {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    const bytes = asBuffer(chunk);
     hash.update(bytes);
     if (head.length < 8) {
       head = Buffer.concat([head, bytes.subarray(0, 8 - head.length)]);
@@ -84,7 +89,7 @@ export async function* decodedText(source: ImportSource, facts: SourceFacts): As
   const decoder = new TextDecoder(facts.encoding);
   let skip = facts.bom;
   for await (const chunk of source.open()) {
-    let bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    let bytes = asBuffer(chunk);
     if (skip > 0) {
       const dropped = Math.min(skip, bytes.length);
       bytes = bytes.subarray(dropped);

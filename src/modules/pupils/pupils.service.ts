@@ -34,6 +34,25 @@ const IDENTITY_COLUMNS = [
 ] as const;
 type IdentityColumn = (typeof IDENTITY_COLUMNS)[number];
 
+const ATTRIBUTE_FIELDS = [
+  'year_group',
+  'sex',
+  'ethnicity',
+  'fsm',
+  'fsm6',
+  'disadvantaged',
+  'pupil_premium',
+  'sen',
+  'eal',
+  'gifted',
+  'looked_after',
+  'previously_looked_after',
+  'service_child',
+  'enrolment_status',
+  'start_date',
+  'leave_date',
+] as const satisfies ReadonlyArray<keyof PupilRecord['attributes'] & keyof PupilsTable>;
+
 /** The blind index a key is looked up in, and the value indexed. */
 function keyIndex(key: PupilKey): { kind: 'upn' | 'pupil_name'; value: string } | undefined {
   if (key.upn !== undefined) {
@@ -108,7 +127,7 @@ async function indexPupil(vault: SchoolVault, id: string, record: PupilRecord): 
   }
 }
 
-function stringOf(value: unknown): string | null {
+function stringOf(value: string | number | boolean | null | undefined): string | null {
   return value === null || value === undefined ? null : String(value);
 }
 
@@ -164,9 +183,10 @@ export async function writePupils(
     idsByRow.set(record.row, existing.id);
     const update: Updateable<PupilsTable> = {};
     const changedFields: Array<{ field: string; old: string | null; new: string | null }> = [];
-    for (const [field, value] of Object.entries(record.attributes)) {
-      const old = existing[field as keyof PupilsTable];
-      if (stringOf(old) !== stringOf(value)) {
+    for (const field of ATTRIBUTE_FIELDS) {
+      const value = record.attributes[field];
+      const old = existing[field];
+      if (value !== undefined && stringOf(old) !== stringOf(value)) {
         Object.assign(update, { [field]: value });
         changedFields.push({ field, old: stringOf(old), new: stringOf(value) });
       }
@@ -259,23 +279,30 @@ async function writePriorAttainment(
       continue;
     }
     const before = existing.get(pupilId);
-    const merged = Object.fromEntries(
-      PRIOR_FIELDS.map((field) => [
-        field,
-        record.priorAttainment?.[field] !== undefined
-          ? record.priorAttainment[field]
-          : (before?.[field] ?? null),
-      ]),
-    ) as Record<(typeof PRIOR_FIELDS)[number], string | number | null>;
+    // A column the file does not have keeps its stored value.
+    const given = record.priorAttainment ?? {};
+    const merged = {
+      ks2_reading_score:
+        given.ks2_reading_score !== undefined ? given.ks2_reading_score : (before?.ks2_reading_score ?? null),
+      ks2_reading_outcome:
+        given.ks2_reading_outcome !== undefined
+          ? given.ks2_reading_outcome
+          : (before?.ks2_reading_outcome ?? null),
+      ks2_maths_score:
+        given.ks2_maths_score !== undefined ? given.ks2_maths_score : (before?.ks2_maths_score ?? null),
+      ks2_maths_outcome:
+        given.ks2_maths_outcome !== undefined ? given.ks2_maths_outcome : (before?.ks2_maths_outcome ?? null),
+      ks2_reading_ta:
+        given.ks2_reading_ta !== undefined ? given.ks2_reading_ta : (before?.ks2_reading_ta ?? null),
+      ks2_maths_ta: given.ks2_maths_ta !== undefined ? given.ks2_maths_ta : (before?.ks2_maths_ta ?? null),
+    };
     if (
       before !== undefined &&
       PRIOR_FIELDS.every((field) => stringOf(before[field]) === stringOf(merged[field]))
     ) {
       continue;
     }
-    rows.push({ school_id: schoolId, pupil_id: pupilId, ...merged, import_id: importId } as Insertable<
-      DB['prior_attainment']
-    >);
+    rows.push({ school_id: schoolId, pupil_id: pupilId, ...merged, import_id: importId });
   }
   await pupils.upsertPriorAttainment(trx, rows);
   return rows.length;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import { assert as checkProperty, integer, property, stringMatching } from 'fast-check';
 import { upnCheckLetter, upnProblem, withCheckLetter } from './upn.ts';
 
 describe('UPN', () => {
@@ -25,8 +25,8 @@ describe('UPN', () => {
   });
 
   test('every generated UPN validates, and changing one digit breaks it', () => {
-    fc.assert(
-      fc.property(fc.stringMatching(/^\d{12}$/), fc.integer({ min: 1, max: 11 }), (body, position) => {
+    checkProperty(
+      property(stringMatching(/^\d{12}$/), integer({ min: 1, max: 11 }), (body, position) => {
         const upn = withCheckLetter(body);
         assert.equal(upnProblem(upn), undefined);
         const digit = Number(upn[position]);

@@ -23,7 +23,7 @@ export function cellText(value: CellValue): string {
       return value.richText.map((part) => part.text).join('');
     }
     if ('text' in value) {
-      return String(value.text);
+      return value.text;
     }
     if ('error' in value) {
       return '';
@@ -79,7 +79,7 @@ async function* streamRows(reader: ExcelJS.stream.xlsx.WorkbookReader): AsyncGen
   for await (const worksheet of reader) {
     for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
       const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-      const cells = values.map((value) => cellText(value as CellValue));
+      const cells = values.map((value) => cellText(value));
       if (cells.some((cell) => cell !== '')) {
         yield { row: row.number, cells };
       }
