@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -139,6 +140,40 @@ describe('user create', () => {
     ]);
     assert.equal(wrongRole.code, 1);
     assert.match(wrongRole.stderr, /role: is not a role/);
+  });
+});
+
+describe('generate and import', () => {
+  test('generated files import (exit 0, JSON outcome); a broken file is refused with exit 1 and its row', async () => {
+    const data = tempDataDir();
+    const out = path.join(data, 'generated');
+    const generated = await runCli(['generate', '--schools', '1', '--pupils-per-school', '12', '--out', out]);
+    assert.equal(generated.code, 0, generated.stderr);
+    const school = await runCli(['school', 'create', '--name', 'Generated', '--json', '--data', data]);
+    const schoolId = (JSON.parse(school.stdout) as { id: string }).id;
+    const pupils = await runCli([
+      'import',
+      path.join(out, 'school-001', 'pupils.csv'),
+      '--school',
+      schoolId,
+      '--json',
+      '--data',
+      data,
+    ]);
+    assert.equal(pupils.code, 0, pupils.stderr);
+    const outcome = JSON.parse(pupils.stdout) as { status: string; written: Record<string, number> };
+    assert.equal(outcome.status, 'committed');
+    assert.equal(outcome.written.pupils_created, 12);
+
+    const broken = path.join(data, 'broken.csv');
+    await writeFile(broken, 'upn,forename,surname,sex\nH801200001001,Zq,Xv,Q\n');
+    const refused = await runCli(['import', broken, '--school', schoolId, '--data', data]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stdout, /row 2, column sex: sex must be M or F \(value "Q"\)/);
+    assert.match(refused.stdout, /nothing was written/);
+
+    const usage = await runCli(['import', broken, '--school', 'not-an-id', '--data', data]);
+    assert.equal(usage.code, 2);
   });
 });
 

@@ -5,6 +5,7 @@ import { registerAudit } from './audit.command.ts';
 import { registerBench } from './bench.command.ts';
 import { registerCheck } from './check.command.ts';
 import { EXIT, reportFailure } from './errors.ts';
+import { registerGenerate } from './generate.command.ts';
 import { registerImport } from './import.command.ts';
 import { registerKeys } from './keys.command.ts';
 import { registerMigrate } from './migrate.command.ts';
@@ -28,6 +29,7 @@ function buildProgram(): Command {
   registerOrganisation(program);
   registerUser(program);
   registerImport(program);
+  registerGenerate(program);
   registerKeys(program);
   registerAudit(program);
   registerBench(program);

@@ -1,0 +1,81 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { once } from 'node:events';
+import type { Command } from 'commander';
+import ExcelJS from 'exceljs';
+import { csvLine, PUPILS_HEADER, RESULTS_HEADER, syntheticSchool } from '../modules/imports/synthetic.ts';
+import { UsageError } from './errors.ts';
+
+interface GenerateOptions {
+  schools: string;
+  pupilsPerSchool: string;
+  out: string;
+  format: string;
+  seed: string;
+}
+
+function positive(value: string, flag: string, max: number): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > max) {
+    throw new UsageError(`${flag} must be a whole number from 1 to ${max} (got "${value}").`);
+  }
+  return number;
+}
+
+async function writeCsv(file: string, header: string[], rows: string[][]): Promise<void> {
+  const stream = createWriteStream(file);
+  stream.write(`${csvLine(header)}\n`);
+  for (const row of rows) {
+    if (!stream.write(`${csvLine(row)}\n`)) {
+      await once(stream, 'drain');
+    }
+  }
+  stream.end();
+  await once(stream, 'finish');
+}
+
+async function writeXlsx(file: string, header: string[], rows: string[][]): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file });
+  const sheet = workbook.addWorksheet('Data');
+  sheet.addRow(header).commit();
+  for (const row of rows) {
+    sheet.addRow(row).commit();
+  }
+  sheet.commit();
+  await workbook.commit();
+}
+
+export function registerGenerate(program: Command): void {
+  program
+    .command('generate')
+    .description('write synthetic schools (invented pupils, KS2, results) as import files')
+    .option('--schools <n>', 'how many schools', '1')
+    .option('--pupils-per-school <n>', 'Year 11 pupils in each school', '150')
+    .requiredOption('--out <dir>', 'directory to write into (one folder per school)')
+    .option('--format <list>', 'csv and/or xlsx, comma-separated', 'csv')
+    .option('--seed <n>', 'the same seed gives the same files', '1')
+    .action(async (options: GenerateOptions) => {
+      const schools = positive(options.schools, '--schools', 1000);
+      const pupils = positive(options.pupilsPerSchool, '--pupils-per-school', 100_000);
+      const seed = positive(options.seed, '--seed', 2 ** 31);
+      const formats = options.format.split(',').map((format) => format.trim());
+      const unknown = formats.filter((format) => format !== 'csv' && format !== 'xlsx');
+      if (unknown.length > 0) {
+        throw new UsageError(`--format takes csv and/or xlsx (got "${unknown.join(', ')}").`);
+      }
+      for (let index = 0; index < schools; index += 1) {
+        const school = syntheticSchool(index, pupils, seed);
+        const dir = path.join(options.out, `school-${String(index + 1).padStart(3, '0')}`);
+        await mkdir(dir, { recursive: true });
+        for (const format of formats) {
+          const write = format === 'csv' ? writeCsv : writeXlsx;
+          await write(path.join(dir, `pupils.${format}`), PUPILS_HEADER, school.pupils);
+          await write(path.join(dir, `results.${format}`), RESULTS_HEADER, school.results);
+        }
+        console.log(
+          `${dir}: ${school.name}, ${school.pupils.length} pupils, ${school.results.length} results`,
+        );
+      }
+    });
+}
