@@ -4,7 +4,13 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import ExcelJS from 'exceljs';
-import { csvLine, PUPILS_HEADER, RESULTS_HEADER, syntheticSchool } from '../modules/imports/synthetic.ts';
+import {
+  csvLine,
+  ctfDocument,
+  PUPILS_HEADER,
+  RESULTS_HEADER,
+  syntheticSchool,
+} from '../modules/imports/synthetic.ts';
 import { UsageError } from './errors.ts';
 
 interface GenerateOptions {
@@ -23,16 +29,22 @@ function positive(value: string, flag: string, max: number): number {
   return number;
 }
 
-async function writeCsv(file: string, header: string[], rows: string[][]): Promise<void> {
+async function writeLines(file: string, lines: Iterable<string>): Promise<void> {
   const stream = createWriteStream(file);
-  stream.write(`${csvLine(header)}\n`);
-  for (const row of rows) {
-    if (!stream.write(`${csvLine(row)}\n`)) {
+  for (const line of lines) {
+    if (!stream.write(line)) {
       await once(stream, 'drain');
     }
   }
   stream.end();
   await once(stream, 'finish');
+}
+
+async function writeCsv(file: string, header: string[], rows: string[][]): Promise<void> {
+  await writeLines(
+    file,
+    [header, ...rows].map((row) => `${csvLine(row)}\n`),
+  );
 }
 
 async function writeXlsx(file: string, header: string[], rows: string[][]): Promise<void> {
@@ -53,22 +65,30 @@ export function registerGenerate(program: Command): void {
     .option('--schools <n>', 'how many schools', '1')
     .option('--pupils-per-school <n>', 'Year 11 pupils in each school', '150')
     .requiredOption('--out <dir>', 'directory to write into (one folder per school)')
-    .option('--format <list>', 'csv and/or xlsx, comma-separated', 'csv')
+    .option(
+      '--format <list>',
+      'csv, xlsx and/or ctf (pupils as a Common Transfer File), comma-separated',
+      'csv',
+    )
     .option('--seed <n>', 'the same seed gives the same files', '1')
     .action(async (options: GenerateOptions) => {
       const schools = positive(options.schools, '--schools', 1000);
       const pupils = positive(options.pupilsPerSchool, '--pupils-per-school', 100_000);
       const seed = positive(options.seed, '--seed', 2 ** 31);
       const formats = options.format.split(',').map((format) => format.trim());
-      const unknown = formats.filter((format) => format !== 'csv' && format !== 'xlsx');
+      const unknown = formats.filter((format) => !['csv', 'xlsx', 'ctf'].includes(format));
       if (unknown.length > 0) {
-        throw new UsageError(`--format takes csv and/or xlsx (got "${unknown.join(', ')}").`);
+        throw new UsageError(`--format takes csv, xlsx and/or ctf (got "${unknown.join(', ')}").`);
       }
       for (let index = 0; index < schools; index += 1) {
         const school = syntheticSchool(index, pupils, seed);
         const dir = path.join(options.out, `school-${String(index + 1).padStart(3, '0')}`);
         await mkdir(dir, { recursive: true });
         for (const format of formats) {
+          if (format === 'ctf') {
+            await writeLines(path.join(dir, 'pupils.ctf.xml'), ctfDocument(school, index));
+            continue;
+          }
           const write = format === 'csv' ? writeCsv : writeXlsx;
           await write(path.join(dir, `pupils.${format}`), PUPILS_HEADER, school.pupils);
           await write(path.join(dir, `results.${format}`), RESULTS_HEADER, school.results);

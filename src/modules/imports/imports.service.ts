@@ -148,6 +148,7 @@ async function checkRows(
   const seenPupils = new Map<string, number>();
   const seenResults = new Map<string, { grade: string; row: number }>();
   const unknownSubjects = new Map<string, number[]>();
+  const unmapped = new Map<string, number>();
   let pending: ResultRecord[] = [];
   let done = 0;
   const checkPupilsExist = async (): Promise<void> => {
@@ -173,6 +174,11 @@ async function checkRows(
     done += 1;
     if (done % 5000 === 0) {
       request.onProgress?.({ phase: 'checking', rows: done });
+    }
+    if (parsed.kind === 'pupil') {
+      for (const name of parsed.unmapped ?? []) {
+        unmapped.set(name, (unmapped.get(name) ?? 0) + 1);
+      }
     }
     if (parsed.kind === 'result' && parsed.unknownSubject !== undefined) {
       const rowsOf = unknownSubjects.get(parsed.unknownSubject) ?? [];
@@ -219,6 +225,14 @@ async function checkRows(
     }
   }
   await checkPupilsExist();
+  for (const [name, times] of unmapped) {
+    report.warning({
+      path: name.startsWith('/') ? name : undefined,
+      message: name.startsWith('KS2 ')
+        ? `${name}: a KS2 assessment Haven does not map, on ${times} pupil(s); add a KS2 mapping if it should count as prior attainment`
+        : `<${name.split('/').at(-1) ?? name}> is not read, on ${times} pupil(s) or place(s)`,
+    });
+  }
   for (const [name, rowsOf] of unknownSubjects) {
     report.error({
       field: 'subject',

@@ -8,20 +8,52 @@ import { readXlsx } from './readers/xlsx.reader.ts';
 import { readResultRow } from './result-rows.ts';
 import type { ImportIssue } from './report.ts';
 import type { ImportSource, SourceFacts } from './source.ts';
+import { DEFAULT_KS2_MAPPING, readCtfPupil, type Ks2Mapping } from './ctf-pupils.ts';
+import { readCtf } from './readers/ctf.reader.ts';
+
+async function parseCtf(
+  source: ImportSource,
+  facts: SourceFacts,
+  options: ParseOptions,
+): Promise<ParsedFile> {
+  if (options.template === 'results') {
+    throw new FileShapeError('A CTF file holds pupils, not a results file.');
+  }
+  const file = await readCtf(source, facts);
+  const asOf =
+    /^\d{4}-\d{2}-\d{2}/.exec(file.header.dateTime ?? '')?.[0] ?? new Date().toISOString().slice(0, 10);
+  const context = {
+    asOf,
+    ks2Mapping: [...(options.ks2Mapping ?? []), ...DEFAULT_KS2_MAPPING],
+    pseudonymousUpn: options.pseudonymousUpn,
+    noNames: options.noNames,
+  };
+  async function* rows(): AsyncGenerator<ParsedRow> {
+    for await (const pupil of file.pupils) {
+      yield { kind: 'pupil', row: pupil.index, ...readCtfPupil(pupil, context) };
+    }
+    for (const [path, count] of file.ignored) {
+      yield { kind: 'pupil', row: 0, issues: [], unmapped: Array.from({ length: count }, () => `/${path}`) };
+    }
+  }
+  return { format: 'ctf', template: 'pupils', mapped: new Map(), dropped: [], rows: rows() };
+}
 
 export interface ParseOptions extends RowOptions {
   /** pupils or results; guessed from the headers when absent. */
   template?: Template | undefined;
   /** The school's column mapping: file header → Haven field (null drops the column). */
   columns?: Readonly<Record<string, string | null>> | undefined;
+  /** Extra CTF KS2 code mappings, tried before the defaults. */
+  ks2Mapping?: readonly Ks2Mapping[] | undefined;
 }
 
 export type ParsedRow =
-  | { kind: 'pupil'; row: number; record?: PupilRecord; issues: ImportIssue[] }
+  | { kind: 'pupil'; row: number; record?: PupilRecord; issues: ImportIssue[]; unmapped?: string[] }
   | { kind: 'result'; row: number; record?: ResultRecord; issues: ImportIssue[]; unknownSubject?: string };
 
 export interface ParsedFile {
-  format: 'csv' | 'xlsx';
+  format: 'csv' | 'xlsx' | 'ctf';
   template: Template;
   mapped: Map<string, string>;
   dropped: string[];
@@ -41,14 +73,9 @@ export async function parseFile(
     throw new FileShapeError('The file is empty.');
   }
   const isZip = facts.head.subarray(0, 4).equals(ZIP_MAGIC);
-  const text = facts.head
-    .toString('latin1')
-    .replace(/^\uFEFF|^ï»¿/, '')
-    .trimStart();
+  const text = new TextDecoder(facts.encoding).decode(facts.head.subarray(facts.bom)).trimStart();
   if (!isZip && text.startsWith('<')) {
-    throw new FileShapeError(
-      'This looks like an XML file; Haven reads pupil and result files as CSV or XLSX here.',
-    );
+    return parseCtf(source, facts, options);
   }
   const format = isZip ? 'xlsx' : 'csv';
   const file: TabularFile = isZip ? await readXlsx(source) : await readCsv(source, facts);

@@ -53,8 +53,8 @@ export async function inspectSource(source: ImportSource): Promise<SourceFacts> 
   for await (const chunk of source.open()) {
     const bytes = asBuffer(chunk);
     hash.update(bytes);
-    if (head.length < 8) {
-      head = Buffer.concat([head, bytes.subarray(0, 8 - head.length)]);
+    if (head.length < 64) {
+      head = Buffer.concat([head, bytes.subarray(0, 64 - head.length)]);
     }
     if (validUtf8) {
       try {

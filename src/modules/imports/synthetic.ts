@@ -274,3 +274,28 @@ export function syntheticSchool(index: number, pupilCount: number, seed: number)
 export function csvLine(cells: readonly string[]): string {
   return cells.map((cell) => (/[",\n\r]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell)).join(',');
 }
+
+function xml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** The school's pupils as a Common Transfer File (CTF 24-style), with KS2, FSM and SEN history. */
+function ks2Assessment(subject: string, method: string, result: string): string {
+  return `<StageAssessment><Locale>ENG</Locale><Year>2021</Year><Subject>${subject}</Subject><Method>${method}</Method><Component></Component><ResultStatus>R</ResultStatus><ResultQualifier>SS</ResultQualifier><Result>${result}</Result><ResultDate>2021-07-01</ResultDate></StageAssessment>`;
+}
+
+export function* ctfDocument(school: SyntheticSchool, index: number): Generator<string> {
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<CTfile>\n<Header><DocumentName>Common Transfer File</DocumentName><CTFversion>24.0</CTFversion><DateTime>2026-07-15T10:00:00</DateTime><DocumentQualifier>full</DocumentQualifier><SupplierID>Haven synthetic</SupplierID><SourceSchool><LEA>${800 + (index % 199)}</LEA><Estab>${4000 + (index % 6000)}</Estab><SchoolName>${xml(school.name)}</SchoolName><AcademicYear>2025</AcademicYear></SourceSchool></Header>\n<CTFpupilData>\n`;
+  for (const pupil of school.pupils) {
+    const value = (name: string) => pupil[PUPILS_HEADER.indexOf(name)] ?? '';
+    const ks2 = ks2Assessment;
+    const fsm =
+      value('fsm') === 'Y'
+        ? '<FSMhistory><FSMinstance><FSMstartDate>2022-09-01</FSMstartDate></FSMinstance></FSMhistory>'
+        : value('fsm6') === 'Y'
+          ? '<FSMhistory><FSMinstance><FSMstartDate>2021-09-01</FSMstartDate><FSMendDate>2023-03-31</FSMendDate></FSMinstance></FSMhistory>'
+          : '';
+    yield `<Pupil><UPN>${value('upn')}</UPN><Surname>${xml(value('surname'))}</Surname><Forename>${xml(value('forename'))}</Forename><DOB>${value('dob')}</DOB><Sex>${value('sex')}</Sex><BasicDetails><NCyearActual>${value('year_group')}</NCyearActual><Ethnicity>${value('ethnicity')}</Ethnicity><EnrolStatus>C</EnrolStatus></BasicDetails><LookedAfter><InCare>${value('looked_after') === 'Y' ? 'true' : 'false'}</InCare></LookedAfter>${fsm}<SENhistory><SEN><StartDate>2021-09-01</StartDate><SENprovision>${value('sen')}</SENprovision></SEN></SENhistory><StageAssessments><KeyStage><Stage>KS2</Stage>${ks2('REA', 'TT', value('ks2_reading_score'))}${ks2('MAT', 'TT', value('ks2_maths_score'))}${ks2('REA', 'TA', value('ks2_reading_ta'))}${ks2('MAT', 'TA', value('ks2_maths_ta'))}</KeyStage></StageAssessments></Pupil>\n`;
+  }
+  yield '</CTFpupilData>\n</CTfile>\n';
+}
