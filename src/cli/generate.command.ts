@@ -4,9 +4,11 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import ExcelJS from 'exceljs';
+import { ZipFile } from 'yazl';
 import {
   csvLine,
   ctfDocument,
+  oneRosterFiles,
   PUPILS_HEADER,
   RESULTS_HEADER,
   syntheticSchool,
@@ -40,6 +42,17 @@ async function writeLines(file: string, lines: Iterable<string>): Promise<void> 
   await once(stream, 'finish');
 }
 
+async function writeZip(file: string, entries: Map<string, string>): Promise<void> {
+  const zip = new ZipFile();
+  for (const [name, content] of entries) {
+    zip.addBuffer(Buffer.from(content, 'utf8'), name);
+  }
+  zip.end();
+  const out = createWriteStream(file);
+  zip.outputStream.pipe(out);
+  await once(out, 'finish');
+}
+
 async function writeCsv(file: string, header: string[], rows: string[][]): Promise<void> {
   await writeLines(
     file,
@@ -67,7 +80,7 @@ export function registerGenerate(program: Command): void {
     .requiredOption('--out <dir>', 'directory to write into (one folder per school)')
     .option(
       '--format <list>',
-      'csv, xlsx and/or ctf (pupils as a Common Transfer File), comma-separated',
+      'csv, xlsx, ctf (a Common Transfer File) and/or oneroster (a OneRoster 1.2 CSV zip), comma-separated',
       'csv',
     )
     .option('--seed <n>', 'the same seed gives the same files', '1')
@@ -76,15 +89,19 @@ export function registerGenerate(program: Command): void {
       const pupils = positive(options.pupilsPerSchool, '--pupils-per-school', 100_000);
       const seed = positive(options.seed, '--seed', 2 ** 31);
       const formats = options.format.split(',').map((format) => format.trim());
-      const unknown = formats.filter((format) => !['csv', 'xlsx', 'ctf'].includes(format));
+      const unknown = formats.filter((format) => !['csv', 'xlsx', 'ctf', 'oneroster'].includes(format));
       if (unknown.length > 0) {
-        throw new UsageError(`--format takes csv, xlsx and/or ctf (got "${unknown.join(', ')}").`);
+        throw new UsageError(`--format takes csv, xlsx, ctf and/or oneroster (got "${unknown.join(', ')}").`);
       }
       for (let index = 0; index < schools; index += 1) {
         const school = syntheticSchool(index, pupils, seed);
         const dir = path.join(options.out, `school-${String(index + 1).padStart(3, '0')}`);
         await mkdir(dir, { recursive: true });
         for (const format of formats) {
+          if (format === 'oneroster') {
+            await writeZip(path.join(dir, 'oneroster.zip'), oneRosterFiles(school, index));
+            continue;
+          }
           if (format === 'ctf') {
             await writeLines(path.join(dir, 'pupils.ctf.xml'), ctfDocument(school, index));
             continue;

@@ -121,7 +121,7 @@ async function validate(
           message: `${parsed.dropped.length} column(s) map to no Haven field and were not read: ${parsed.dropped.join(', ').slice(0, 500)}`,
         });
       }
-      if (facts.encoding === 'windows-1252') {
+      if (parsed.format === 'csv' && facts.encoding === 'windows-1252') {
         withFormat.warning({
           message:
             'The file is not UTF-8; it was read as Windows-1252 (Excel’s usual encoding). Check that names with accents look right.',

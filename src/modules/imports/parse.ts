@@ -10,6 +10,7 @@ import type { ImportIssue } from './report.ts';
 import type { ImportSource, SourceFacts } from './source.ts';
 import { DEFAULT_KS2_MAPPING, readCtfPupil, type Ks2Mapping } from './ctf-pupils.ts';
 import { readCtf } from './readers/ctf.reader.ts';
+import { parseOneRoster } from './oneroster.ts';
 
 async function parseCtf(
   source: ImportSource,
@@ -53,7 +54,7 @@ export type ParsedRow =
   | { kind: 'result'; row: number; record?: ResultRecord; issues: ImportIssue[]; unknownSubject?: string };
 
 export interface ParsedFile {
-  format: 'csv' | 'xlsx' | 'ctf';
+  format: 'csv' | 'xlsx' | 'ctf' | 'oneroster';
   template: Template;
   mapped: Map<string, string>;
   dropped: string[];
@@ -76,6 +77,10 @@ export async function parseFile(
   const text = new TextDecoder(facts.encoding).decode(facts.head.subarray(facts.bom)).trimStart();
   if (!isZip && text.startsWith('<')) {
     return parseCtf(source, facts, options);
+  }
+  // XLSX workbooks are zips too: a file named .zip is taken for a OneRoster export.
+  if (isZip && /\.zip$/i.test(source.name)) {
+    return parseOneRoster(source, options);
   }
   const format = isZip ? 'xlsx' : 'csv';
   const file: TabularFile = isZip ? await readXlsx(source) : await readCsv(source, facts);

@@ -299,3 +299,134 @@ export function* ctfDocument(school: SyntheticSchool, index: number): Generator<
   }
   yield '</CTFpupilData>\n</CTfile>\n';
 }
+
+function column(pupil: readonly string[], name: string): string {
+  return pupil[PUPILS_HEADER.indexOf(name)] ?? '';
+}
+
+function csvDocument(rows: ReadonlyArray<readonly string[]>): string {
+  return rows.map((row) => csvLine(row)).join('\n') + '\n';
+}
+
+/** The school's pupils, classes and enrolments as OneRoster 1.2 CSV files (name → content). */
+export function oneRosterFiles(school: SyntheticSchool, index: number): Map<string, string> {
+  const orgId = `org-${index + 1}`;
+  const stamp = '2026-07-15T10:00:00.000Z';
+  const manifest = [
+    ['propertyName', 'value'],
+    ['manifest.version', '1.0'],
+    ['oneroster.version', '1.2'],
+    ...['orgs', 'users', 'roles', 'classes', 'courses', 'enrollments', 'demographics'].map((name) => [
+      `file.${name}`,
+      'bulk',
+    ]),
+    ['source.systemName', 'Haven synthetic'],
+  ];
+  const users = [
+    [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'enabledUser',
+      'username',
+      'userIds',
+      'givenName',
+      'familyName',
+      'identifier',
+      'grades',
+      'primaryOrgSourcedId',
+    ],
+  ];
+  const roles = [
+    ['sourcedId', 'status', 'dateLastModified', 'userSourcedId', 'roleType', 'role', 'orgSourcedId'],
+  ];
+  const demographics = [['sourcedId', 'status', 'dateLastModified', 'birthDate', 'sex']];
+  const classes = new Map<string, string>();
+  const enrollments = [
+    [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'classSourcedId',
+      'schoolSourcedId',
+      'userSourcedId',
+      'role',
+      'primary',
+    ],
+  ];
+  school.pupils.forEach((pupil, n) => {
+    const id = `user-${index + 1}-${n + 1}`;
+    const upn = column(pupil, 'upn');
+    users.push([
+      id,
+      'active',
+      stamp,
+      'true',
+      `pupil${n + 1}`,
+      `{UPN:${upn}}`,
+      column(pupil, 'forename'),
+      column(pupil, 'surname'),
+      upn,
+      column(pupil, 'year_group'),
+      orgId,
+    ]);
+    roles.push([`role-${id}`, 'active', stamp, id, 'primary', 'student', orgId]);
+    demographics.push([
+      id,
+      'active',
+      stamp,
+      column(pupil, 'dob'),
+      column(pupil, 'sex') === 'F' ? 'female' : 'male',
+    ]);
+    const form = column(pupil, 'class');
+    const classId = `class-${form}`;
+    classes.set(classId, form);
+    enrollments.push([`enrol-${id}`, 'active', stamp, classId, orgId, id, 'student', 'true']);
+  });
+  return new Map([
+    ['manifest.csv', csvDocument(manifest)],
+    [
+      'orgs.csv',
+      csvDocument([
+        ['sourcedId', 'status', 'dateLastModified', 'name', 'type', 'identifier'],
+        [orgId, 'active', stamp, school.name, 'school', ''],
+      ]),
+    ],
+    ['users.csv', csvDocument(users)],
+    ['roles.csv', csvDocument(roles)],
+    ['demographics.csv', csvDocument(demographics)],
+    [
+      'courses.csv',
+      csvDocument([
+        ['sourcedId', 'status', 'dateLastModified', 'title', 'orgSourcedId'],
+        ['course-reg', 'active', stamp, 'Registration', orgId],
+      ]),
+    ],
+    [
+      'classes.csv',
+      csvDocument([
+        [
+          'sourcedId',
+          'status',
+          'dateLastModified',
+          'title',
+          'courseSourcedId',
+          'classCode',
+          'classType',
+          'schoolSourcedId',
+        ],
+        ...[...classes].map(([id, name]) => [
+          id,
+          'active',
+          stamp,
+          `Form ${name}`,
+          'course-reg',
+          name,
+          'homeroom',
+          orgId,
+        ]),
+      ]),
+    ],
+    ['enrollments.csv', csvDocument(enrollments)],
+  ]);
+}
