@@ -12,6 +12,7 @@ import { EXIT, UsageError } from './errors.ts';
 interface ImportCommandOptions extends CommonOptions {
   school: string;
   format?: string;
+  assessmentPoint?: string;
   mapping?: string;
   subject: string[];
   dryRun?: boolean;
@@ -21,6 +22,7 @@ interface ImportCommandOptions extends CommonOptions {
 }
 
 const CLI_ACTOR = { type: 'cli' as const, id: 'haven-cli' };
+const TEMPLATES = ['pupils', 'results', 'marksheet'] as const;
 
 /** A mapping file: {"columns": {"Legal Surname": "surname", "Notes": null}, "subjects": {"Eng Litt": "english_literature"}}. */
 async function readMapping(file: string): Promise<Pick<ImportOptions, 'columns' | 'subjects'>> {
@@ -95,7 +97,11 @@ export function registerImport(program: Command): void {
     )
     .argument('<file>', 'the file to import')
     .requiredOption('--school <id>', 'the school to import into')
-    .option('--format <template>', 'pupils or results (guessed from the headers when absent)')
+    .option('--format <template>', 'pupils, results or marksheet (guessed from the headers when absent)')
+    .option(
+      '--assessment-point <name>',
+      'for a marksheet without an assessment point column: the point its grades belong to',
+    )
     .option('--mapping <file>', 'JSON column and subject mapping for this school’s layout')
     .option(
       '--subject <name=code>',
@@ -113,8 +119,9 @@ export function registerImport(program: Command): void {
           `--school must be a school id (see ./haven school list), got "${options.school}".`,
         );
       }
-      if (options.format !== undefined && options.format !== 'pupils' && options.format !== 'results') {
-        throw new UsageError(`--format must be pupils or results (got "${options.format}").`);
+      const template = TEMPLATES.find((name) => name === options.format);
+      if (options.format !== undefined && template === undefined) {
+        throw new UsageError(`--format must be pupils, results or marksheet (got "${options.format}").`);
       }
       const mapping = options.mapping === undefined ? {} : await readMapping(options.mapping);
       const subjects = { ...mapping.subjects, ...subjectFlags(options.subject) };
@@ -129,8 +136,8 @@ export function registerImport(program: Command): void {
           dryRun: options.dryRun === true,
           actor: CLI_ACTOR,
           options: {
-            template:
-              options.format === 'results' ? 'results' : options.format === 'pupils' ? 'pupils' : undefined,
+            template,
+            assessmentPoint: options.assessmentPoint,
             columns: mapping.columns,
             subjects,
             pseudonymousUpn: options.pseudonymousUpn === true,

@@ -1,6 +1,7 @@
 // The fields each file template carries, and the column headers MIS exports commonly use for them.
 
-export type Template = 'pupils' | 'results';
+/** pupils: a row per pupil; results: a row per result; marksheet: a row per pupil, a column per subject. */
+export type Template = 'pupils' | 'results' | 'marksheet';
 
 export interface FieldDefinition {
   field: string;
@@ -68,6 +69,11 @@ export const TEMPLATE_FIELDS: Record<Template, FieldDefinition[]> = {
     attr('ks2_reading_ta', ['ks2 reading ta', 'ks2 reading teacher assessment']),
     attr('ks2_maths_ta', ['ks2 maths ta', 'ks2 maths teacher assessment']),
   ],
+  marksheet: [
+    ...IDENTITY,
+    attr('assessment_point', ['assessment point', 'assessment', 'data drop', 'collection']),
+    attr('class', ['class', 'reg group', 'registration group', 'form', 'tutor group', 'teaching group']),
+  ],
   results: [
     ...IDENTITY,
     attr('subject', ['subject', 'subject name', 'course']),
@@ -131,9 +137,28 @@ export function mapColumns(
   return { mapped, dropped, problems };
 }
 
-/** The template a header row looks like: results when it names a subject and a grade. */
-export function guessTemplate(headers: string[]): Template {
+/**
+ * The template a header row looks like: results when it names a subject and a grade; a marksheet when
+ * two or more of its columns are subject names; otherwise pupils.
+ */
+export function guessTemplate(headers: string[], isSubject: (header: string) => boolean): Template {
   const fields = mapColumns('results', headers).mapped;
   const values = new Set(fields.values());
-  return values.has('subject') && values.has('grade') ? 'results' : 'pupils';
+  if (values.has('subject') && values.has('grade')) {
+    return 'results';
+  }
+  return headers.filter((header) => isSubject(splitSubjectHeader(header).subject)).length >= 2
+    ? 'marksheet'
+    : 'pupils';
+}
+
+const FACET_SUFFIX =
+  /^(.*?)[\s\-–:([]*\b(achieved|actual|result|working at|target|tgt|prediction|predicted|forecast|baseline)[)\]]?\s*$/i;
+
+/** "Maths (Target)" → { subject: "Maths", facet: "target" }; a bare subject name is achieved. */
+export function splitSubjectHeader(header: string): { subject: string; facetWord: string | undefined } {
+  const match = FACET_SUFFIX.exec(header.trim());
+  return match?.[1] !== undefined && match[1].trim() !== ''
+    ? { subject: match[1].trim(), facetWord: match[2] }
+    : { subject: header.trim(), facetWord: undefined };
 }

@@ -280,3 +280,41 @@ describe('results import', () => {
     assert.equal(await count(school.id, 'results'), 0);
   });
 });
+
+describe('marksheet import', () => {
+  test('one row per pupil, a column per subject and facet; other columns must be mapped or are unknown subjects', async () => {
+    const school = await buildSchool(services);
+    await importText(school.id, pupilsCsv(2));
+    const sheet = [
+      'UPN,Reg Group,English Language,Maths (Target),Maths,Comb Sci - Prediction,Tutor Notes',
+      `${syntheticUpn(1)},11A,5,7,6,6-6,`,
+      `${syntheticUpn(2)},11B,4,,3,5-4,ok`,
+    ].join('\n');
+    const withoutPoint = await importText(school.id, sheet);
+    assert.match(withoutPoint.report.errors[0]?.message ?? '', /needs an assessment point/);
+
+    const unknownColumn = await importText(school.id, sheet, { assessmentPoint: 'Y11 Mock' });
+    assert.equal(unknownColumn.status, 'refused');
+    assert.deepEqual(
+      unknownColumn.report.errors.map((issue) => issue.value),
+      ['Tutor Notes'],
+      'a column that is not a subject is never guessed',
+    );
+    const outcome = await importText(school.id, sheet, {
+      assessmentPoint: 'Y11 Mock',
+      columns: { 'Tutor Notes': null },
+    });
+    assert.equal(outcome.status, 'committed', JSON.stringify(outcome.report.errors));
+    assert.equal(outcome.report.format, 'marksheet-csv');
+    assert.equal(outcome.written.results_written, 7);
+    const facets = await services.db.withSchool(school.id, (trx) =>
+      trx
+        .selectFrom('results')
+        .innerJoin('subjects', 'subjects.id', 'results.subject_id')
+        .select(['subjects.code', 'results.facet'])
+        .where('results.grade', '=', '6-6')
+        .execute(),
+    );
+    assert.deepEqual(facets, [{ code: 'combined_science', facet: 'prediction' }]);
+  });
+});

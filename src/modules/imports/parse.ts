@@ -5,7 +5,7 @@ import { readPupilRow, type FieldCells, type RowOptions } from './pupil-rows.ts'
 import { readCsv } from './readers/csv.reader.ts';
 import { FileShapeError, type SourceRow, type TabularFile } from './readers/rows.ts';
 import { readXlsx } from './readers/xlsx.reader.ts';
-import { readResultRow } from './result-rows.ts';
+import { readMarksheetRow, readResultRow } from './result-rows.ts';
 import type { ImportIssue } from './report.ts';
 import type { ImportSource, SourceFacts } from './source.ts';
 import { DEFAULT_KS2_MAPPING, readCtfPupil, type Ks2Mapping } from './ctf-pupils.ts';
@@ -45,6 +45,8 @@ export interface ParseOptions extends RowOptions {
   template?: Template | undefined;
   /** The school's column mapping: file header → Haven field (null drops the column). */
   columns?: Readonly<Record<string, string | null>> | undefined;
+  /** For a marksheet without an assessment point column: the point every grade in it belongs to. */
+  assessmentPoint?: string | undefined;
   /** Extra CTF KS2 code mappings, tried before the defaults. */
   ks2Mapping?: readonly Ks2Mapping[] | undefined;
 }
@@ -84,8 +86,22 @@ export async function parseFile(
   }
   const format = isZip ? 'xlsx' : 'csv';
   const file: TabularFile = isZip ? await readXlsx(source) : await readCsv(source, facts);
-  const template = options.template ?? guessTemplate(file.headers);
-  const { mapped, dropped, problems } = mapColumns(template, file.headers, options.columns);
+  const template =
+    options.template ?? guessTemplate(file.headers, (name) => resolveSubject(name) !== undefined);
+  const mapping = mapColumns(template, file.headers, options.columns);
+  const { mapped, problems } = mapping;
+  // In a marksheet every other column is a subject (or says it is not, by mapping it to null).
+  const subjectColumns =
+    template === 'marksheet'
+      ? file.headers.flatMap((header, index) =>
+          mapping.dropped.includes(header) && !Object.hasOwn(options.columns ?? {}, header)
+            ? [{ index, header }]
+            : [],
+        )
+      : [];
+  const dropped = mapping.dropped.filter(
+    (header) => !subjectColumns.some((column) => column.header === header),
+  );
   if (problems.length > 0) {
     throw new FileShapeError(`The column mapping does not fit this file: ${problems.join('; ')}.`);
   }
@@ -96,6 +112,11 @@ export async function parseFile(
   ) {
     throw new FileShapeError(
       'A results file needs columns for subject, assessment point and grade (and upn, or forename and surname).',
+    );
+  }
+  if (template === 'marksheet' && !fields.has('assessment_point') && options.assessmentPoint === undefined) {
+    throw new FileShapeError(
+      'A marksheet needs an assessment point: add an assessment point column, or name it for the whole file (--assessment-point "Y11 Mock").',
     );
   }
   if (!fields.has('upn') && !(fields.has('forename') && fields.has('surname'))) {
@@ -124,6 +145,12 @@ export async function parseFile(
   async function* rows(): AsyncGenerator<ParsedRow> {
     for await (const row of file.rows) {
       const cells = cellsOf(row);
+      if (template === 'marksheet') {
+        for (const result of readMarksheetRow(cells, row.cells, subjectColumns, options, resolveSubject)) {
+          yield { kind: 'result', row: row.row, ...result };
+        }
+        continue;
+      }
       yield template === 'pupils'
         ? { kind: 'pupil', row: row.row, ...readPupilRow(cells, options) }
         : { kind: 'result', row: row.row, ...readResultRow(cells, options, resolveSubject) };

@@ -1,5 +1,6 @@
 import { gradeInSet, gradeSetByCode, subjectByCode } from '../curriculum/catalogue.ts';
 import type { Facet } from '../curriculum/curriculum.tables.ts';
+import { splitSubjectHeader } from './columns.ts';
 import { readKey, type FieldCells, type RowOptions } from './pupil-rows.ts';
 import type { ResultRecord } from '../curriculum/result-record.ts';
 import type { ImportIssue } from './report.ts';
@@ -24,6 +25,96 @@ export function parseFacet(text: string): Facet | undefined {
       .toLowerCase()
       .replace(/[^a-z]+/g, '_')
   ];
+}
+
+function checkGrade(
+  subjectCode: string,
+  gradeText: string,
+): { grade?: { code: string; points: number }; problem?: string } {
+  const subject = subjectByCode(subjectCode);
+  const gradeSet = subject === undefined ? undefined : gradeSetByCode(subject.gradeSet);
+  const grade = gradeSet === undefined ? undefined : gradeInSet(gradeSet, gradeText);
+  return grade !== undefined
+    ? { grade }
+    : {
+        problem: `grade is not in the ${gradeSet?.name ?? 'subject’s'} grade set (${gradeSet?.grades.map((entry) => entry.code).join(', ') ?? ''})`,
+      };
+}
+
+/**
+ * A marksheet row: one pupil, a column per subject (and facet, e.g. "Maths (Target)"); every non-empty
+ * cell is a result at the row's (or the file's) assessment point.
+ */
+export function readMarksheetRow(
+  cells: FieldCells,
+  rawCells: readonly string[],
+  subjectColumns: ReadonlyArray<{ index: number; header: string }>,
+  options: RowOptions & { assessmentPoint?: string | undefined },
+  resolveSubject: (name: string) => string | undefined,
+): Array<{ record?: ResultRecord; issues: ImportIssue[]; unknownSubject?: string }> {
+  const issues: ImportIssue[] = [];
+  const found = readKey(cells, issues, options);
+  const point = (cells.get('assessment_point') ?? '') || (options.assessmentPoint ?? '');
+  if (point === '') {
+    issues.push({
+      severity: 'error',
+      row: cells.row,
+      column: cells.column('assessment_point'),
+      field: 'assessment_point',
+      message: 'assessment point is required for a result',
+    });
+  }
+  if (found === undefined || point === '') {
+    return [{ issues }];
+  }
+  const className = cells.get('class') ?? '';
+  const outcomes: Array<{ record?: ResultRecord; issues: ImportIssue[]; unknownSubject?: string }> = [];
+  for (const column of subjectColumns) {
+    const text = rawCells[column.index]?.trim() ?? '';
+    if (text === '') {
+      continue;
+    }
+    const { subject: name, facetWord } = splitSubjectHeader(column.header);
+    const code = resolveSubject(name) ?? resolveSubject(column.header);
+    if (code === undefined) {
+      outcomes.push({ issues: [], unknownSubject: column.header.slice(0, 100) });
+      continue;
+    }
+    const facet = facetWord === undefined ? 'achieved' : (parseFacet(facetWord) ?? 'achieved');
+    const checked = checkGrade(code, text);
+    if (checked.grade === undefined) {
+      outcomes.push({
+        issues: [
+          {
+            severity: 'error',
+            row: cells.row,
+            column: column.header,
+            field: 'grade',
+            value: text.slice(0, 40),
+            message: checked.problem ?? 'grade is not valid',
+          },
+        ],
+      });
+      continue;
+    }
+    outcomes.push({
+      issues: [],
+      record: {
+        row: cells.row,
+        key: found.key,
+        subject: code,
+        assessmentPoint: point.slice(0, 100),
+        facet,
+        grade: checked.grade.code,
+        points: checked.grade.points,
+        ...(className === '' ? {} : { className: className.slice(0, 100) }),
+      },
+    });
+  }
+  // The row's own problems (none here unless the key had warnings) travel with its first result.
+  return outcomes.length === 0
+    ? [{ issues }]
+    : [{ ...outcomes[0], issues: [...issues, ...(outcomes[0]?.issues ?? [])] }, ...outcomes.slice(1)];
 }
 
 /**
@@ -73,10 +164,8 @@ export function readResultRow(
   if (code === undefined) {
     return { issues, unknownSubject: subjectName.slice(0, 100) };
   }
-  const subject = subjectByCode(code);
-  const gradeSet = subject === undefined ? undefined : gradeSetByCode(subject.gradeSet);
-  const grade =
-    gradeSet === undefined || gradeText === undefined ? undefined : gradeInSet(gradeSet, gradeText);
+  const checked = gradeText === undefined ? {} : checkGrade(code, gradeText);
+  const grade = checked.grade;
   if (gradeText !== undefined && grade === undefined) {
     issues.push({
       severity: 'error',
@@ -84,7 +173,7 @@ export function readResultRow(
       column: cells.column('grade'),
       field: 'grade',
       value: gradeText.slice(0, 40),
-      message: `grade is not in the ${gradeSet?.name ?? 'subject’s'} grade set (${gradeSet?.grades.map((entry) => entry.code).join(', ') ?? ''})`,
+      message: checked.problem ?? 'grade is not valid',
     });
   }
   if (found === undefined || assessmentPoint === undefined || facet === undefined || grade === undefined) {
