@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { pendingMigrations } from './platform/db/migrate.ts';
+import { importRoutes } from './modules/imports/imports.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/organisations/auth.routes.ts';
 import { passwordRoutes } from './modules/organisations/passwords.routes.ts';
@@ -16,14 +17,16 @@ import { installOriginCheck } from './platform/http/origin.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { requestIdFor } from './platform/http/request-id.ts';
+import { fastifyTrustProxy } from './platform/http/trust-proxy.ts';
+import type { TrustProxy } from './platform/config.ts';
 import type { Services } from './services.ts';
 import { HAVEN_VERSION } from './version.ts';
 
 export interface AppOptions {
   services: Services;
   logger: Logger;
-  /** Honour X-Forwarded-* from a trusted load balancer. */
-  trustProxy?: boolean;
+  /** Which X-Forwarded-* hops to believe: a hop count or the proxies' addresses; never every hop. */
+  trustProxy?: TrustProxy;
 }
 
 export type HavenApp = FastifyInstance;
@@ -47,7 +50,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   const app = Fastify({
     loggerInstance: logger,
     genReqId: requestIdFor,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     bodyLimit: 1024 * 1024,
     // Schemas are allow-lists: unknown properties are dropped from requests and never serialised out.
     ajv: { customOptions: { removeAdditional: 'all', allErrors: true } },
@@ -86,6 +89,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(organisationRoutes, { services: options.services });
   await app.register(staffRoutes, { services: options.services });
   await app.register(auditRoutes, { services: options.services });
+  await app.register(importRoutes, { services: options.services });
 
   return app;
 }

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildApp, type HavenApp } from './app.ts';
 import type { Config } from './platform/config.ts';
+import { ensureDemoSchool, type DemoSchool } from './modules/imports/demo.service.ts';
+import { resetInterruptedImports } from './modules/imports/staged-imports.service.ts';
 import { ensurePlatformOperator } from './modules/organisations/users.service.ts';
 import { checkpointAll } from './platform/audit/verify.ts';
 import { lockDataDirectory } from './platform/process-lock.ts';
@@ -17,21 +19,33 @@ export interface RunningServer {
   url: string;
   /** Set on the very first start only: the platform operator account it created. */
   firstOperator: { email: string; password: string } | undefined;
+  /** Set on the very first start only (unless turned off): the demo school and its account. */
+  demo: DemoSchool | undefined;
   /** Stops accepting, lets in-flight requests finish, closes the database, releases the data directory. */
   stop: () => Promise<void>;
 }
 
 /** Opens the database (migrating it), builds the app and listens. */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger,
+  options: { demo: boolean } = { demo: false },
+): Promise<RunningServer> {
   const lock = lockDataDirectory(config.dataDir);
   let services: Services | undefined;
   let app: HavenApp | undefined;
   let firstOperator: RunningServer['firstOperator'];
+  let demo: RunningServer['demo'];
   try {
     services = await openServices(config, log);
     firstOperator = await ensurePlatformOperator(services, config.adminEmail);
+    // A commit a stopped process was running never committed: it may be started again.
+    await resetInterruptedImports(services);
     app = await buildApp({ services, logger: log, trustProxy: config.trustProxy });
     await listen(app, config);
+    if (options.demo) {
+      demo = await ensureDemoSchool(services, config.demoEmail);
+    }
   } catch (error) {
     await app?.close().catch(() => undefined);
     await services?.db.close().catch(() => undefined);
@@ -50,6 +64,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       try {
         await openApp.close();
       } finally {
+        // Background work may still need the database and queue mail: before both close.
+        await running.background.drain();
         await running.mailer.close();
         await running.db.close();
         lock.release();
@@ -57,7 +73,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     })();
     return stopping;
   };
-  return { app, url: `http://${displayHost(config.host)}:${port}`, firstOperator, stop };
+  return { app, url: `http://${displayHost(config.host)}:${port}`, firstOperator, demo, stop };
 }
 
 async function listen(app: HavenApp, config: Config): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DB } from './database.ts';
 import { auditPlatformContext } from './platform/audit/audit-log.ts';
+import { BackgroundTasks } from './platform/background.ts';
 import type { AuthSettings, Config } from './platform/config.ts';
 import { Keyring } from './platform/crypto/keyring.ts';
 import { loadKeyProvider } from './platform/crypto/master-key.ts';
@@ -14,6 +15,8 @@ export interface Services {
   keyring: Keyring;
   auth: AuthSettings;
   mailer: Mailer;
+  /** Work requests start without waiting for it (e.g. a password-reset request's lookup and mail). */
+  background: BackgroundTasks;
   /** Base of links in e-mails and CLI output, e.g. https://haven.example.org. */
   publicUrl: string;
 }
@@ -33,6 +36,7 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     keyring,
     auth: config.auth,
     mailer: new Mailer(config.mail, log),
+    background: new BackgroundTasks(log),
     publicUrl: config.publicUrl,
   };
 }

@@ -209,6 +209,47 @@ describe('start', () => {
     );
   });
 
+  test('the first start on an empty platform creates the demo school and its account, once', async () => {
+    const data = tempDataDir();
+    const port = await freePort();
+    const server = startCli(['start', '--port', String(port), '--host', '127.0.0.1', '--data', data]);
+    const banner = await waitForStderr(
+      server,
+      /password: \S+\n[\s\S]*Demo School[\s\S]*password: (\S+)\n/,
+      90_000,
+    );
+    const demoPassword = /Demo School[\s\S]*password: (\S+)\n/.exec(banner)?.[1] ?? '';
+    const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${port}` },
+      body: JSON.stringify({ email: 'demo@haven.localhost', password: demoPassword }),
+    });
+    assert.equal(login.status, 200, await login.text());
+    const exited = collect(server);
+    server.kill('SIGTERM');
+    assert.equal((await exited).code, 0);
+
+    const again = startCli([
+      'start',
+      '--port',
+      String(await freePort()),
+      '--host',
+      '127.0.0.1',
+      '--data',
+      data,
+    ]);
+    const second = await waitForStderr(again, /API docs/);
+    assert.doesNotMatch(second, /Demo School/);
+    const stopped = collect(again);
+    again.kill('SIGTERM');
+    await stopped;
+    const listed = await runCli(['school', 'list', '--json', '--data', data]);
+    assert.deepEqual(
+      (JSON.parse(listed.stdout) as Array<{ name: string }>).map((school) => school.name),
+      ['Demo School (synthetic data)'],
+    );
+  });
+
   test('a port in use is refused with a clear message and exit 1', async () => {
     const blocker = createServer();
     blocker.listen(0, '127.0.0.1');

@@ -29,6 +29,7 @@ export async function withServices<R>(config: Config, work: (services: Services)
     try {
       return await work(services);
     } finally {
+      await services.background.drain();
       await services.mailer.close();
       await services.db.close();
     }

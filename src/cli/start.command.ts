@@ -10,10 +10,11 @@ export function registerStart(program: Command): void {
     .description('serve the API and web app (embedded database unless DATABASE_URL is set)')
     .option('--port <port>', 'port to listen on (default 8080, or PORT)')
     .option('--host <host>', 'address to listen on (default localhost, or HAVEN_HOST)')
-    .action(async (options: CommonOptions & { port?: string; host?: string }) => {
+    .option('--no-demo', 'on a platform with no school yet, do not create the demo school')
+    .action(async (options: CommonOptions & { port?: string; host?: string; demo: boolean }) => {
       const config = configFrom(options);
       const log = createLogger(config.logLevel);
-      const server = await startServer(config, log);
+      const server = await startServer(config, log, { demo: options.demo });
       stopOnSignals(server, log, config.shutdownTimeoutMs);
       console.error(`Haven is running at ${server.url}`);
       console.error(`  database: ${describeDatabase(config)}`);
@@ -28,6 +29,15 @@ export function registerStart(program: Command): void {
         console.error(
           `Sign in with POST ${server.url}/api/v1/auth/login. Set HAVEN_ADMIN_EMAIL to choose the address.`,
         );
+      }
+      if (server.demo !== undefined) {
+        console.error('');
+        console.error(
+          `Created "${server.demo.name}": invented pupils, KS2 and a year of results to explore (start with --no-demo to skip).`,
+        );
+        console.error(`  Its account (school admin, data manager, senior leader), shown once:`);
+        console.error(`  e-mail:   ${server.demo.email}`);
+        console.error(`  password: ${server.demo.password}`);
       }
     });
 }

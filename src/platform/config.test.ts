@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       HAVEN_HOST: '0.0.0.0',
       PORT: '3000',
       HAVEN_LOG_LEVEL: 'DEBUG',
-      HAVEN_TRUST_PROXY: 'yes',
+      HAVEN_TRUST_PROXY: '1',
       HAVEN_SHUTDOWN_TIMEOUT_MS: '2500',
       HAVEN_DATABASE_POOL_SIZE: '20',
       HAVEN_AUDIT_CHECKPOINT_MINUTES: '15',
@@ -44,11 +44,12 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       port: 3000,
       logLevel: 'debug',
-      trustProxy: true,
+      trustProxy: 1,
       shutdownTimeoutMs: 2500,
       databasePoolSize: 20,
       auditCheckpointMinutes: 15,
       adminEmail: 'admin@haven.localhost',
+      demoEmail: 'demo@haven.localhost',
       publicUrl: 'https://haven.example.org',
       mail: {
         smtpUrl: 'smtps://haven:secret@mail.example.org:465',
@@ -91,7 +92,33 @@ describe('loadConfig', () => {
       /^HAVEN_SMTP_URL must look like smtp:\/\//,
     ],
     ['an unknown log level', { HAVEN_LOG_LEVEL: 'loud' }, /^HAVEN_LOG_LEVEL must be one of fatal, error/],
-    ['a boolean that is not one', { HAVEN_TRUST_PROXY: 'maybe' }, /^HAVEN_TRUST_PROXY must be true or false/],
+    [
+      'a boolean that is not one',
+      { HAVEN_COOKIE_SECURE: 'maybe' },
+      /^HAVEN_COOKIE_SECURE must be true or false/,
+    ],
+    [
+      'trusting every proxy hop',
+      { HAVEN_TRUST_PROXY: 'true' },
+      /^HAVEN_TRUST_PROXY=true would believe X-Forwarded-For from anyone.*give the number of proxies in front of Haven \(e\.g\. 1\) or their addresses/,
+    ],
+    [
+      'trusting every proxy hop, however it is spelled',
+      { HAVEN_TRUST_PROXY: ' Yes ' },
+      /^HAVEN_TRUST_PROXY=Yes would believe X-Forwarded-For from anyone/,
+    ],
+    [
+      'a proxy list with something that is not an address',
+      { HAVEN_TRUST_PROXY: '10.0.0.5,proxy.internal' },
+      /^HAVEN_TRUST_PROXY must be false, a number of proxies.*"proxy\.internal" is none of these/,
+    ],
+    [
+      'a proxy range with an impossible prefix',
+      { HAVEN_TRUST_PROXY: '10.0.0.0/33' },
+      /^HAVEN_TRUST_PROXY must be false.*"10\.0\.0\.0\/33"/,
+    ],
+    ['an empty entry in a proxy list', { HAVEN_TRUST_PROXY: '10.0.0.5,,10.0.0.6' }, /"" is none of these/],
+    ['too many proxy hops', { HAVEN_TRUST_PROXY: '11' }, /^HAVEN_TRUST_PROXY must be between 0 and 10/],
     ['an empty data directory', { HAVEN_DATA: ' ' }, /^HAVEN_DATA is set but empty/],
     [
       'a pool size of zero',
@@ -106,6 +133,20 @@ describe('loadConfig', () => {
         (error: unknown) =>
           error instanceof ConfigError && message.test(error.message) && !error.message.includes('\n'),
       );
+    });
+  }
+
+  const trusted: Array<[string, false | number | string[]]> = [
+    ['false', false],
+    ['FALSE', false],
+    ['0', false],
+    ['2', 2],
+    ['10.0.0.5', ['10.0.0.5']],
+    [' 10.0.0.5 , 10.0.1.0/24,fd00::/8 ', ['10.0.0.5', '10.0.1.0/24', 'fd00::/8']],
+  ];
+  for (const [value, expected] of trusted) {
+    test(`HAVEN_TRUST_PROXY="${value}" is ${JSON.stringify(expected)}`, () => {
+      assert.deepEqual(loadConfig({ HAVEN_TRUST_PROXY: value }).trustProxy, expected);
     });
   }
 

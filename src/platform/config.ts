@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type { MailSettings } from './mail/mailer.ts';
 
@@ -10,8 +11,8 @@ export interface Config {
   host: string;
   port: number;
   logLevel: LogLevel;
-  /** Honour X-Forwarded-* headers (set only behind a trusted load balancer). */
-  trustProxy: boolean;
+  /** Which X-Forwarded-* hops to believe (HAVEN_TRUST_PROXY); false: none, the client is the peer. */
+  trustProxy: TrustProxy;
   /** How long a graceful stop waits for in-flight requests before giving up. */
   shutdownTimeoutMs: number;
   /** Size of the PostgreSQL connection pool per process. */
@@ -21,10 +22,19 @@ export interface Config {
   auth: AuthSettings;
   /** E-mail of the platform operator the first start creates. */
   adminEmail: string;
+  /** E-mail of the account the first start creates for exploring the demo school. */
+  demoEmail: string;
   mail: MailSettings;
   /** The address users open Haven at, for links in e-mails and the CLI (HAVEN_PUBLIC_URL). */
   publicUrl: string;
 }
+
+/**
+ * Fastify's trustProxy, narrowed: a number of proxy hops in front of Haven, or the proxies' addresses
+ * (IPs or CIDR ranges). Never `true`: trusting every hop lets any client name its own address in
+ * X-Forwarded-For, and so walk past every per-address rate limit.
+ */
+export type TrustProxy = false | number | string[];
 
 /** Sign-in and session rules. */
 export interface AuthSettings {
@@ -91,7 +101,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
       outboxDir: path.join(dataDir, 'outbox'),
     },
     logLevel: parseLogLevel(env.HAVEN_LOG_LEVEL ?? 'info'),
-    trustProxy: parseBoolean(env.HAVEN_TRUST_PROXY ?? 'false', 'HAVEN_TRUST_PROXY'),
+    trustProxy: parseTrustProxy(env.HAVEN_TRUST_PROXY),
     shutdownTimeoutMs: parseInteger(
       env.HAVEN_SHUTDOWN_TIMEOUT_MS ?? '10000',
       'HAVEN_SHUTDOWN_TIMEOUT_MS',
@@ -100,6 +110,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     ),
     databasePoolSize: parseInteger(env.HAVEN_DATABASE_POOL_SIZE ?? '10', 'HAVEN_DATABASE_POOL_SIZE', 1, 500),
     adminEmail: nonEmpty(env.HAVEN_ADMIN_EMAIL, 'HAVEN_ADMIN_EMAIL') ?? 'admin@haven.localhost',
+    demoEmail: nonEmpty(env.HAVEN_DEMO_EMAIL, 'HAVEN_DEMO_EMAIL') ?? 'demo@haven.localhost',
     auth: {
       sessionIdleMinutes: parseInteger(
         env.HAVEN_SESSION_IDLE_MINUTES ?? '15',
@@ -223,6 +234,45 @@ function parseBoolean(value: string, name: string): boolean {
     return false;
   }
   throw new ConfigError(`${name} must be true or false (got "${value}").`);
+}
+
+const MAX_PROXY_HOPS = 10;
+
+function parseTrustProxy(value: string | undefined): TrustProxy {
+  const given = value?.trim() ?? '';
+  if (given === '' || given.toLowerCase() === 'false') {
+    return false;
+  }
+  if (['true', 'yes', 'on'].includes(given.toLowerCase())) {
+    throw new ConfigError(
+      `HAVEN_TRUST_PROXY=${given} would believe X-Forwarded-For from anyone, so clients could dodge the rate limits; give the number of proxies in front of Haven (e.g. 1) or their addresses (e.g. 10.0.0.5,10.0.1.0/24), or false.`,
+    );
+  }
+  if (/^\d+$/.test(given)) {
+    const hops = parseInteger(given, 'HAVEN_TRUST_PROXY', 0, MAX_PROXY_HOPS);
+    return hops === 0 ? false : hops;
+  }
+  const addresses = given.split(',').map((entry) => entry.trim());
+  const wrong = addresses.find((entry) => !isAddressOrRange(entry));
+  if (wrong !== undefined) {
+    throw new ConfigError(
+      `HAVEN_TRUST_PROXY must be false, a number of proxies (e.g. 1) or a comma-separated list of proxy addresses (e.g. 10.0.0.5,10.0.1.0/24); "${wrong}" is none of these.`,
+    );
+  }
+  return addresses;
+}
+
+/** An IPv4 or IPv6 address, optionally with a CIDR prefix length that fits it. */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) {
+    return false;
+  }
+  if (prefix === undefined) {
+    return true;
+  }
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 function parseLogLevel(value: string): LogLevel {

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { BackgroundTasks } from '../../src/platform/background.ts';
 import { DEFAULT_AUTH_SETTINGS } from '../../src/platform/config.ts';
 import { LocalKeyProvider } from '../../src/platform/crypto/key-provider.ts';
 import { Keyring } from '../../src/platform/crypto/keyring.ts';
@@ -24,10 +25,9 @@ export async function createTestServices(options: { migrate?: boolean } = {}): P
   const testDb = await createTestDatabase(options);
   const masterKey = randomBytes(32);
   const outboxDir = await mkdtemp(path.join(tmpdir(), 'haven-outbox-'));
-  const mailer = new Mailer(
-    { smtpUrl: undefined, from: 'Haven <no-reply@haven.test>', outboxDir },
-    pino({ level: 'silent' }),
-  );
+  const log = pino({ level: 'silent' });
+  const mailer = new Mailer({ smtpUrl: undefined, from: 'Haven <no-reply@haven.test>', outboxDir }, log);
+  const background = new BackgroundTasks(log);
   return {
     testDb,
     db: testDb.db,
@@ -36,9 +36,11 @@ export async function createTestServices(options: { migrate?: boolean } = {}): P
     // Every test signs in from 127.0.0.1: the per-address rate limit has its own test.
     auth: { ...DEFAULT_AUTH_SETTINGS, loginRatePerMinute: 10_000 },
     mailer,
+    background,
     publicUrl: 'https://haven.test',
     outboxDir,
     close: async () => {
+      await background.drain();
       await mailer.close();
       await rm(outboxDir, { recursive: true, force: true });
       await testDb.close();
@@ -46,8 +48,12 @@ export async function createTestServices(options: { migrate?: boolean } = {}): P
   };
 }
 
-/** Every message the test services' mailer has written, oldest first, as raw RFC 822 text. */
+/**
+ * Every message the test services' mailer has written, oldest first, as raw RFC 822 text. Waits for
+ * background work first (it may queue mail, e.g. a password-reset request), then for the mail itself.
+ */
 export async function readOutbox(services: TestServices): Promise<string[]> {
+  await services.background.drain();
   await services.mailer.drain();
   const names = (await readdir(services.outboxDir)).sort();
   const raw = await Promise.all(names.map((name) => readFile(path.join(services.outboxDir, name), 'utf8')));

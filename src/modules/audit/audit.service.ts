@@ -1,3 +1,4 @@
+import { csvDownload } from '../../platform/http/csv.ts';
 import { recordAudit, searchAudit, type AuditFilter } from '../../platform/audit/audit-log.ts';
 import type { Services } from '../../services.ts';
 import type { SignedIn } from '../organisations/identity.ts';
@@ -87,22 +88,12 @@ const CSV_COLUMNS = [
   'details',
 ] as const;
 
-/** One CSV cell: formula-looking text is prefixed with a quote so a spreadsheet shows it, not runs it. */
-function cell(value: unknown): string {
-  let text =
-    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(text)) {
-    text = `'${text}`;
-  }
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** RFC 4180 CSV of audit events. */
 export function auditCsv(events: AuditEventView[]): string {
-  const lines = events.map((event) =>
-    CSV_COLUMNS.map((column) =>
-      cell(column === 'subjectIds' ? event.subjectIds.join(' ') : event[column]),
-    ).join(','),
+  return csvDownload(
+    CSV_COLUMNS,
+    events.map((event) =>
+      CSV_COLUMNS.map((column) => (column === 'subjectIds' ? event.subjectIds.join(' ') : event[column])),
+    ),
   );
-  return `${[CSV_COLUMNS.join(','), ...lines].join('\r\n')}\r\n`;
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import type { ResultsTable } from './curriculum.tables.ts';
 
@@ -160,26 +160,31 @@ export async function addClassMembers(
 
 /**
  * Writes results, changing only rows whose grade differs (so a re-import writes nothing); returns how
- * many rows were inserted or changed.
+ * many rows were inserted or changed. The rows travel as one array per column through unnest(): one
+ * statement of fixed size however many rows, which PostgreSQL plans once and runs close to COPY speed.
  */
-export async function upsertResults(trx: Transaction<DB>, rows: Insertable<ResultsTable>[]): Promise<number> {
+export async function upsertResults(
+  trx: Transaction<DB>,
+  schoolId: string,
+  importId: string,
+  rows: ReadonlyArray<
+    Pick<ResultsTable, 'pupil_id' | 'subject_id' | 'assessment_point_id' | 'facet' | 'grade' | 'points'>
+  >,
+): Promise<number> {
   if (rows.length === 0) {
     return 0;
   }
-  const result = await trx
-    .insertInto('results')
-    .values(rows)
-    .onConflict((conflict) =>
-      conflict
-        .columns(['pupil_id', 'subject_id', 'assessment_point_id', 'facet'])
-        .doUpdateSet((eb) => ({
-          grade: eb.ref('excluded.grade'),
-          points: eb.ref('excluded.points'),
-          import_id: eb.ref('excluded.import_id'),
-          updated_at: new Date(),
-        }))
-        .where((eb) => eb('results.grade', 'is distinct from', eb.ref('excluded.grade'))),
-    )
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+  const column = <K extends keyof (typeof rows)[number]>(name: K) => rows.map((row) => row[name]);
+  const result = await sql`
+    insert into results (school_id, pupil_id, subject_id, assessment_point_id, facet, grade, points, import_id)
+    select ${schoolId}::uuid, r.pupil_id, r.subject_id, r.assessment_point_id, r.facet, r.grade, r.points, ${importId}::uuid
+    from unnest(
+      ${column('pupil_id')}::uuid[], ${column('subject_id')}::uuid[], ${column('assessment_point_id')}::uuid[],
+      ${column('facet')}::text[], ${column('grade')}::text[], ${column('points')}::float8[]
+    ) as r (pupil_id, subject_id, assessment_point_id, facet, grade, points)
+    on conflict (pupil_id, subject_id, assessment_point_id, facet) do update
+      set grade = excluded.grade, points = excluded.points, import_id = excluded.import_id, updated_at = now()
+      where results.grade is distinct from excluded.grade
+  `.execute(trx);
+  return Number(result.numAffectedRows ?? 0n);
 }

@@ -15,9 +15,14 @@ export async function subjectResolver(
 ): Promise<(name: string) => string | undefined> {
   const saved = await curriculum.subjectAliases(trx, schoolId);
   const given = new Map(Object.entries(explicit).map(([name, code]) => [normaliseSubjectName(name), code]));
+  // A file repeats a handful of subject names thousands of times: resolve each once.
+  const resolved = new Map<string, string | undefined>();
   return (name) => {
-    const normalised = normaliseSubjectName(name);
-    return given.get(normalised) ?? saved.get(normalised) ?? subjectByName(name)?.code;
+    if (!resolved.has(name)) {
+      const normalised = normaliseSubjectName(name);
+      resolved.set(name, given.get(normalised) ?? saved.get(normalised) ?? subjectByName(name)?.code);
+    }
+    return resolved.get(name);
   };
 }
 
@@ -133,15 +138,15 @@ export async function writeResults(
 ): Promise<number> {
   return curriculum.upsertResults(
     trx,
+    schoolId,
+    importId,
     results.map((result) => ({
-      school_id: schoolId,
       pupil_id: result.pupilId,
       subject_id: result.subjectId,
       assessment_point_id: result.assessmentPointId,
       facet: result.facet,
       grade: result.grade,
       points: result.points,
-      import_id: importId,
     })),
   );
 }

@@ -205,6 +205,16 @@ describe('pupils import', () => {
     ]);
   });
 
+  test('calendar dates come back as the same yyyy-mm-dd text, never shifted by a time zone', async () => {
+    const school = await buildSchool(services);
+    const file = `upn,forename,surname,start_date,leave_date\n${syntheticUpn(7)},Zq,Xv,01/09/2021,2026-07-22\n`;
+    assert.equal((await importText(school.id, file)).status, 'committed');
+    const pupil = await services.db.withSchool(school.id, (trx) =>
+      trx.selectFrom('pupils').select(['start_date', 'leave_date']).executeTakeFirstOrThrow(),
+    );
+    assert.deepEqual(pupil, { start_date: '2021-09-01', leave_date: '2026-07-22' });
+  });
+
   test('a dry run writes no pupil; pseudonymous identifiers skip the UPN rules; --no-names loads no names', async () => {
     const school = await buildSchool(services);
     const file = 'upn,forename,surname,year_group\nSCHOOL-ID-0001,Zqa,Xvb,10\n';

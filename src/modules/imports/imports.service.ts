@@ -13,7 +13,7 @@ import {
   writeResults,
 } from '../curriculum/curriculum.service.ts';
 import type { ResultRecord } from '../curriculum/result-record.ts';
-import type { PupilRecord } from '../pupils/pupil-record.ts';
+import type { PupilKey, PupilRecord } from '../pupils/pupil-record.ts';
 import { findPupilsByKeys, keyString, writePupils } from '../pupils/pupils.service.ts';
 import { parseFile, type ParseOptions, type ParsedRow } from './parse.ts';
 import * as imports from './imports.repository.ts';
@@ -45,7 +45,38 @@ export interface ImportOutcome {
   written: Record<string, number>;
 }
 
+// Rows per write: pupils carry encryption work each; results are small and go through unnest().
 const BATCH = 500;
+const RESULT_BATCH = 5_000;
+// A file up to this many rows is parsed once: the checked rows are kept in memory for the commit.
+// Bigger files are read a second time instead, so memory stays bounded whatever the file's size.
+const KEEP_ROWS = 300_000;
+
+/** Rows parsed by the first pass, kept for the second when the file is small enough. */
+export interface KeptRows {
+  template: string;
+  rows: ParsedRow[];
+}
+
+/** Pupil ids by key, remembered across batches: a results file names the same pupils again and again. */
+class PupilLookup {
+  readonly #known = new Map<string, string>();
+  readonly #vault: SchoolVault;
+
+  constructor(vault: SchoolVault) {
+    this.#vault = vault;
+  }
+
+  async resolve(keys: readonly PupilKey[]): Promise<ReadonlyMap<string, string>> {
+    const missing = keys.filter((key) => !this.#known.has(keyString(key)));
+    if (missing.length > 0) {
+      for (const [key, id] of await findPupilsByKeys(this.#vault, missing)) {
+        this.#known.set(key, id);
+      }
+    }
+    return this.#known;
+  }
+}
 // An audit event names the pupils an import changed, up to this many (the import row links the rest).
 const AUDIT_SUBJECT_CAP = 10_000;
 
@@ -55,11 +86,9 @@ const AUDIT_SUBJECT_CAP = 10_000;
  * Either the whole file lands or nothing does, and memory stays bounded by the batch, not the file.
  */
 export async function runImport(services: Services, request: ImportRequest): Promise<ImportOutcome> {
-  const facts = await inspectSource(request.source);
-  const report = await validate(services, request, facts);
-  const built = report.build();
-  if (report.errorCount > 0 || request.dryRun) {
-    const status = report.errorCount > 0 ? 'refused' : 'validated';
+  const { facts, report: built, errorCount, kept } = await validateFile(services, request);
+  if (errorCount > 0 || request.dryRun) {
+    const status = errorCount > 0 ? 'refused' : 'validated';
     const importId = await services.db.withSchool(request.schoolId, async (trx) => {
       const id = await imports.insertImport(trx, {
         schoolId: request.schoolId,
@@ -77,13 +106,23 @@ export async function runImport(services: Services, request: ImportRequest): Pro
         action: status === 'refused' ? 'imports.refused' : 'imports.validated',
         target: `import:${id}`,
         requestId: request.requestId,
-        details: { errors: String(report.errorCount) },
+        details: { errors: String(errorCount) },
       });
       return id;
     });
     return { importId, status, report: built, written: {} };
   }
-  return commit(services, request, facts, built);
+  return commitFile(services, request, facts, built, undefined, kept);
+}
+
+/** The first pass alone: the file's facts and its validation report (nothing is written). */
+export async function validateFile(
+  services: Services,
+  request: Pick<ImportRequest, 'schoolId' | 'source' | 'options' | 'onProgress'>,
+): Promise<{ facts: SourceFacts; report: ImportReport; errorCount: number; kept: KeptRows | undefined }> {
+  const facts = await inspectSource(request.source);
+  const { report, kept } = await validate(services, request, facts);
+  return { facts, report: report.build(), errorCount: report.errorCount, kept };
 }
 
 function actorName(actor: AuditActor): string {
@@ -92,9 +131,9 @@ function actorName(actor: AuditActor): string {
 
 async function validate(
   services: Services,
-  request: ImportRequest,
+  request: Pick<ImportRequest, 'schoolId' | 'source' | 'options' | 'onProgress'>,
   facts: SourceFacts,
-): Promise<ReportBuilder> {
+): Promise<{ report: ReportBuilder; kept: KeptRows | undefined }> {
   const { options } = request;
   const report = new ReportBuilder('unknown');
   return services.db.withSchool(request.schoolId, async (trx) => {
@@ -127,12 +166,24 @@ async function validate(
             'The file is not UTF-8; it was read as Windows-1252 (Excel’s usual encoding). Check that names with accents look right.',
         });
       }
-      await checkRows(parsed.rows, withFormat, vault, request);
-      return withFormat;
+      let kept: ParsedRow[] | undefined = [];
+      async function* keeping(): AsyncGenerator<ParsedRow> {
+        for await (const row of parsed.rows) {
+          if (kept !== undefined) {
+            kept = kept.length < KEEP_ROWS ? (kept.push(row), kept) : undefined;
+          }
+          yield row;
+        }
+      }
+      await checkRows(keeping(), withFormat, vault, request);
+      return {
+        report: withFormat,
+        kept: kept === undefined ? undefined : { template: parsed.template, rows: kept },
+      };
     } catch (error) {
       if (error instanceof FileShapeError) {
         report.error({ ...(error.row === undefined ? {} : { row: error.row }), message: error.message });
-        return report;
+        return { report, kept: undefined };
       }
       throw error;
     }
@@ -143,7 +194,7 @@ async function checkRows(
   rows: AsyncIterable<ParsedRow>,
   report: ReportBuilder,
   vault: SchoolVault,
-  request: ImportRequest,
+  request: Pick<ImportRequest, 'onProgress'>,
 ): Promise<void> {
   const seenPupils = new Map<string, number>();
   const seenResults = new Map<string, { grade: string; row: number }>();
@@ -151,11 +202,9 @@ async function checkRows(
   const unmapped = new Map<string, number>();
   let pending: ResultRecord[] = [];
   let done = 0;
+  const lookup = new PupilLookup(vault);
   const checkPupilsExist = async (): Promise<void> => {
-    const found = await findPupilsByKeys(
-      vault,
-      pending.map((record) => record.key),
-    );
+    const found = await lookup.resolve(pending.map((record) => record.key));
     for (const record of pending) {
       if (!found.has(keyString(record.key))) {
         report.error({
@@ -220,7 +269,7 @@ async function checkRows(
       report.warning({ row: record.row, message: `repeats row ${earlier.row}` });
     }
     pending.push(record);
-    if (pending.length >= BATCH) {
+    if (pending.length >= RESULT_BATCH) {
       await checkPupilsExist();
     }
   }
@@ -251,34 +300,42 @@ function countPupilParts(report: ReportBuilder, record: PupilRecord): void {
   }
 }
 
-async function commit(
+/**
+ * The second pass: writes the whole file in one transaction. `stagedImportId` is the record of an
+ * upload validated earlier (the API's two steps); otherwise the import's record is made here.
+ */
+export async function commitFile(
   services: Services,
   request: ImportRequest,
   facts: SourceFacts,
   validated: ImportReport,
+  stagedImportId?: string,
+  kept?: KeptRows,
 ): Promise<ImportOutcome> {
   const { schoolId, options } = request;
   return services.db.withSchool(schoolId, async (trx) => {
-    const importId = await imports.insertImport(trx, {
-      schoolId,
-      format: validated.format,
-      fileDigest: facts.digest,
-      fileSize: request.source.size,
-      status: 'committed',
-      counts: validated.counts,
-      report: validated,
-      createdBy: actorName(request.actor),
-    });
+    const importId =
+      stagedImportId ??
+      (await imports.insertImport(trx, {
+        schoolId,
+        format: validated.format,
+        fileDigest: facts.digest,
+        fileSize: request.source.size,
+        status: 'committed',
+        counts: validated.counts,
+        report: validated,
+        createdBy: actorName(request.actor),
+      }));
     await saveSubjectNames(trx, schoolId, options.subjects ?? {});
     const vault = new SchoolVault(services.keyring, trx, schoolId);
     const resolve = await subjectResolver(trx, schoolId, options.subjects ?? {});
-    const parsed = await parseFile(request.source, facts, options, resolve);
+    const parsed = kept ?? (await parseFile(request.source, facts, options, resolve));
     const writer = new BatchWriter(trx, vault, schoolId, importId, actorName(request.actor), options);
     let batch: ParsedRow[] = [];
     let done = 0;
     for await (const row of parsed.rows) {
       batch.push(row);
-      if (batch.length >= BATCH) {
+      if (batch.length >= (parsed.template === 'pupils' ? BATCH : RESULT_BATCH)) {
         await writer.write(batch);
         done += batch.length;
         request.onProgress?.({ phase: 'writing', rows: done });
@@ -287,7 +344,7 @@ async function commit(
     }
     await writer.write(batch);
     request.onProgress?.({ phase: 'writing', rows: done + batch.length });
-    await imports.finishImport(trx, schoolId, importId, validated.counts);
+    await imports.finishImport(trx, schoolId, importId, { ...validated.counts, ...writer.written });
     const changed = [...writer.changedPupils];
     await recordAudit(trx, {
       orgId: schoolId,
@@ -310,6 +367,8 @@ class BatchWriter {
   readonly changedPupils = new Set<string>();
   readonly #subjects = new Map<string, string>();
   readonly #points = new Map<string, string>();
+  readonly #enrolled = new Set<string>();
+  readonly #pupils: PupilLookup;
   readonly #trx: Transaction<DB>;
   readonly #vault: SchoolVault;
   readonly #schoolId: string;
@@ -331,6 +390,7 @@ class BatchWriter {
     this.#importId = importId;
     this.#changedBy = changedBy;
     this.#options = options;
+    this.#pupils = new PupilLookup(vault);
   }
 
   #add(name: string, by: number): void {
@@ -378,10 +438,7 @@ class BatchWriter {
   }
 
   async #writeResults(records: ResultRecord[]): Promise<void> {
-    const pupilIds = await findPupilsByKeys(
-      this.#vault,
-      records.map((record) => record.key),
-    );
+    const pupilIds = await this.#pupils.resolve(records.map((record) => record.key));
     const newSubjects = records.map((record) => record.subject).filter((code) => !this.#subjects.has(code));
     if (newSubjects.length > 0) {
       for (const [code, id] of await ensureSubjects(this.#trx, this.#schoolId, new Set(newSubjects))) {
@@ -417,11 +474,22 @@ class BatchWriter {
         this.changedPupils.add(record.pupilId);
       }
     }
-    const enrolments = resolved.flatMap((record) =>
-      record.className === undefined
-        ? []
-        : [{ pupilId: record.pupilId, className: record.className, subjectId: record.subjectId }],
+    // Each pupil and class pair once per import, however many results repeat it.
+    const enrolments = new Map<string, { pupilId: string; className: string; subjectId: string }>();
+    for (const record of resolved) {
+      const pair = `${record.className ?? ''}|${record.pupilId}`;
+      if (record.className !== undefined && !this.#enrolled.has(pair)) {
+        this.#enrolled.add(pair);
+        enrolments.set(pair, {
+          pupilId: record.pupilId,
+          className: record.className,
+          subjectId: record.subjectId,
+        });
+      }
+    }
+    this.#add(
+      'class_memberships_added',
+      await enrolInClasses(this.#trx, this.#schoolId, [...enrolments.values()]),
     );
-    this.#add('class_memberships_added', await enrolInClasses(this.#trx, this.#schoolId, enrolments));
   }
 }

@@ -164,7 +164,12 @@ function grade(base: number, random: () => number, spread: number): number {
 }
 
 /** One Year 11 cohort: pupils with KS2 and characteristics, and their results across the year. */
-export function syntheticSchool(index: number, pupilCount: number, seed: number): SyntheticSchool {
+export function syntheticSchool(
+  index: number,
+  pupilCount: number,
+  seed: number,
+  points: readonly string[] = ASSESSMENT_POINTS,
+): SyntheticSchool {
   const random = seededRandom(seed * 7919 + index);
   const name = `${pick(random, SURNAMES)} ${pick(random, ['Academy', 'High School', 'School', 'College'])} ${index + 1}`;
   const pupils: string[][] = [];
@@ -238,8 +243,9 @@ export function syntheticSchool(index: number, pupilCount: number, seed: number)
           : value === 0
             ? 'U'
             : String(value);
-      ASSESSMENT_POINTS.forEach((point, step) => {
-        const progress = (step - 4) * 0.35;
+      points.forEach((point, step) => {
+        // Grades rise towards the last point (results day).
+        const progress = (step - (points.length - 1)) * (1.4 / Math.max(1, points.length - 1));
         results.push([
           upn,
           subject,

@@ -49,7 +49,26 @@ export async function spendLink(trx: Transaction<DB>, linkId: string, now: Date)
   return result.numUpdatedRows > 0n;
 }
 
-/** Spends every other unspent link of the user: only the newest link, or none after a change, works. */
+/**
+ * Spends the user's unspent links of one purpose, before a new one of that purpose is issued: only the
+ * newest reset link works, and asking for a reset leaves a new colleague's set-up link alone.
+ */
+export async function spendLinksFor(
+  trx: Transaction<DB>,
+  userId: string,
+  purpose: LinkPurpose,
+  now: Date,
+): Promise<void> {
+  await trx
+    .updateTable('account_links')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
+}
+
+/** Spends every unspent link of the user: once the password is set or changed, none works. */
 export async function spendOtherLinks(trx: Transaction<DB>, userId: string, now: Date): Promise<void> {
   await trx
     .updateTable('account_links')

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import { PLATFORM_ORG_ID, recordAudit } from '../../platform/audit/audit-log.ts';
-import { hashPassword, passwordProblem, verifyPassword } from '../../platform/crypto/passwords.ts';
+import { hashPassword, passwordProblem } from '../../platform/crypto/passwords.ts';
 import { SchoolVault } from '../../platform/crypto/vault.ts';
 import { AppError, badRequest } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import * as links from './account-links.repository.ts';
 import type { LinkPurpose } from './account-links.repository.ts';
 import { passwordResetMail } from './account-mail.ts';
+import { requireCurrentPassword } from './current-password.ts';
 import * as sessions from './sessions.repository.ts';
 import { normaliseEmail, tokenDigest, withIdentity, type SignedIn } from './identity.ts';
 import * as users from './users.repository.ts';
@@ -26,7 +27,7 @@ const PAGE: Record<LinkPurpose, string> = {
 /**
  * Makes a one-time link for the user and returns its URL. The token travels in the fragment (`#token=`),
  * which browsers never send to a server, so it cannot land in access logs; only its digest is stored.
- * Older unspent links of the user stop working.
+ * Older unspent links of the same purpose stop working; a link of the other purpose is left alone.
  */
 export async function issueLink(
   services: Pick<Services, 'publicUrl'>,
@@ -38,7 +39,7 @@ export async function issueLink(
   const now = new Date();
   const lifetimeMs =
     purpose === 'password_reset' ? RESET_LINK_MINUTES * 60_000 : SETUP_LINK_DAYS * 24 * 3_600_000;
-  await links.spendOtherLinks(trx, userId, now);
+  await links.spendLinksFor(trx, userId, purpose, now);
   await links.insertLink(trx, {
     userId,
     purpose,
@@ -49,16 +50,16 @@ export async function issueLink(
 }
 
 /**
- * Sends a reset link when the address has an active account. The caller always gets the same answer,
- * and the mail goes out in the background, so neither the answer nor its timing says whether the
- * address is known.
+ * Sends a reset link when the address has an active account. Returns at once: the lookup, the audit
+ * record, the link and the mail are background work, so neither the answer nor its timing (a known
+ * address means more database work) says whether the address is known.
  */
-export async function requestPasswordReset(
-  services: Services,
-  email: string,
-  requestId: string,
-): Promise<void> {
+export function requestPasswordReset(services: Services, email: string, requestId: string): void {
   const address = normaliseEmail(email);
+  services.background.run('auth.password_reset_request', () => sendResetLink(services, address, requestId));
+}
+
+async function sendResetLink(services: Services, address: string, requestId: string): Promise<void> {
   const link = await withIdentity(services, async (trx) => {
     await services.keyring.createSchoolKeys(trx, PLATFORM_ORG_ID);
     const userId = await new SchoolVault(services.keyring, trx, PLATFORM_ORG_ID).lookup('email', address);
@@ -110,7 +111,8 @@ export async function inspectLink(
 
 /**
  * Sets the password through a one-time link. The link is spent, every session of the account ends
- * (whoever had the old password is out), and the change is audited.
+ * (whoever had the old password is out), a sign-in lockout of the address is lifted (its owner has
+ * just proved they read its mail), and the change is audited.
  */
 export async function setPasswordWithLink(
   services: Services,
@@ -128,6 +130,7 @@ export async function setPasswordWithLink(
     await links.spendOtherLinks(trx, link.user_id, now);
     await users.setPasswordHash(trx, link.user_id, passwordHash);
     await sessions.revokeAllSessions(trx, link.user_id);
+    await sessions.clearFailures(trx, await signInDigest(services, trx, link.user_id));
     await recordAudit(trx, {
       orgId: PLATFORM_ORG_ID,
       actor: { type: 'user', id: link.user_id },
@@ -145,21 +148,11 @@ export async function changeOwnPassword(
   input: { currentPassword: string; newPassword: string },
   requestId: string,
 ): Promise<void> {
-  const user = await withIdentity(services, (trx) => users.findUser(trx, who.userId));
-  if (!(await verifyPassword(user?.password_hash, input.currentPassword))) {
-    await withIdentity(services, (trx) =>
-      recordAudit(trx, {
-        orgId: PLATFORM_ORG_ID,
-        actor: { type: 'user', id: who.userId },
-        action: 'auth.password_change_failed',
-        outcome: 'denied',
-        requestId,
-      }),
-    );
-    throw badRequest('Your current password is not right.', [
-      { field: 'currentPassword', message: 'does not match' },
-    ]);
-  }
+  await requireCurrentPassword(services, who, input.currentPassword, {
+    failedAction: 'auth.password_change_failed',
+    field: 'currentPassword',
+    requestId,
+  });
   rejectWeakPassword(input.newPassword, 'newPassword');
   const passwordHash = await hashPassword(input.newPassword);
   await withIdentity(services, async (trx) => {
@@ -174,6 +167,17 @@ export async function changeOwnPassword(
       requestId,
     });
   });
+}
+
+/** The digest sign-in counts failures under, from the user's (encrypted) address. */
+async function signInDigest(services: Services, trx: Transaction<DB>, userId: string): Promise<Buffer> {
+  const user = await users.findUser(trx, userId);
+  if (user === undefined) {
+    throw new Error('a live link names a user that does not exist');
+  }
+  const vault = new SchoolVault(services.keyring, trx, PLATFORM_ORG_ID);
+  const email = await vault.decrypt({ table: 'users', column: 'email', rowId: user.id }, user.email);
+  return vault.digest('sign_in', normaliseEmail(email));
 }
 
 function rejectWeakPassword(password: string, field: string): void {

@@ -4,7 +4,7 @@ import { PLATFORM_ORG_ID, recordAudit } from '../../platform/audit/audit-log.ts'
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { authenticate } from './auth.service.ts';
-import { schoolRequiresTwoFactor } from './organisations.service.ts';
+import { organisationKind, schoolRequiresTwoFactor } from './organisations.service.ts';
 import { can, type Permission } from './roles.policy.ts';
 import { withIdentity, type SignedIn } from './identity.ts';
 
@@ -49,14 +49,20 @@ export function requireSchoolPermission(services: Services, permission: Permissi
     if (!UUID.test(schoolId)) {
       throw notFound('That school');
     }
-    const school = { id: schoolId, kind: 'school' as const };
     const reaches = who.actor.memberships.some(
-      (membership) => membership.orgId === school.id || (membership.schoolIds ?? []).includes(school.id),
+      (membership) => membership.orgId === schoolId || (membership.schoolIds ?? []).includes(schoolId),
     );
     if (!reaches) {
       await recordDenied(services, who, request, permission, 'outside_school');
       throw notFound('That school');
     }
+    // The id may be one the user reaches but that is no school (their own trust, say): school routes and
+    // their tenant context are for schools only, so it is answered as a school that does not exist.
+    if ((await organisationKind(services, schoolId)) !== 'school') {
+      await recordDenied(services, who, request, permission, 'not_a_school');
+      throw notFound('That school');
+    }
+    const school = { id: schoolId, kind: 'school' as const };
     if (!can(who.actor, permission, school)) {
       await recordDenied(services, who, request, permission, 'missing_permission');
       throw new AppError(403, 'forbidden', 'Your role in this school does not allow that.');

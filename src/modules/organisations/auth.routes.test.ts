@@ -1,9 +1,12 @@
 // Sign-in, sessions and /me through the real application and database.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import pino from 'pino';
+import { buildApp } from '../../app.ts';
 import { PLATFORM_ORG_ID } from '../../platform/audit/audit-log.ts';
 import { buildUser, signInAs, TEST_PASSWORD } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
+import { gatedDatabase } from '../../../test/support/gate.ts';
 import { buildTestApp, useTestApp } from '../../../test/support/http.ts';
 import { disableUser } from './users.service.ts';
 
@@ -69,6 +72,44 @@ describe('sign-in', () => {
     }
   });
 
+  test('a right password racing parallel wrong ones is refused once they have locked the address', async () => {
+    const { user } = await teacher();
+    // The right attempt is held after its password check (its 2nd transaction), as if argon2 were slow,
+    // while more wrong attempts than the limit run in parallel and lock the address.
+    const gate = gatedDatabase(fixture.services.db, (call) => call === 2);
+    const racing = await buildTestApp({ ...fixture.services, db: gate.db });
+    try {
+      const right = racing.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: user.email, password: TEST_PASSWORD },
+      });
+      await gate.reached;
+      const wrong = await Promise.all(
+        Array.from({ length: fixture.services.auth.loginMaxFailures + 3 }, () =>
+          login({ email: user.email, password: 'wrong password here' }),
+        ),
+      );
+      assert.ok(wrong.every((response) => [401, 429].includes(response.statusCode)));
+      assert.ok(
+        wrong.some((response) => response.statusCode === 429),
+        'the address is locked',
+      );
+      gate.open();
+      const answer = await right;
+      assert.equal(answer.statusCode, 429, 'no session for a guess that passed the early check');
+      assert.equal(answer.cookies.length, 0);
+      assert.equal((await login({ email: user.email, password: TEST_PASSWORD })).statusCode, 429);
+      const sessions = await fixture.services.db.withPlatform('test.count_sessions', (trx) =>
+        trx.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute(),
+      );
+      assert.deepEqual(sessions, []);
+    } finally {
+      gate.open();
+      await racing.close();
+    }
+  });
+
   test('a disabled account cannot sign in, and its open sessions stop working', async () => {
     const { user } = await teacher();
     const cookie = await signInAs(fixture.app, user.email);
@@ -122,6 +163,45 @@ describe('rate limit', () => {
       await limited.close();
     }
   });
+});
+
+/** Four sign-ins through one proxy hop: what the client wrote into X-Forwarded-For, then the proxy's hop. */
+async function throughProxy(trustProxy: 1 | string[], forwardedFor: (attempt: number) => string) {
+  const app = await buildApp({
+    services: { ...fixture.services, auth: { ...fixture.services.auth, loginRatePerMinute: 3 } },
+    logger: pino({ level: 'silent' }),
+    trustProxy,
+  });
+  try {
+    const codes: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        // inject's peer is 127.0.0.1: the proxy.
+        headers: { 'x-forwarded-for': forwardedFor(attempt) },
+        payload: { email: `p${attempt}@example.invalid`, password: 'x' },
+      });
+      codes.push(response.statusCode);
+    }
+    return codes;
+  } finally {
+    await app.close();
+  }
+}
+
+describe('behind a proxy (HAVEN_TRUST_PROXY)', () => {
+  for (const trustProxy of [1, ['127.0.0.1']] satisfies Array<1 | string[]>) {
+    test(`trusting ${JSON.stringify(trustProxy)}: a forged X-Forwarded-For does not dodge the rate limit`, async () => {
+      const forged = await throughProxy(trustProxy, (attempt) => `198.51.100.${attempt}, 203.0.113.7`);
+      assert.deepEqual(forged, [401, 401, 401, 429]);
+    });
+
+    test(`trusting ${JSON.stringify(trustProxy)}: clients behind the proxy are told apart`, async () => {
+      const distinct = await throughProxy(trustProxy, (attempt) => `203.0.113.${attempt + 10}`);
+      assert.deepEqual(distinct, [401, 401, 401, 401]);
+    });
+  }
 });
 
 describe('sessions', () => {

@@ -12,7 +12,11 @@ export const LoginBody = Type.Object({
   ),
 });
 
-export const CodeBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) });
+/** Turning two-factor sign-in on or off: a code from the app (or a recovery code) and the password. */
+export const TwoFactorChangeBody = Type.Object({
+  code: Type.String({ minLength: 1, maxLength: 20 }),
+  password: Type.String({ minLength: 1, maxLength: 1024, description: 'The current password' }),
+});
 
 export const EnrolmentResponse = Type.Object({
   secret: Type.String({ description: 'Base32 key for manual entry; shown once' }),

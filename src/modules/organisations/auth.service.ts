@@ -41,10 +41,7 @@ export async function signIn(
     return {
       digest: emailDigest,
       user: userId === undefined ? undefined : await users.findUser(trx, userId),
-      lockedUntil:
-        failures?.locked_until !== null && failures?.locked_until !== undefined && failures.locked_until > now
-          ? failures.locked_until
-          : undefined,
+      lockedUntil: activeLock(failures, now),
     };
   });
   // Outside any transaction: argon2 takes a while, and must not hold a connection.
@@ -70,6 +67,17 @@ export async function signIn(
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + services.auth.sessionMaxHours * 3_600_000);
   const outcome = await withIdentity(services, async (trx) => {
+    // The early check ran before the slow verify: attempts fired in parallel all passed it, and those
+    // that failed meanwhile may have locked the address since. Checked again under a row lock, so no
+    // guess is let in once enough of them have failed.
+    const lockedNow = activeLock(await sessions.findFailuresForUpdate(trx, digest), new Date());
+    if (lockedNow !== undefined) {
+      await recordAudit(
+        trx,
+        signInEvent(user.id, 'auth.sign_in_failed', 'denied', requestId, { reason: 'locked' }),
+      );
+      return { kind: 'locked' as const, until: lockedNow };
+    }
     const second = await checkSecondFactor(services, trx, user, input.totp);
     if (second === 'missing') {
       return { kind: 'totp_required' as const };
@@ -88,6 +96,7 @@ export async function signIn(
       userId: user.id,
       tokenHash: tokenDigest(token),
       expiresAt,
+      secondFactor: second === 'verified',
     });
     await recordAudit(trx, {
       ...signInEvent(user.id, 'auth.sign_in', 'success', requestId, {}),
@@ -95,6 +104,9 @@ export async function signIn(
     });
     return { kind: 'ok' as const };
   });
+  if (outcome.kind === 'locked') {
+    throw tooManyAttempts(outcome.until);
+  }
   if (outcome.kind === 'totp_required') {
     throw new AppError(
       401,
@@ -115,6 +127,11 @@ export async function signIn(
     );
   }
   return { token, userId: user.id, expiresAt };
+}
+
+function activeLock(failures: { locked_until: Date | null } | undefined, now: Date): Date | undefined {
+  const until = failures?.locked_until ?? null;
+  return until !== null && until > now ? until : undefined;
 }
 
 function signInEvent(
@@ -179,7 +196,8 @@ export async function authenticate(services: Services, token: string): Promise<S
       sessionId: session.id,
       userId: session.user_id,
       actor: await loadActor(trx, session.user_id),
-      twoFactor: session.totp_enabled_at !== null,
+      // This session proved a second factor, and the account still has it on.
+      twoFactor: session.second_factor && session.totp_enabled_at !== null,
     };
   });
 }

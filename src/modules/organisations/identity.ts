@@ -13,7 +13,11 @@ export interface SignedIn {
   sessionId: string;
   userId: string;
   actor: Actor;
-  /** Whether the user has two-factor sign-in on (schools may require it). */
+  /**
+   * Whether this session was opened with a second factor, on an account that still has two-factor on
+   * (schools may require it). A property of the session, not the account: a session opened with the
+   * password alone does not gain it when the account later turns two-factor on.
+   */
   twoFactor: boolean;
 }
 

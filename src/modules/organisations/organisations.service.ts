@@ -3,7 +3,7 @@ import { AppError, badRequest, notFound, type FieldError } from '../../platform/
 import { PLATFORM_ORG_ID, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit-log.ts';
 import type { Services } from '../../services.ts';
 import * as repository from './organisations.repository.ts';
-import type { SchoolRow, SchoolSettingsRow, SchoolStatus } from './organisations.tables.ts';
+import type { OrganisationKind, SchoolRow, SchoolSettingsRow, SchoolStatus } from './organisations.tables.ts';
 
 export interface School {
   id: string;
@@ -179,6 +179,18 @@ export async function updateSchoolSettings(
     throw notFound('That school');
   }
   return toSettings(row);
+}
+
+/**
+ * The kind of organisation with this id, or undefined when there is none. Organisations carry no personal
+ * data; read in the platform's tenant, as a user's memberships are.
+ */
+export async function organisationKind(
+  { db }: Pick<Services, 'db'>,
+  orgId: string,
+): Promise<OrganisationKind | undefined> {
+  const row = await db.withSchool(PLATFORM_ORG_ID, (trx) => repository.findOrganisation(trx, orgId));
+  return row?.kind;
 }
 
 /** Whether the school requires two-factor sign-in of its staff. */

@@ -72,6 +72,8 @@ export interface SessionsTable {
   last_seen_at: ColumnType<Date, never, Date>;
   expires_at: Date;
   revoked_at: ColumnType<Date | null, never, Date>;
+  /** Opened with a second factor (TOTP or recovery code): what a school requiring two-factor asks. */
+  second_factor: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface RecoveryCodesTable {

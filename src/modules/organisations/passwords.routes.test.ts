@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { buildUser, signInAs, TEST_PASSWORD } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
-import { useTestApp } from '../../../test/support/http.ts';
+import { gatedDatabase } from '../../../test/support/gate.ts';
+import { buildTestApp, useTestApp } from '../../../test/support/http.ts';
 import { readOutbox, tokenFromLatestMail } from '../../../test/support/services.ts';
 import { PLATFORM_ORG_ID } from '../../platform/audit/audit-log.ts';
 import { createUser, disableUser } from './users.service.ts';
@@ -89,6 +91,76 @@ describe('password reset by e-mailed one-time link', () => {
     assert.equal(unknown.statusCode, known.statusCode);
     assert.deepEqual(unknown.json(), known.json());
     assert.equal((await mailsTo('nobody-here@example.invalid')).length, 0);
+  });
+
+  test('the answer does not wait for the per-address work (its timing cannot tell known addresses)', async () => {
+    const user = await teacher();
+    // Every database call waits at the gate: the lookup, the audit record and the link cannot happen
+    // until the test lets them, so an answer that arrives anyway did not depend on them.
+    const gate = gatedDatabase(fixture.services.db, () => true);
+    const services = { ...fixture.services, db: gate.db };
+    const gated = await buildTestApp(services);
+    // The outbox as it is (readOutbox would wait for the held work).
+    const outbox = async () => (await readdir(fixture.services.outboxDir)).length;
+    const before = await outbox();
+    try {
+      const asked = gated.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password-reset',
+        payload: { email: user.email },
+      });
+      const first = await Promise.race([
+        asked.then((response) => response.statusCode),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still waiting'), 2000)),
+      ]);
+      assert.equal(first, 202);
+      assert.equal(await outbox(), before, 'nothing has been sent yet');
+      gate.open();
+      await readOutbox(services);
+      assert.equal((await mailsTo(user.email)).length, 1, 'the mail follows in the background');
+    } finally {
+      gate.open();
+      await gated.close();
+    }
+  });
+
+  test('asking for a reset leaves a new account’s set-up link working; setting a password spends both', async () => {
+    const school = await buildSchool(fixture.services);
+    const created = await createUser(
+      fixture.services,
+      { email: 'new-starter@example.invalid', role: 'teacher', orgId: school.id },
+      { type: 'system', id: 'test' },
+    );
+    const setupToken = created.setupLink?.split('#token=')[1] ?? '';
+    assert.equal((await post('/api/v1/auth/password-reset', { email: created.email })).statusCode, 202);
+    const resetToken = await tokenFromLatestMail(fixture.services);
+    assert.notEqual(resetToken, setupToken);
+    assert.equal((await post('/api/v1/auth/account-link', { token: setupToken })).statusCode, 200);
+    assert.equal((await post('/api/v1/auth/account-link', { token: resetToken })).statusCode, 200);
+    assert.equal(
+      (await post('/api/v1/auth/account-link/password', { token: setupToken, password: NEW_PASSWORD }))
+        .statusCode,
+      204,
+    );
+    assert.equal((await post('/api/v1/auth/account-link', { token: resetToken })).statusCode, 400);
+  });
+
+  test('resetting through the link lifts a sign-in lockout of the address', async () => {
+    const user = await teacher();
+    for (let attempt = 0; attempt < fixture.services.auth.loginMaxFailures; attempt += 1) {
+      await post('/api/v1/auth/login', { email: user.email, password: 'someone guessing' });
+    }
+    assert.equal(
+      (await post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).statusCode,
+      429,
+    );
+    await post('/api/v1/auth/password-reset', { email: user.email });
+    const token = await tokenFromLatestMail(fixture.services);
+    assert.equal(
+      (await post('/api/v1/auth/account-link/password', { token, password: NEW_PASSWORD })).statusCode,
+      204,
+    );
+    await signInAs(fixture.app, user.email, NEW_PASSWORD);
   });
 
   test('a disabled account is sent nothing', async () => {

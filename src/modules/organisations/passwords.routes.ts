@@ -39,7 +39,8 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request, reply) => {
-      await requestPasswordReset(services, request.body.email, request.id);
+      // Not awaited: the per-address work happens after the answer (see requestPasswordReset).
+      requestPasswordReset(services, request.body.email, request.id);
       return reply.status(202).send({
         message: 'If that address has a Haven account, we have sent it a link to choose a new password.',
       });

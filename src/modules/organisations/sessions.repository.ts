@@ -7,11 +7,16 @@ export type SessionRow = Selectable<SessionsTable>;
 
 export async function insertSession(
   trx: Transaction<DB>,
-  session: { userId: string; tokenHash: Buffer; expiresAt: Date },
+  session: { userId: string; tokenHash: Buffer; expiresAt: Date; secondFactor: boolean },
 ): Promise<SessionRow> {
   return trx
     .insertInto('sessions')
-    .values({ user_id: session.userId, token_hash: session.tokenHash, expires_at: session.expiresAt })
+    .values({
+      user_id: session.userId,
+      token_hash: session.tokenHash,
+      expires_at: session.expiresAt,
+      second_factor: session.secondFactor,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -28,6 +33,19 @@ export async function findSessionByToken(
     .select(['users.status as user_status', 'users.totp_enabled_at'])
     .where('sessions.token_hash', '=', tokenHash)
     .executeTakeFirst();
+}
+
+/** Marks whether a session has proved a second factor (its user just turned two-factor on or off). */
+export async function setSecondFactor(
+  trx: Transaction<DB>,
+  sessionId: string,
+  secondFactor: boolean,
+): Promise<void> {
+  await trx
+    .updateTable('sessions')
+    .set({ second_factor: secondFactor })
+    .where('id', '=', sessionId)
+    .execute();
 }
 
 export async function touchSession(trx: Transaction<DB>, sessionId: string, at: Date): Promise<void> {
@@ -75,6 +93,22 @@ export async function findFailures(
   digest: Buffer,
 ): Promise<Selectable<LoginFailuresTable> | undefined> {
   return trx.selectFrom('login_failures').selectAll().where('email_digest', '=', digest).executeTakeFirst();
+}
+
+/**
+ * The address's failure row, locked until the transaction ends: a sign-in that passed the early check
+ * while other attempts were failing in parallel sees their lock here, and cannot race a new one.
+ */
+export async function findFailuresForUpdate(
+  trx: Transaction<DB>,
+  digest: Buffer,
+): Promise<Selectable<LoginFailuresTable> | undefined> {
+  return trx
+    .selectFrom('login_failures')
+    .selectAll()
+    .where('email_digest', '=', digest)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /**

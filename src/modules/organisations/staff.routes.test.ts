@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PLATFORM_ORG_ID } from '../../platform/audit/audit-log.ts';
+import { AppError } from '../../platform/http/errors.ts';
 import { buildUser, signInAs } from '../../../test/support/auth.ts';
 import { createOrganisation, createSchool } from './organisations.service.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
 import { useTestApp } from '../../../test/support/http.ts';
 import { readOutbox } from '../../../test/support/services.ts';
+import { createUser } from './users.service.ts';
 
 const fixture = useTestApp();
 
@@ -82,6 +84,89 @@ describe('school staff', () => {
     );
   });
 
+  test('control characters and lone surrogates in a role or address are a 400 naming the field, never a 500', async () => {
+    const { school, admin, cookie } = await adminOfNewSchool();
+    const add = (payload: object) =>
+      fixture.app.inject({
+        method: 'POST',
+        url: `/api/v1/schools/${school.id}/staff`,
+        headers: { cookie, 'content-type': 'application/json' },
+        // Written by hand: JSON.stringify would not send a lone surrogate as the escape a client can.
+        payload: JSON.stringify(payload).replace('LONE', '\\ud800'),
+      });
+    const cases: Array<[object, string]> = [
+      [{ email: 'x@example.invalid', role: '\u0000' }, 'body.role'],
+      [{ email: 'x@example.invalid', role: 'LONE' }, 'body.role'],
+      [{ email: 'x@example.invalid', role: 'teacher\u202e' }, 'body.role'],
+      [{ email: 'a\u0000b@example.invalid', role: 'teacher' }, 'body.email'],
+      [{ email: 'aLONE@example.invalid', role: 'teacher' }, 'body.email'],
+    ];
+    for (const [payload, field] of cases) {
+      const response = await add(payload);
+      assert.equal(response.statusCode, 400, `${JSON.stringify(payload)}: ${response.body}`);
+      assert.equal(response.json<{ fields: Array<{ field: string }> }>().fields[0]?.field, field);
+    }
+    const removed = await fixture.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/schools/${school.id}/staff/${admin.id}/roles/%00`,
+      headers: { cookie },
+    });
+    assert.equal(removed.statusCode, 400, removed.body);
+    assert.equal(removed.json<{ fields: Array<{ field: string }> }>().fields[0]?.field, 'params.role');
+  });
+
+  test('a refused role that is no role at all is recorded as "invalid", never as the text sent', async () => {
+    const { school, admin, cookie } = await adminOfNewSchool();
+    const response = await fixture.app.inject({
+      method: 'POST',
+      url: `/api/v1/schools/${school.id}/staff`,
+      headers: { cookie },
+      payload: { email: 'y@example.invalid', role: 'headteacher_of_everything' },
+    });
+    assert.equal(response.statusCode, 403);
+    assert.ok(!response.body.includes('headteacher_of_everything'), 'the text is not echoed either');
+    const removed = await fixture.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/schools/${school.id}/staff/${admin.id}/roles/made_up`,
+      headers: { cookie },
+    });
+    assert.equal(removed.statusCode, 403);
+    const refused = await fixture.services.db.withPlatform('test.read_audit', (trx) =>
+      trx
+        .selectFrom('audit_events')
+        .select('details')
+        .where('actor_id', '=', admin.id)
+        .where('action', '=', 'users.role_refused')
+        .orderBy('seq')
+        .execute(),
+    );
+    assert.deepEqual(
+      refused.map((event) => event.details),
+      [{ role: 'invalid' }, { role: 'invalid' }],
+    );
+  });
+
+  test('an account is never created with a control character in its address, whoever asks', async () => {
+    const school = await buildSchool(fixture.services);
+    for (const email of [
+      'bell\u0007@example.invalid',
+      'nul\u0000@example.invalid',
+      'lone\ud800@example.invalid',
+    ]) {
+      await assert.rejects(
+        createUser(
+          fixture.services,
+          { email, role: 'teacher', orgId: school.id },
+          { type: 'system', id: 'test' },
+        ),
+        (error: unknown) =>
+          error instanceof AppError &&
+          error.status === 400 &&
+          error.fields?.some((entry) => entry.field === 'email') === true,
+      );
+    }
+  });
+
   test('a teacher cannot add staff (403) and the attempt is recorded', async () => {
     const { school } = await adminOfNewSchool();
     const teacher = await buildUser(fixture.services, 'teacher', school.id);
@@ -144,5 +229,22 @@ describe('trusts', () => {
       fixture.app.inject({ method: 'GET', url: `/api/v1/schools/${schoolId}/settings`, headers: { cookie } });
     assert.equal((await settings(member.id)).statusCode, 200);
     assert.equal((await settings(outside.id)).statusCode, 404);
+  });
+
+  test('a school route given a trust’s id is a 404, even to that trust’s leader', async () => {
+    const trust = await createOrganisation(fixture.services, { kind: 'trust', name: 'Another Trust' });
+    await createSchool(fixture.services, { name: 'Another Trust School', trustId: trust.id });
+    const leader = await buildUser(fixture.services, 'trust_leader', trust.id);
+    const cookie = await signInAs(fixture.app, leader.email);
+    for (const method of ['GET', 'POST'] as const) {
+      const response = await fixture.app.inject({
+        method,
+        url: `/api/v1/schools/${trust.id}/staff`,
+        headers: { cookie },
+        ...(method === 'POST' ? { payload: { email: 'z@example.invalid', role: 'trust_leader' } } : {}),
+      });
+      assert.equal(response.statusCode, 404, `${method}: ${response.body}`);
+      assert.equal(response.json<{ code: string }>().code, 'not_found');
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../../platform/http/errors.ts';
+import { PrintableString } from '../../platform/http/printable.ts';
 import type { Services } from '../../services.ts';
 import { requireSchoolPermission, signedIn } from './auth.hooks.ts';
 import { SchoolParams } from './organisations.schema.ts';
@@ -45,8 +46,8 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         tags: ['schools'],
         params: SchoolParams,
         body: Type.Object({
-          email: Type.String({ minLength: 3, maxLength: 254 }),
-          role: Type.String({ minLength: 1, maxLength: 40 }),
+          email: PrintableString({ minLength: 3, maxLength: 254 }),
+          role: PrintableString({ minLength: 1, maxLength: 40 }),
         }),
         response: {
           201: Type.Object({ userId: Type.String({ format: 'uuid' }) }),
@@ -71,7 +72,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         params: Type.Object({
           schoolId: Type.String({ format: 'uuid' }),
           userId: Type.String({ format: 'uuid' }),
-          role: Type.String({ maxLength: 40 }),
+          role: PrintableString({ minLength: 1, maxLength: 40 }),
         }),
         response: { 204: { type: 'null' }, ...errors },
       },

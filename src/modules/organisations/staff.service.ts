@@ -54,13 +54,19 @@ export async function listStaff(
   });
 }
 
+/**
+ * Refuses and records an attempt to give or take a role. Only a real role name is recorded or echoed:
+ * anything else is "invalid", since the raw text may be anything at all (a NUL or a lone surrogate
+ * cannot even be stored in the audit record's jsonb).
+ */
 async function refuseRole(
   services: Services,
   who: SignedIn,
   schoolId: string,
-  role: string,
+  requested: string,
   requestId: string,
 ): Promise<never> {
+  const role = isRole(requested) ? requested : undefined;
   await withIdentity(services, (trx) =>
     recordAudit(trx, {
       orgId: PLATFORM_ORG_ID,
@@ -69,12 +75,17 @@ async function refuseRole(
       outcome: 'denied',
       target: `school:${schoolId}`,
       requestId,
-      details: { role },
+      details: { role: role ?? 'invalid' },
     }),
   );
-  throw new AppError(403, 'role_not_grantable', `You cannot give the role ${role} in this school.`, [
-    { field: 'role', message: 'is not one you may give here' },
-  ]);
+  throw new AppError(
+    403,
+    'role_not_grantable',
+    role === undefined
+      ? 'That is not a role you can give in this school.'
+      : `You cannot give the role ${role} in this school.`,
+    [{ field: 'role', message: 'is not one you may give here' }],
+  );
 }
 
 /**

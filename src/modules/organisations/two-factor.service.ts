@@ -6,6 +6,8 @@ import { PLATFORM_ORG_ID, recordAudit } from '../../platform/audit/audit-log.ts'
 import { SchoolVault } from '../../platform/crypto/vault.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
+import { requireCurrentPassword } from './current-password.ts';
+import * as sessions from './sessions.repository.ts';
 import * as twoFactor from './two-factor.repository.ts';
 import type { UserRow } from './users.repository.ts';
 import * as users from './users.repository.ts';
@@ -64,19 +66,28 @@ export async function startEnrolment(
   });
 }
 
-/** Step two: a code from the app proves the device works; returns the recovery codes, shown once. */
+/**
+ * Step two: the current password and a code from the app (proving the device works) turn it on; returns
+ * the recovery codes, shown once. This session has now proved both factors; every other session of the
+ * account ends (they proved only the password).
+ */
 export async function confirmEnrolment(
   services: Services,
   who: SignedIn,
-  code: string,
+  input: { code: string; password: string },
   requestId: string,
 ): Promise<string[]> {
+  await requireCurrentPassword(services, who, input.password, {
+    failedAction: 'auth.two_factor_change_failed',
+    field: 'password',
+    requestId,
+  });
   return withIdentity(services, async (trx) => {
     const user = await users.findUser(trx, who.userId);
     if (user === undefined || user.totp_secret === null || user.totp_enabled_at !== null) {
       throw new AppError(409, 'no_enrolment', 'Start two-factor set-up first.');
     }
-    const step = await matchingStep(services, trx, user, code);
+    const step = await matchingStep(services, trx, user, input.code);
     if (step === undefined) {
       throw new AppError(
         400,
@@ -86,6 +97,8 @@ export async function confirmEnrolment(
       );
     }
     await twoFactor.enable(trx, who.userId, step);
+    await sessions.revokeOtherSessions(trx, who.userId, who.sessionId);
+    await sessions.setSecondFactor(trx, who.sessionId, true);
     const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
     await twoFactor.replaceRecoveryCodes(trx, who.userId, codes.map(recoveryDigest));
     await recordAudit(trx, {
@@ -98,24 +111,34 @@ export async function confirmEnrolment(
   });
 }
 
-/** Turns two-factor sign-in off; needs a current code (or a recovery code). */
+/**
+ * Turns two-factor sign-in off; needs the current password and a current code (or a recovery code).
+ * Every other session of the account ends, and this one no longer counts as two-factor.
+ */
 export async function disableTwoFactor(
   services: Services,
   who: SignedIn,
-  code: string,
+  input: { code: string; password: string },
   requestId: string,
 ): Promise<void> {
+  await requireCurrentPassword(services, who, input.password, {
+    failedAction: 'auth.two_factor_change_failed',
+    field: 'password',
+    requestId,
+  });
   await withIdentity(services, async (trx) => {
     const user = await users.findUser(trx, who.userId);
     if (user === undefined || user.totp_enabled_at === null) {
       throw new AppError(409, 'two_factor_off', 'Two-factor sign-in is not on.');
     }
-    if ((await checkSecondFactor(services, trx, user, code)) !== 'ok') {
+    if ((await checkSecondFactor(services, trx, user, input.code)) !== 'verified') {
       throw new AppError(400, 'invalid_totp', 'That code is not right.', [
         { field: 'code', message: 'does not match' },
       ]);
     }
     await twoFactor.disable(trx, who.userId);
+    await sessions.revokeOtherSessions(trx, who.userId, who.sessionId);
+    await sessions.setSecondFactor(trx, who.sessionId, false);
     await recordAudit(trx, {
       orgId: PLATFORM_ORG_ID,
       actor: { type: 'user', id: who.userId },
@@ -127,25 +150,27 @@ export async function disableTwoFactor(
 
 /**
  * The second factor at sign-in: a 6-digit code newer than the last one accepted, or an unused recovery
- * code (used up by this call). 'missing' when none was given but one is needed.
+ * code (used up by this call). 'verified' when a code was checked and is right; 'not_enabled' when the
+ * account has no second factor (any code given is ignored); 'missing' when none was given but one is
+ * needed.
  */
 export async function checkSecondFactor(
   services: Services,
   trx: Transaction<DB>,
   user: UserRow,
   code: string | undefined,
-): Promise<'ok' | 'missing' | 'invalid'> {
+): Promise<'verified' | 'not_enabled' | 'missing' | 'invalid'> {
   if (user.totp_enabled_at === null) {
-    return 'ok';
+    return 'not_enabled';
   }
   if (code === undefined || code.trim() === '') {
     return 'missing';
   }
   if (/^\d{6}$/.test(code.trim())) {
     const step = await matchingStep(services, trx, user, code.trim());
-    return step !== undefined && (await twoFactor.advanceStep(trx, user.id, step)) ? 'ok' : 'invalid';
+    return step !== undefined && (await twoFactor.advanceStep(trx, user.id, step)) ? 'verified' : 'invalid';
   }
-  return (await twoFactor.useRecoveryCode(trx, user.id, recoveryDigest(code))) ? 'ok' : 'invalid';
+  return (await twoFactor.useRecoveryCode(trx, user.id, recoveryDigest(code))) ? 'verified' : 'invalid';
 }
 
 async function matchingStep(

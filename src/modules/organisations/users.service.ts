@@ -5,6 +5,7 @@ import { PLATFORM_ORG_ID, recordAudit, type Actor as AuditActor } from '../../pl
 import { hashPassword, passwordProblem } from '../../platform/crypto/passwords.ts';
 import { SchoolVault } from '../../platform/crypto/vault.ts';
 import { AppError, badRequest, notFound } from '../../platform/http/errors.ts';
+import { hasUnprintable } from '../../platform/http/printable.ts';
 import type { Services } from '../../services.ts';
 import { issueLink } from './account-links.service.ts';
 import { normaliseEmail, withIdentity } from './identity.ts';
@@ -90,7 +91,7 @@ export async function createUser(services: Services, input: NewUser, by: AuditAc
 
 function validateNewUser(email: string, input: NewUser): Role {
   const fields = [];
-  if (!EMAIL.test(email) || email.length > 254) {
+  if (!EMAIL.test(email) || email.length > 254 || hasUnprintable(email)) {
     fields.push({ field: 'email', message: 'is not an e-mail address' });
   }
   if (!isRole(input.role)) {

@@ -64,12 +64,21 @@ function keyIndex(key: PupilKey): { kind: 'upn' | 'pupil_name'; value: string } 
   return undefined;
 }
 
+// An import asks for the same key's string several times per row: worked out once per key object.
+const keyStrings = new WeakMap<PupilKey, string>();
+
 /** A key as one comparable string (for finding duplicates within a file). */
 export function keyString(key: PupilKey): string {
-  const index = keyIndex(key);
-  return index === undefined
-    ? ''
-    : `${index.kind}:${index.value.normalize('NFKC').replace(/\s+/g, '').toLowerCase()}`;
+  let text = keyStrings.get(key);
+  if (text === undefined) {
+    const index = keyIndex(key);
+    text =
+      index === undefined
+        ? ''
+        : `${index.kind}:${index.value.normalize('NFKC').replace(/\s+/g, '').toLowerCase()}`;
+    keyStrings.set(key, text);
+  }
+  return text;
 }
 
 /** The existing pupils of the school for these keys: keyString → pupil id (one query per kind). */
@@ -117,13 +126,29 @@ function identifierKind(record: PupilRecord, pseudonymous: boolean): PupilsTable
   return pseudonymous ? 'pseudonymous' : /[A-Z]$/.test(upn) ? 'temporary_upn' : 'upn';
 }
 
-async function indexPupil(vault: SchoolVault, id: string, record: PupilRecord): Promise<void> {
+/** The blind indexes a pupil is found by: the UPN, and name with date of birth. */
+function indexEntries(
+  id: string,
+  record: PupilRecord,
+): Array<{ subjectId: string; kind: string; value: string }> {
   const { upn, forename, surname, dob } = record.identity;
-  if (typeof upn === 'string') {
-    await vault.index(id, 'upn', upn);
-  }
-  if (typeof forename === 'string' && typeof surname === 'string') {
-    await vault.index(id, 'pupil_name', `${forename}|${surname}|${typeof dob === 'string' ? dob : ''}`);
+  return [
+    ...(typeof upn === 'string' ? [{ subjectId: id, kind: 'upn', value: upn }] : []),
+    ...(typeof forename === 'string' && typeof surname === 'string'
+      ? [
+          {
+            subjectId: id,
+            kind: 'pupil_name',
+            value: `${forename}|${surname}|${typeof dob === 'string' ? dob : ''}`,
+          },
+        ]
+      : []),
+  ];
+}
+
+async function indexPupil(vault: SchoolVault, id: string, record: PupilRecord): Promise<void> {
+  for (const entry of indexEntries(id, record)) {
+    await vault.index(entry.subjectId, entry.kind, entry.value);
   }
 }
 
@@ -155,6 +180,17 @@ export async function writePupils(
   const changes: Insertable<PupilChangesTable>[] = [];
   const now = new Date();
 
+  // New pupils get their keys in one statement, and their blind indexes in another.
+  const newIds = new Map<number, string>();
+  for (const record of records) {
+    const existingId = existingIds.get(keyString(record.key));
+    if (existingId === undefined || !existingRows.has(existingId)) {
+      newIds.set(record.row, newPupilId());
+    }
+  }
+  await vault.prepareNewSubjects([...newIds.values()]);
+  const newIndexes: Array<{ subjectId: string; kind: string; value: string }> = [];
+
   for (const record of records) {
     const existingId = existingIds.get(keyString(record.key));
     const existing = existingId === undefined ? undefined : existingRows.get(existingId);
@@ -163,8 +199,9 @@ export async function writePupils(
         (entry): entry is [IdentityColumn, string] => typeof entry[1] === 'string',
       ),
     );
-    if (existing === undefined) {
-      const id = newPupilId();
+    const newId = newIds.get(record.row);
+    if (existing === undefined && newId !== undefined) {
+      const id = newId;
       const sealed = await vault.encryptRecord(id, 'pupils', id, plainIdentity);
       inserts.push({
         school_id: schoolId,
@@ -175,9 +212,12 @@ export async function writePupils(
         ...birthParts(record.identity.dob),
         last_import_id: importId,
       });
-      await indexPupil(vault, id, record);
+      newIndexes.push(...indexEntries(id, record));
       counts.created.push(id);
       idsByRow.set(record.row, id);
+      continue;
+    }
+    if (existing === undefined) {
       continue;
     }
     idsByRow.set(record.row, existing.id);
@@ -241,6 +281,7 @@ export async function writePupils(
     }
     counts.updated.push(existing.id);
   }
+  await vault.indexNewSubjects(newIndexes);
   await pupils.insertPupils(trx, inserts);
   await pupils.insertChanges(trx, changes);
   counts.priorAttainmentWritten = await writePriorAttainment(context, records, idsByRow);

@@ -57,8 +57,8 @@ function associatedData(context: FieldContext): Buffer {
   );
 }
 
-/** Encrypts a text value: version ‖ key id ‖ nonce ‖ ciphertext ‖ tag (AES-256-GCM). */
-export function encryptField(key: FieldKey, plaintext: string, context: FieldContext): Buffer {
+/** Encrypts a value (text, or bytes such as an uploaded file): version ‖ key id ‖ nonce ‖ ciphertext ‖ tag (AES-256-GCM). */
+export function encryptField(key: FieldKey, plaintext: string | Buffer, context: FieldContext): Buffer {
   return seal(key.key, plaintext, associatedData(context), key.header);
 }
 
@@ -73,8 +73,17 @@ export function fieldKeyId(ciphertext: Buffer, context: FieldContext): string {
   return ciphertext.toString('hex', 1, HEADER_BYTES);
 }
 
-/** Decrypts with the key the ciphertext names; `key` undefined means that key no longer exists. */
+/** Decrypts a text value with the key the ciphertext names; `key` undefined means that key no longer exists. */
 export function decryptField(key: FieldKey | undefined, ciphertext: Buffer, context: FieldContext): string {
+  return decryptFieldBytes(key, ciphertext, context).toString('utf8');
+}
+
+/** Decrypts to bytes (see decryptField). */
+export function decryptFieldBytes(
+  key: FieldKey | undefined,
+  ciphertext: Buffer,
+  context: FieldContext,
+): Buffer {
   if (ciphertext.length < 1 || ciphertext[0] !== FIELD_FORMAT_VERSION) {
     throw new DecryptionError('unsupported_format', context);
   }
@@ -85,7 +94,7 @@ export function decryptField(key: FieldKey | undefined, ciphertext: Buffer, cont
     throw new DecryptionError('unknown_key', context);
   }
   try {
-    return open(key.key, ciphertext, associatedData(context), HEADER_BYTES).toString('utf8');
+    return open(key.key, ciphertext, associatedData(context), HEADER_BYTES);
   } catch {
     throw new DecryptionError('authentication_failed', context);
   }

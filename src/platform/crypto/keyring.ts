@@ -204,6 +204,32 @@ export class Keyring {
     this.#schoolKeys.delete(`${schoolId}/${purpose}/${version}`);
   }
 
+  /** Keys for many new subjects at once (an import's new pupils), made, stored and cached together. */
+  async createSubjectKeys(trx: Trx, schoolId: string, subjectIds: readonly string[]): Promise<void> {
+    if (subjectIds.length === 0) {
+      return;
+    }
+    const dek = await this.activeSchoolKey(trx, schoolId, 'data');
+    const made = new Map(subjectIds.map((subjectId) => [subjectId, randomBytes(KEY_BYTES)]));
+    const rows = await keys.insertSubjectKeys(
+      trx,
+      schoolId,
+      [...made].map(([subjectId, key]) => ({
+        subjectId,
+        dekVersion: dek.version,
+        wrapped: seal(dek.key, key, Buffer.from(subjectKeyContext(schoolId, subjectId))),
+      })),
+    );
+    for (const row of rows) {
+      const bytes = made.get(row.subject_id);
+      if (bytes !== undefined) {
+        const key = fieldKey(row.id, createSecretKey(bytes));
+        this.#fieldKeys.set(`${schoolId}/${key.hexId}`, key);
+        this.#subjectKeyIds.set(`${schoolId}/${row.subject_id}`, key.hexId);
+      }
+    }
+  }
+
   async #createSubjectKey(trx: Trx, schoolId: string, subjectId: string): Promise<keys.SubjectKeyRow> {
     const dek = await this.activeSchoolKey(trx, schoolId, 'data');
     const key = randomBytes(KEY_BYTES);

@@ -123,6 +123,29 @@ export async function insertSubjectKey(
   return row;
 }
 
+/** Many new subjects' keys in one statement (imports); returns the rows made. */
+export async function insertSubjectKeys(
+  trx: Trx,
+  schoolId: string,
+  keys: Array<{ subjectId: string; dekVersion: number; wrapped: Buffer }>,
+): Promise<SubjectKeyRow[]> {
+  if (keys.length === 0) {
+    return [];
+  }
+  return trx
+    .insertInto('subject_keys')
+    .values(
+      keys.map((key) => ({
+        school_id: schoolId,
+        subject_id: key.subjectId,
+        dek_version: key.dekVersion,
+        wrapped: key.wrapped,
+      })),
+    )
+    .returningAll()
+    .execute();
+}
+
 /** Subject keys still wrapped by an older data key, locked for re-wrapping (other rotators skip them). */
 export async function subjectKeysBelowVersion(
   trx: Trx,
@@ -215,6 +238,33 @@ export async function upsertBlindIndex(
       subject_id: entry.subjectId,
       index_version: entry.indexVersion,
     })
+    .execute();
+}
+
+/**
+ * Blind indexes of subjects that have none of these kinds yet (new pupils), in one statement. A digest
+ * another subject already holds stays with it (two pupils with the same name and birthday).
+ */
+export async function insertBlindIndexes(
+  trx: Trx,
+  schoolId: string,
+  entries: Array<{ kind: string; digest: Buffer; subjectId: string; indexVersion: number }>,
+): Promise<void> {
+  if (entries.length === 0) {
+    return;
+  }
+  await trx
+    .insertInto('blind_indexes')
+    .values(
+      entries.map((entry) => ({
+        school_id: schoolId,
+        kind: entry.kind,
+        digest: entry.digest,
+        subject_id: entry.subjectId,
+        index_version: entry.indexVersion,
+      })),
+    )
+    .onConflict((conflict) => conflict.columns(['school_id', 'kind', 'digest']).doNothing())
     .execute();
 }
 

@@ -1,6 +1,13 @@
 import type { Transaction } from 'kysely';
 import { blindIndex } from './blind-index.ts';
-import { decryptField, encryptField, fieldKeyId, type FieldContext, type FieldKey } from './field-cipher.ts';
+import {
+  decryptField,
+  decryptFieldBytes,
+  encryptField,
+  fieldKeyId,
+  type FieldContext,
+  type FieldKey,
+} from './field-cipher.ts';
 import type { Keyring } from './keyring.ts';
 import * as keys from './keys.repository.ts';
 import type { KeyTables } from './keys.tables.ts';
@@ -24,7 +31,7 @@ export class SchoolVault {
     this.#schoolId = schoolId;
   }
 
-  async encrypt(subjectId: string, where: FieldLocation, value: string): Promise<Buffer> {
+  async encrypt(subjectId: string, where: FieldLocation, value: string | Buffer): Promise<Buffer> {
     const key =
       this.#keyring.cachedSubjectKey(this.#schoolId, subjectId) ??
       (await this.#keyring.subjectKeyFor(this.#trx, this.#schoolId, subjectId));
@@ -39,6 +46,16 @@ export class SchoolVault {
       this.#keyring.cachedFieldKey(this.#schoolId, keyId) ??
       (await this.#keyring.fieldKeyById(this.#trx, this.#schoolId, keyId));
     return decryptField(key, ciphertext, context);
+  }
+
+  /** Decrypts bytes (an uploaded file) encrypted with `encrypt`; fails closed like `decrypt`. */
+  async decryptBytes(where: FieldLocation, ciphertext: Buffer): Promise<Buffer> {
+    const context = { schoolId: this.#schoolId, ...where };
+    const keyId = fieldKeyId(ciphertext, context);
+    const key =
+      this.#keyring.cachedFieldKey(this.#schoolId, keyId) ??
+      (await this.#keyring.fieldKeyById(this.#trx, this.#schoolId, keyId));
+    return decryptFieldBytes(key, ciphertext, context);
   }
 
   /**
@@ -92,6 +109,31 @@ export class SchoolVault {
       subjectId,
       indexVersion: indexKey.version,
     });
+  }
+
+  /** Gives many new subjects their keys in one go (so encrypting their records needs no more queries). */
+  async prepareNewSubjects(subjectIds: readonly string[]): Promise<void> {
+    await this.#keyring.createSubjectKeys(this.#trx, this.#schoolId, subjectIds);
+  }
+
+  /** Blind indexes for subjects that have none of these kinds yet, in one statement. */
+  async indexNewSubjects(
+    entries: ReadonlyArray<{ subjectId: string; kind: string; value: string }>,
+  ): Promise<void> {
+    if (entries.length === 0) {
+      return;
+    }
+    const indexKey = await this.#keyring.activeSchoolKey(this.#trx, this.#schoolId, 'index');
+    await keys.insertBlindIndexes(
+      this.#trx,
+      this.#schoolId,
+      entries.map((entry) => ({
+        kind: entry.kind,
+        digest: blindIndex(indexKey.key, entry.kind, entry.value),
+        subjectId: entry.subjectId,
+        indexVersion: indexKey.version,
+      })),
+    );
   }
 
   /**

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection } from 'kysely';
-import { Pool, types as pgTypes } from 'pg';
+import { Pool, TypeOverrides } from 'pg';
 import { APP_ROLE } from './roles.ts';
 
 /** Where the data lives: an embedded PGlite instance (in a directory or in memory) or a PostgreSQL server. */
@@ -60,15 +60,16 @@ async function onCreateConnection(connection: DatabaseConnection): Promise<void>
   await connection.executeQuery(CompiledQuery.raw(`set role ${APP_ROLE}`));
 }
 
+// Date columns as text for the pg driver too (see keepText).
+const poolTypes = new TypeOverrides();
+poolTypes.setTypeParser(DATE_OID, 'text', keepText);
+
 function newPool(url: string, max: number): Pool {
   const pool = new Pool({
     connectionString: url,
     max,
     idleTimeoutMillis: 30_000,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === DATE_OID ? keepText : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
-    },
+    types: poolTypes,
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener Node would
   // crash the process. The next checkout gets a fresh connection.

@@ -61,10 +61,7 @@ export class Mailer {
   queue(message: MailMessage): void {
     const sending = this.send(message)
       .catch((error: unknown) => {
-        this.#log.error(
-          { err: error instanceof Error ? { name: error.name, message: error.message } : String(error) },
-          'mail could not be sent',
-        );
+        this.#log.error({ err: smtpFailure(error) }, 'mail could not be sent');
       })
       .finally(() => this.#pending.delete(sending));
     this.#pending.add(sending);
@@ -87,4 +84,33 @@ export class Mailer {
     // Messages carry one-time links: readable by the service's user only.
     await writeFile(path.join(this.#settings.outboxDir, name), raw, { mode: 0o600 });
   }
+}
+
+/**
+ * What may be logged of a failed send: the error's kind and the SMTP code and command, never its text.
+ * A server's reply (and so the message nodemailer builds from it) often quotes the recipient
+ * ("550 <someone@example.org>: mailbox unavailable").
+ */
+function smtpFailure(error: unknown): {
+  name: string;
+  code?: string;
+  responseCode?: number;
+  command?: string;
+} {
+  if (!(error instanceof Error)) {
+    return { name: typeof error };
+  }
+  const fields: { name: string; code?: string; responseCode?: number; command?: string } = {
+    name: error.name,
+  };
+  if ('code' in error && typeof error.code === 'string') {
+    fields.code = error.code;
+  }
+  if ('responseCode' in error && typeof error.responseCode === 'number') {
+    fields.responseCode = error.responseCode;
+  }
+  if ('command' in error && typeof error.command === 'string') {
+    fields.command = error.command;
+  }
+  return fields;
 }

@@ -195,8 +195,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       `create table results (
         ${SCHOOL},
         pupil_id uuid not null references pupils (id) on delete cascade,
-        subject_id uuid not null references subjects (id) on delete cascade,
-        assessment_point_id uuid not null references assessment_points (id) on delete cascade,
+        subject_id uuid not null,
+        assessment_point_id uuid not null,
         facet text not null check (facet in ('achieved', 'target', 'prediction', 'baseline')),
         grade text not null,
         points double precision not null,
@@ -207,6 +207,31 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     .execute(db);
   await sql`create index results_school_point on results (school_id, assessment_point_id, facet)`.execute(db);
+  // Results reference subjects and assessment points without per-row foreign keys: those checks were
+  // 40% of a bulk import's write time (decision 0005). The importer resolves both in the same
+  // transaction, and deleting a subject or an assessment point deletes its results, once per statement:
+  await sql`
+    create function haven_delete_results_of_subjects() returns trigger language plpgsql as $$
+    begin
+      delete from results where subject_id in (select id from gone);
+      return null;
+    end $$
+  `.execute(db);
+  await sql`
+    create function haven_delete_results_of_points() returns trigger language plpgsql as $$
+    begin
+      delete from results where assessment_point_id in (select id from gone);
+      return null;
+    end $$
+  `.execute(db);
+  await sql`create trigger subjects_delete_results after delete on subjects
+    referencing old table as gone for each statement execute function haven_delete_results_of_subjects()`.execute(
+    db,
+  );
+  await sql`create trigger assessment_points_delete_results after delete on assessment_points
+    referencing old table as gone for each statement execute function haven_delete_results_of_points()`.execute(
+    db,
+  );
   await sql
     .raw(
       `create table pupil_groups (
@@ -234,7 +259,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         ${SCHOOL},
         id uuid primary key default gen_random_uuid(),
         name text not null,
-        template text not null check (template in ('pupils', 'results')),
+        template text not null check (template in ('pupils', 'results', 'marksheet')),
         columns jsonb not null,
         created_at timestamptz not null default now(),
         unique (school_id, name)
@@ -267,4 +292,5 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table column_mappings, pupil_group_members, pupil_groups, results, class_members, classes,
     assessment_points, subject_aliases, subjects, grades, grade_sets, pupil_changes, prior_attainment, pupils,
     imports`.execute(db);
+  await sql`drop function haven_delete_results_of_subjects(), haven_delete_results_of_points()`.execute(db);
 }
