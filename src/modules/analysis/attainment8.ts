@@ -1,0 +1,210 @@
+import type { Pillar } from '../curriculum/catalogue.ts';
+
+// Attainment 8 slotting by the DfE rules (shared/reference/README.md § 1), with the reason for every
+// slot so a leader can answer "why is this pupil's A8 61?".
+
+export interface SubjectGrade {
+  subject: string;
+  subjectName: string;
+  pillar: Pillar;
+  grade: string;
+  points: number;
+}
+
+export type Element = 'english' | 'maths' | 'ebacc' | 'open';
+
+export interface Slot {
+  element: Element;
+  /** 1-based position within the element (English 1–2, maths 1–2, EBacc 1–3, open 1–3). */
+  position: number;
+  /** Empty slots score 0 and carry no subject. */
+  subject?: string;
+  subjectName?: string;
+  grade?: string;
+  points: number;
+  why: string;
+}
+
+export interface Attainment8 {
+  total: number;
+  elements: Record<Element, number>;
+  slots: Slot[];
+  /** Subjects taken that no slot used. */
+  unused: Array<{ subject: string; grade: string; points: number }>;
+  /** EBacc slots filled (0–3) and open slots filled (0–3), as the DfE reports them. */
+  ebaccSlotsFilled: number;
+  openSlotsFilled: number;
+}
+
+const EBACC_PILLARS: ReadonlySet<Pillar> = new Set([
+  'science',
+  'combined_science',
+  'computer_science',
+  'history',
+  'geography',
+  'language',
+]);
+
+interface Candidate {
+  grade: SubjectGrade;
+  /** Combined science is a double award: two candidates, one per slot it can fill. */
+  part?: 1 | 2;
+}
+
+const best = (a: Candidate, b: Candidate) =>
+  b.grade.points - a.grade.points || a.grade.subject.localeCompare(b.grade.subject);
+
+/** Points are whole or half grades: two decimals keep binary noise out of totals. */
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function filled(element: Element, position: number, candidate: Candidate, why: string): Slot {
+  return {
+    element,
+    position,
+    subject: candidate.grade.subject,
+    subjectName: candidate.grade.subjectName,
+    grade: candidate.grade.grade,
+    points: candidate.grade.points,
+    why,
+  };
+}
+
+function empty(element: Element, position: number, why: string): Slot {
+  return { element, position, points: 0, why };
+}
+
+/**
+ * Slots a pupil's grades (one per subject, for one assessment point and facet) into the ten
+ * Attainment 8 slots. Ties are broken by subject code so the result is the same every time.
+ */
+export function attainment8(grades: readonly SubjectGrade[]): Attainment8 {
+  const byPillar = (pillar: Pillar) => grades.filter((grade) => grade.pillar === pillar);
+  const slots: Slot[] = [];
+  const used = new Set<string>();
+  const leftovers: Candidate[] = [];
+
+  // English: the better of language and literature, counted twice only when both were taken.
+  const english = [...byPillar('english_language'), ...byPillar('english_literature')]
+    .map((grade) => ({ grade }))
+    .sort(best);
+  const [topEnglish, spareEnglish] = english;
+  if (topEnglish === undefined) {
+    slots.push(
+      empty('english', 1, 'no English language or literature grade'),
+      empty('english', 2, 'no English grade'),
+    );
+  } else if (spareEnglish === undefined) {
+    slots.push(
+      filled('english', 1, topEnglish, 'the only English taken'),
+      empty('english', 2, 'English counts twice only when both language and literature were taken'),
+    );
+    used.add(topEnglish.grade.subject);
+  } else {
+    slots.push(
+      filled('english', 1, topEnglish, 'the better English grade'),
+      filled('english', 2, topEnglish, 'counted twice: both English language and literature were taken'),
+    );
+    used.add(topEnglish.grade.subject);
+    leftovers.push(spareEnglish);
+  }
+
+  // Maths always counts twice.
+  const maths = byPillar('maths')
+    .map((grade) => ({ grade }))
+    .sort(best)[0];
+  if (maths === undefined) {
+    slots.push(empty('maths', 1, 'no maths grade'), empty('maths', 2, 'no maths grade'));
+  } else {
+    slots.push(filled('maths', 1, maths, 'maths'), filled('maths', 2, maths, 'maths always counts twice'));
+    used.add(maths.grade.subject);
+  }
+
+  // EBacc: the best three of sciences (combined science as two slots), computer science, history,
+  // geography and languages.
+  const ebaccCandidates: Candidate[] = grades
+    .filter((grade) => EBACC_PILLARS.has(grade.pillar))
+    .flatMap((grade): Candidate[] =>
+      grade.pillar === 'combined_science'
+        ? [
+            { grade, part: 1 },
+            { grade, part: 2 },
+          ]
+        : [{ grade }],
+    )
+    .sort(best);
+  const ebacc = ebaccCandidates.slice(0, 3);
+  ebacc.forEach((candidate, index) => {
+    slots.push(
+      filled(
+        'ebacc',
+        index + 1,
+        candidate,
+        candidate.part === undefined
+          ? 'one of the best three EBacc subjects'
+          : `combined science, slot ${candidate.part} of its two (the mean of its grades)`,
+      ),
+    );
+  });
+  for (let position = ebacc.length + 1; position <= 3; position += 1) {
+    slots.push(empty('ebacc', position, 'no further EBacc subject'));
+  }
+  const ebaccUsed = new Set(ebacc.map((candidate) => `${candidate.grade.subject}/${candidate.part ?? 0}`));
+  for (const candidate of ebaccCandidates) {
+    if (!ebaccUsed.has(`${candidate.grade.subject}/${candidate.part ?? 0}`)) {
+      leftovers.push(candidate);
+    }
+  }
+  for (const candidate of ebacc) {
+    used.add(candidate.grade.subject);
+  }
+
+  // Open: the best three of everything left, including spare EBacc subjects and the spare English.
+  const others = grades
+    .filter(
+      (grade) =>
+        !EBACC_PILLARS.has(grade.pillar) &&
+        !['english_language', 'english_literature', 'maths'].includes(grade.pillar),
+    )
+    .map((grade) => ({ grade }));
+  const spareMaths = byPillar('maths')
+    .filter((grade) => grade.subject !== maths?.grade.subject)
+    .map((grade) => ({ grade }));
+  const open = [...leftovers, ...others, ...spareMaths].sort(best).slice(0, 3);
+  open.forEach((candidate, index) => {
+    const why =
+      candidate.grade.pillar === 'english_language' || candidate.grade.pillar === 'english_literature'
+        ? 'the other English, which can count in the open element'
+        : EBACC_PILLARS.has(candidate.grade.pillar)
+          ? 'an EBacc subject not needed in the EBacc slots'
+          : 'one of the best three other subjects';
+    slots.push(filled('open', index + 1, candidate, why));
+  });
+  for (let position = open.length + 1; position <= 3; position += 1) {
+    slots.push(empty('open', position, 'no further subject'));
+  }
+  for (const candidate of open) {
+    used.add(candidate.grade.subject);
+  }
+
+  const elements: Record<Element, number> = { english: 0, maths: 0, ebacc: 0, open: 0 };
+  for (const slot of slots) {
+    elements[slot.element] += slot.points;
+  }
+  return {
+    total: round(elements.english + elements.maths + elements.ebacc + elements.open),
+    elements: {
+      english: round(elements.english),
+      maths: round(elements.maths),
+      ebacc: round(elements.ebacc),
+      open: round(elements.open),
+    },
+    slots,
+    unused: grades
+      .filter((grade) => !used.has(grade.subject))
+      .map(({ subject, grade, points }) => ({ subject, grade, points })),
+    ebaccSlotsFilled: ebacc.length,
+    openSlotsFilled: open.length,
+  };
+}
