@@ -188,3 +188,20 @@ export async function upsertResults(
   `.execute(trx);
   return Number(result.numAffectedRows ?? 0n);
 }
+
+/** The pupils in the classes a member of staff teaches. */
+export async function pupilsTaughtBy(
+  trx: Transaction<DB>,
+  schoolId: string,
+  userId: string,
+): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('class_teachers')
+    .innerJoin('class_members', 'class_members.class_id', 'class_teachers.class_id')
+    .select('class_members.pupil_id')
+    .distinct()
+    .where('class_teachers.school_id', '=', schoolId)
+    .where('class_teachers.user_id', '=', userId)
+    .execute();
+  return rows.map((row) => row.pupil_id);
+}

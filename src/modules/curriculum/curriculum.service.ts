@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import { gradeSetByCode, normaliseSubjectName, subjectByCode, subjectByName } from './catalogue.ts';
 import * as curriculum from './curriculum.repository.ts';
+import { can, type Actor } from '../organisations/roles.policy.ts';
 import type { ResultRecord } from './result-record.ts';
 
 /**
@@ -149,4 +150,23 @@ export async function writeResults(
       points: result.points,
     })),
   );
+}
+
+/**
+ * Which pupils of the school the signed-in person may see: everyone with pupils.read there; only their
+ * own classes' pupils with pupils.read_own_classes (a teacher); nobody otherwise.
+ */
+export async function visiblePupils(
+  trx: Transaction<DB>,
+  actor: Actor,
+  userId: string,
+  schoolId: string,
+): Promise<'all' | string[]> {
+  const school = { id: schoolId, kind: 'school' as const };
+  if (can(actor, 'pupils.read', school)) {
+    return 'all';
+  }
+  return can(actor, 'pupils.read_own_classes', school)
+    ? curriculum.pupilsTaughtBy(trx, schoolId, userId)
+    : [];
 }

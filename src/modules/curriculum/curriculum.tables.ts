@@ -60,6 +60,12 @@ export interface ClassMembersTable {
   pupil_id: string;
 }
 
+export interface ClassTeachersTable {
+  school_id: string;
+  class_id: string;
+  user_id: string;
+}
+
 export interface ResultsTable {
   school_id: string;
   pupil_id: string;
@@ -80,5 +86,6 @@ export interface CurriculumTables {
   assessment_points: AssessmentPointsTable;
   classes: ClassesTable;
   class_members: ClassMembersTable;
+  class_teachers: ClassTeachersTable;
   results: ResultsTable;
 }

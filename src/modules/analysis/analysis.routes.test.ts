@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { buildUser, signInAs } from '../../../test/support/auth.ts';
+import { buildSchool } from '../../../test/support/factories.ts';
+import { useTestApp } from '../../../test/support/http.ts';
+import { syntheticUpn } from '../../../test/support/pupil-files.ts';
+import { runImport } from '../imports/imports.service.ts';
+import { bufferSource } from '../imports/source.ts';
+import { estimatesById } from './estimates.ts';
+
+const fixture = useTestApp();
+
+async function importCsv(schoolId: string, text: string) {
+  const outcome = await runImport(fixture.services, {
+    schoolId,
+    source: bufferSource('file.csv', Buffer.from(text)),
+    options: { pseudonymousUpn: false, noNames: false },
+    actor: { type: 'system', id: 'test' },
+    dryRun: false,
+  });
+  assert.equal(outcome.status, 'committed', JSON.stringify(outcome.report.errors));
+}
+
+function results(upn: string, grades: Array<[string, string]>): string[] {
+  return grades.map(([subject, grade]) => `${upn},${subject},Y11 Summer,achieved,${grade}`);
+}
+
+/** Three pupils whose figures are worked out by hand from the DfE rules. */
+async function handWorkedSchool() {
+  const school = await buildSchool(fixture.services);
+  const [one, two, three] = [syntheticUpn(1), syntheticUpn(2), syntheticUpn(3)];
+  await importCsv(
+    school.id,
+    [
+      'upn,forename,surname,year_group,class,ks2_reading_score,ks2_maths_score',
+      `${one},Zqa,Xva,11,11A,105,110`,
+      `${two},Zqb,Xvb,11,11B,N,N`,
+      `${three},Zqc,Xvc,11,11B,,`,
+    ].join('\n'),
+  );
+  await importCsv(
+    school.id,
+    [
+      'upn,subject,assessment_point,facet,grade',
+      ...results(one, [
+        ['English Language', '6'],
+        ['English Literature', '5'],
+        ['Maths', '7'],
+        ['Combined Science', '6-5'],
+        ['History', '4'],
+        ['French', '3'],
+        ['Art & Design', '8'],
+        ['Music', '2'],
+      ]),
+      ...results(two, [
+        ['English Language', '3'],
+        ['Maths', '2'],
+      ]),
+      ...results(three, [
+        ['Maths', '5'],
+        ['English Literature', '5'],
+      ]),
+      `${one},Maths,Y11 Summer,target,8`,
+    ].join('\n'),
+  );
+  const leader = await buildUser(fixture.services, 'senior_leader', school.id);
+  return { school, cookie: await signInAs(fixture.app, leader.email) };
+}
+
+function get(url: string, cookie: string) {
+  return fixture.app.inject({ method: 'GET', url, headers: { cookie } });
+}
+
+interface HeadlineBody {
+  scope: { assessmentPoint: { name: string } | null; facet: string; estimates: string; empty?: string };
+  pupils: number;
+  attainment8: number | null;
+  progress8: { pupils: number; progress8: number; lower: number; upper: number; banding: string } | null;
+  progress8Missing?: string;
+  basicsStandard: number | null;
+  basicsStrong: number | null;
+  ebaccEntry: number | null;
+  ebaccAps: number | null;
+}
+
+describe('analysis API', () => {
+  test('headline figures match the hand-worked cohort', async () => {
+    const { school, cookie } = await handWorkedSchool();
+    const response = await get(`/api/v1/schools/${school.id}/analysis/headline`, cookie);
+    assert.equal(response.statusCode, 200, response.body);
+    const body = response.json<HeadlineBody>();
+    assert.equal(body.scope.assessmentPoint?.name, 'Y11 Summer');
+    assert.equal(body.scope.estimates, '2024_provisional');
+    assert.equal(body.pupils, 3);
+    // A8: 57 (full profile), 7 (single English 3 + maths 2×2), 15 (literature 5 + maths 5×2).
+    assert.equal(Number(body.attainment8?.toFixed(6)), Number((79 / 3).toFixed(6)));
+    const estimates = estimatesById('2024_provisional');
+    const group22 = estimates?.byGroup.get(22)?.attainment8 ?? Number.NaN;
+    const group1 = estimates?.byGroup.get(1)?.attainment8 ?? Number.NaN;
+    const expected = ((57 - group22) / 10 + (7 - group1) / 10) / 2;
+    assert.equal(body.progress8?.pupils, 2, 'the pupil without KS2 has no Progress 8');
+    assert.equal(Number(body.progress8?.progress8.toFixed(9)), Number(expected.toFixed(9)));
+    const margin = (1.96 * (estimates?.deviations?.progress8 ?? 0)) / Math.sqrt(2);
+    assert.equal(Number(body.progress8?.lower.toFixed(9)), Number((expected - margin).toFixed(9)));
+    assert.equal(Number(body.basicsStandard?.toFixed(6)), Number((2 / 3).toFixed(6)));
+    assert.equal(Number(body.basicsStrong?.toFixed(6)), Number((2 / 3).toFixed(6)));
+    assert.equal(Number(body.ebaccEntry?.toFixed(6)), Number((1 / 3).toFixed(6)));
+    // EBacc APS: (6 + 7 + 5.5 + 5.5 + 4 + 3) / 6, (0 + 2) / 6 and (0 + 5) / 6.
+    assert.equal(Number(body.ebaccAps?.toFixed(3)), Number(((31 / 6 + 2 / 6 + 5 / 6) / 3).toFixed(3)));
+  });
+
+  test('pupil-level Progress 8 explains each slot and says why a pupil has no score', async () => {
+    const { school, cookie } = await handWorkedSchool();
+    const body = (await get(`/api/v1/schools/${school.id}/analysis/progress8`, cookie)).json<{
+      pupils: Array<{
+        attainment8: { total: number; slots: Array<{ element: string; subject?: string; why: string }> };
+        prior: { group: number | null };
+        progress8: number | null;
+        progress8Missing?: string;
+      }>;
+    }>();
+    const byTotal = new Map(body.pupils.map((pupil) => [pupil.attainment8.total, pupil]));
+    assert.deepEqual(
+      [...byTotal.keys()].sort((a, b) => a - b),
+      [7, 15, 57],
+    );
+    assert.equal(byTotal.get(57)?.prior.group, 22);
+    assert.equal(byTotal.get(15)?.progress8, null);
+    assert.equal(byTotal.get(15)?.progress8Missing, 'no KS2 results');
+    const open = byTotal.get(57)?.attainment8.slots.filter((slot) => slot.element === 'open');
+    assert.deepEqual(
+      open?.map((slot) => slot.subject),
+      ['art_design', 'english_literature', 'french'],
+    );
+    assert.ok(byTotal.get(7)?.attainment8.slots.every((slot) => slot.why !== ''));
+  });
+
+  test('targets as the facet give a projected view; no grades or no KS2 are said in words, not zeros', async () => {
+    const { school, cookie } = await handWorkedSchool();
+    const targets = (
+      await get(`/api/v1/schools/${school.id}/analysis/headline?facet=target`, cookie)
+    ).json<HeadlineBody>();
+    assert.equal(targets.pupils, 1);
+    assert.equal(targets.attainment8, 16);
+
+    const empty = await buildSchool(fixture.services);
+    const leader = await buildUser(fixture.services, 'senior_leader', empty.id);
+    const nothing = (
+      await get(`/api/v1/schools/${empty.id}/analysis/headline`, await signInAs(fixture.app, leader.email))
+    ).json<HeadlineBody>();
+    assert.equal(nothing.pupils, 0);
+    assert.equal(nothing.attainment8, null);
+    assert.match(nothing.scope.empty ?? '', /import results first/);
+
+    const noKs2 = await buildSchool(fixture.services);
+    await importCsv(noKs2.id, `upn,forename,surname,year_group\n${syntheticUpn(9)},Zq,Xv,11\n`);
+    await importCsv(noKs2.id, `upn,subject,assessment_point,grade\n${syntheticUpn(9)},Maths,Y11 Summer,5\n`);
+    const other = await buildUser(fixture.services, 'senior_leader', noKs2.id);
+    const cohort = (
+      await get(`/api/v1/schools/${noKs2.id}/analysis/headline`, await signInAs(fixture.app, other.email))
+    ).json<HeadlineBody>();
+    assert.equal(cohort.progress8, null);
+    assert.match(cohort.progress8Missing ?? '', /2025 and 2026 sat no KS2 tests/);
+  });
+
+  test('a teacher sees only the pupils of the classes they teach', async () => {
+    const { school } = await handWorkedSchool();
+    const teacher = await buildUser(fixture.services, 'teacher', school.id);
+    const cookie = await signInAs(fixture.app, teacher.email);
+    const before = (await get(`/api/v1/schools/${school.id}/analysis/headline`, cookie)).json<HeadlineBody>();
+    assert.equal(before.pupils, 0, 'no classes yet: no pupils');
+    await fixture.services.db.withSchool(school.id, async (trx) => {
+      const form = await trx
+        .selectFrom('classes')
+        .select('id')
+        .where('name', '=', '11B')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('class_teachers')
+        .values({ school_id: school.id, class_id: form.id, user_id: teacher.id })
+        .execute();
+    });
+    const after = (await get(`/api/v1/schools/${school.id}/analysis/headline`, cookie)).json<HeadlineBody>();
+    assert.equal(after.pupils, 2, 'the two pupils of 11B');
+  });
+
+  test('an unknown estimates year or assessment point is a clear 400 or 404', async () => {
+    const { school, cookie } = await handWorkedSchool();
+    const year = await get(`/api/v1/schools/${school.id}/analysis/headline?estimates=2019_revised`, cookie);
+    assert.equal(year.statusCode, 400);
+    assert.equal(year.json<{ fields: Array<{ field: string }> }>().fields[0]?.field, 'estimates');
+    const point = await get(
+      `/api/v1/schools/${school.id}/analysis/headline?assessmentPoint=00000000-0000-4000-8000-000000000000`,
+      cookie,
+    );
+    assert.equal(point.statusCode, 404);
+  });
+});

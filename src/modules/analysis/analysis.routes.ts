@@ -1,0 +1,117 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorResponses } from '../../platform/http/errors.ts';
+import type { Services } from '../../services.ts';
+import { requireSchoolPermission, signedIn } from '../organisations/auth.hooks.ts';
+import { analyseCohort, analysisOptions, headline, type AnalysedCohort } from './analysis.service.ts';
+import {
+  AnalysisOptionsResponse,
+  AnalysisQuery,
+  HeadlineResponse,
+  Progress8Response,
+  SchoolParams,
+} from './analysis.schema.ts';
+
+const errors = errorResponses(400, 401, 403, 404);
+
+function scope(cohort: AnalysedCohort) {
+  return {
+    assessmentPoint: cohort.point ?? null,
+    facet: cohort.facet,
+    estimates: cohort.estimates.id,
+    ...(cohort.empty === undefined ? {} : { empty: cohort.empty }),
+  };
+}
+
+/** Attainment and progress for school leaders: headline figures and pupil-level Progress 8. */
+export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  const readers = requireSchoolPermission(services, 'analysis.read');
+
+  app.get(
+    '/api/v1/schools/:schoolId/analysis/options',
+    {
+      config: { access: 'school:analysis.read' },
+      onRequest: readers,
+      schema: {
+        summary: 'What a report can be run for: assessment points (with their facets) and estimates years',
+        tags: ['analysis'],
+        params: SchoolParams,
+        response: { 200: AnalysisOptionsResponse, ...errors },
+      },
+    },
+    async (request) => analysisOptions(services, request.params.schoolId),
+  );
+
+  app.get(
+    '/api/v1/schools/:schoolId/analysis/headline',
+    {
+      config: { access: 'school:analysis.read' },
+      onRequest: readers,
+      schema: {
+        summary:
+          'Headline measures: Attainment 8, Progress 8 with its interval and banding, basics, EBacc, subject averages',
+        tags: ['analysis'],
+        params: SchoolParams,
+        querystring: AnalysisQuery,
+        response: { 200: HeadlineResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const cohort = await analyseCohort(services, signedIn(request), request.params.schoolId, {
+        assessmentPointId: request.query.assessmentPoint,
+        facet: request.query.facet,
+        yearGroup: request.query.yearGroup,
+        estimates: request.query.estimates,
+      });
+      return { scope: scope(cohort), ...headline(cohort) };
+    },
+  );
+
+  app.get(
+    '/api/v1/schools/:schoolId/analysis/progress8',
+    {
+      config: { access: 'school:analysis.read' },
+      onRequest: readers,
+      schema: {
+        summary:
+          'Each pupil’s Attainment 8 slots (with why), Progress 8 and element scores, by pseudonymous id',
+        tags: ['analysis'],
+        params: SchoolParams,
+        querystring: AnalysisQuery,
+        response: { 200: Progress8Response, ...errors },
+      },
+    },
+    async (request) => {
+      const cohort = await analyseCohort(services, signedIn(request), request.params.schoolId, {
+        assessmentPointId: request.query.assessmentPoint,
+        facet: request.query.facet,
+        yearGroup: request.query.yearGroup,
+        estimates: request.query.estimates,
+      });
+      return {
+        scope: scope(cohort),
+        pupils: cohort.pupils.map((entry) => ({
+          pupilId: entry.pupil.id,
+          yearGroup: entry.pupil.year_group,
+          prior: {
+            average: entry.prior.average,
+            group: entry.prior.group,
+            band: entry.prior.band,
+            ...(entry.prior.missing === undefined ? {} : { missing: entry.prior.missing }),
+          },
+          attainment8: {
+            total: entry.attainment8.total,
+            elements: entry.attainment8.elements,
+            slots: entry.attainment8.slots,
+          },
+          progress8: entry.progress8.progress8,
+          progress8Elements: entry.progress8.elements,
+          estimate: entry.progress8.estimate,
+          ...(entry.progress8.missing === undefined ? {} : { progress8Missing: entry.progress8.missing }),
+        })),
+      };
+    },
+  );
+};

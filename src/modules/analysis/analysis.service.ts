@@ -1,0 +1,248 @@
+import { recordAudit } from '../../platform/audit/audit-log.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import type { Services } from '../../services.ts';
+import { visiblePupils } from '../curriculum/curriculum.service.ts';
+import type { Facet } from '../curriculum/curriculum.tables.ts';
+import type { SignedIn } from '../organisations/identity.ts';
+import * as analysis from './analysis.repository.ts';
+import { attainment8, type Attainment8, type SubjectGrade } from './attainment8.ts';
+import { ESTIMATES_YEARS, estimatesById, latestEstimates, type EstimatesYear } from './estimates.ts';
+import { basics, ebaccAps, ebaccEntered } from './measures.ts';
+import { priorAttainment, type PriorAttainment } from './prior-attainment.ts';
+import { pupilProgress8, schoolProgress8, type PupilProgress8, type SchoolProgress8 } from './progress8.ts';
+
+export interface AnalysisFilter {
+  assessmentPointId?: string | undefined;
+  facet?: Facet | undefined;
+  yearGroup?: number | undefined;
+  estimates?: string | undefined;
+}
+
+export interface PupilAnalysis {
+  pupil: analysis.CohortPupil;
+  prior: PriorAttainment;
+  attainment8: Attainment8;
+  progress8: PupilProgress8;
+  basics: { standard: boolean; strong: boolean };
+  ebaccEntered: boolean;
+  ebaccAps: number;
+  grades: SubjectGrade[];
+}
+
+export interface AnalysedCohort {
+  point: { id: string; name: string } | undefined;
+  facet: Facet;
+  estimates: EstimatesYear;
+  pupils: PupilAnalysis[];
+  /** Why there is nothing to analyse, when there is nothing. */
+  empty?: string;
+}
+
+/**
+ * The cohort a report covers: the pupils the signed-in person may see, in the chosen year group, who
+ * have grades at the chosen assessment point and facet (by default the latest point with achieved
+ * results), each with prior attainment, Attainment 8, Progress 8, basics and EBacc.
+ */
+export async function analyseCohort(
+  services: Services,
+  who: SignedIn,
+  schoolId: string,
+  filter: AnalysisFilter,
+): Promise<AnalysedCohort> {
+  const estimates = filter.estimates === undefined ? latestEstimates() : estimatesById(filter.estimates);
+  if (estimates === undefined) {
+    throw new AppError(
+      400,
+      'unknown_estimates',
+      `There are no Progress 8 estimates called ${filter.estimates ?? ''}.`,
+      [{ field: 'estimates', message: 'is not a shipped estimates year (e.g. 2024_provisional)' }],
+    );
+  }
+  const facet = filter.facet ?? 'achieved';
+  return services.db.withSchool(schoolId, async (trx) => {
+    const points = await analysis.pointsWithFacets(trx, schoolId);
+    const point =
+      filter.assessmentPointId === undefined
+        ? points.filter((entry) => entry.facets.includes(facet)).at(-1)
+        : points.find((entry) => entry.id === filter.assessmentPointId);
+    if (filter.assessmentPointId !== undefined && point === undefined) {
+      throw new AppError(404, 'not_found', 'That assessment point was not found in this school.');
+    }
+    if (point === undefined) {
+      return {
+        point: undefined,
+        facet,
+        estimates,
+        pupils: [],
+        empty: `No assessment point has ${facet} grades yet: import results first.`,
+      };
+    }
+    const visible = await visiblePupils(trx, who.actor, who.userId, schoolId);
+    const grades = (await analysis.gradesAt(trx, schoolId, point.id, facet)).filter(
+      (row) => visible === 'all' || visible.includes(row.pupil_id),
+    );
+    const byPupil = new Map<string, SubjectGrade[]>();
+    for (const row of grades) {
+      const list = byPupil.get(row.pupil_id) ?? [];
+      list.push({
+        subject: row.subject,
+        subjectName: row.subject_name,
+        pillar: row.pillar,
+        grade: row.grade,
+        points: row.points,
+      });
+      byPupil.set(row.pupil_id, list);
+    }
+    const pupils = await analysis.cohort(trx, schoolId, {
+      yearGroup: filter.yearGroup,
+      pupilIds: [...byPupil.keys()],
+    });
+    const analysed = pupils.map((pupil) => {
+      const subjectGrades = byPupil.get(pupil.id) ?? [];
+      const prior = priorAttainment(
+        pupil.ks2_reading_score === null &&
+          pupil.ks2_maths_score === null &&
+          pupil.ks2_reading_outcome === null &&
+          pupil.ks2_maths_outcome === null &&
+          pupil.ks2_reading_ta === null &&
+          pupil.ks2_maths_ta === null
+          ? undefined
+          : {
+              readingScore: pupil.ks2_reading_score,
+              readingOutcome: pupil.ks2_reading_outcome,
+              mathsScore: pupil.ks2_maths_score,
+              mathsOutcome: pupil.ks2_maths_outcome,
+              readingTa: pupil.ks2_reading_ta,
+              mathsTa: pupil.ks2_maths_ta,
+            },
+      );
+      const a8 = attainment8(subjectGrades);
+      return {
+        pupil,
+        prior,
+        attainment8: a8,
+        progress8: pupilProgress8(a8, prior, estimates),
+        basics: basics(subjectGrades),
+        ebaccEntered: ebaccEntered(subjectGrades),
+        ebaccAps: ebaccAps(subjectGrades),
+        grades: subjectGrades,
+      };
+    });
+    await recordAudit(trx, {
+      orgId: schoolId,
+      actor: { type: 'user', id: who.userId },
+      action: 'analysis.read',
+      target: `assessment_point:${point.id}`,
+      subjectIds: analysed.map((entry) => entry.pupil.id),
+      details: { facet, estimates: estimates.id },
+    });
+    return {
+      point: { id: point.id, name: point.name },
+      facet,
+      estimates,
+      pupils: analysed,
+      ...(analysed.length === 0
+        ? { empty: 'No pupil you can see has grades at this assessment point.' }
+        : {}),
+    };
+  });
+}
+
+const mean = (values: readonly number[]): number | null =>
+  values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length;
+const share = (flags: readonly boolean[]): number | null =>
+  flags.length === 0 ? null : flags.filter(Boolean).length / flags.length;
+
+export interface Headline {
+  pupils: number;
+  attainment8: number | null;
+  progress8: (SchoolProgress8 & { elements: Record<string, number | null> }) | null;
+  progress8Missing?: string;
+  pupilsWithProgress8: number;
+  basicsStandard: number | null;
+  basicsStrong: number | null;
+  ebaccEntry: number | null;
+  ebaccAps: number | null;
+  subjects: Array<{ subject: string; subjectName: string; pupils: number; averagePoints: number }>;
+}
+
+/** The figures leaders look at first, for one analysed cohort. */
+export function headline(cohort: AnalysedCohort): Headline {
+  const pupils = cohort.pupils;
+  const withP8 = pupils.filter((entry) => entry.progress8.progress8 !== null);
+  const deviation = cohort.estimates.deviations;
+  const school =
+    deviation === undefined
+      ? undefined
+      : schoolProgress8(
+          withP8.map((entry) => entry.progress8.progress8 ?? 0),
+          deviation.progress8,
+        );
+  const element = (name: 'english' | 'maths' | 'ebacc' | 'open') =>
+    mean(withP8.map((entry) => entry.progress8.elements?.[name] ?? 0));
+  const subjects = new Map<string, { subjectName: string; points: number[] }>();
+  for (const entry of pupils) {
+    for (const grade of entry.grades) {
+      const subject = subjects.get(grade.subject) ?? { subjectName: grade.subjectName, points: [] };
+      subject.points.push(grade.points);
+      subjects.set(grade.subject, subject);
+    }
+  }
+  return {
+    pupils: pupils.length,
+    attainment8: mean(pupils.map((entry) => entry.attainment8.total)),
+    progress8:
+      school === undefined
+        ? null
+        : {
+            ...school,
+            elements: {
+              english: element('english'),
+              maths: element('maths'),
+              ebacc: element('ebacc'),
+              open: element('open'),
+            },
+          },
+    ...(school === undefined ? { progress8Missing: progress8Missing(cohort, deviation === undefined) } : {}),
+    pupilsWithProgress8: withP8.length,
+    basicsStandard: share(pupils.map((entry) => entry.basics.standard)),
+    basicsStrong: share(pupils.map((entry) => entry.basics.strong)),
+    ebaccEntry: share(pupils.map((entry) => entry.ebaccEntered)),
+    ebaccAps: mean(pupils.map((entry) => entry.ebaccAps)),
+    subjects: [...subjects]
+      .map(([subject, { subjectName, points }]) => ({
+        subject,
+        subjectName,
+        pupils: points.length,
+        averagePoints: mean(points) ?? 0,
+      }))
+      .sort((a, b) => a.subjectName.localeCompare(b.subjectName)),
+  };
+}
+
+function progress8Missing(cohort: AnalysedCohort, noDeviation: boolean): string {
+  if (cohort.pupils.length === 0) {
+    return cohort.empty ?? 'There are no pupils to measure.';
+  }
+  if (noDeviation) {
+    return `The ${cohort.estimates.id} estimates have no national standard deviation, so no confidence interval can be given.`;
+  }
+  return 'No pupil in this cohort has usable KS2 results. Pupils finishing KS4 in 2025 and 2026 sat no KS2 tests (cancelled in 2020 and 2021), so there is no national Progress 8 for them: use progress against targets instead.';
+}
+
+/** The choices a report offers for this school. */
+export async function analysisOptions(
+  services: Services,
+  schoolId: string,
+): Promise<{
+  assessmentPoints: analysis.PointRow[];
+  estimates: Array<{ id: string; year: number; version: string }>;
+  latestEstimates: string;
+}> {
+  const points = await services.db.withSchool(schoolId, (trx) => analysis.pointsWithFacets(trx, schoolId));
+  return {
+    assessmentPoints: points,
+    estimates: ESTIMATES_YEARS.map(({ id, year, version }) => ({ id, year, version })),
+    latestEstimates: latestEstimates().id,
+  };
+}
