@@ -145,3 +145,37 @@ function parseFacets(value: unknown): Facet[] {
     ['achieved', 'target', 'prediction', 'baseline'].includes(entry),
   );
 }
+
+/** Class and custom group names of these pupils (for subgroup reports). */
+export async function memberships(
+  trx: Transaction<DB>,
+  schoolId: string,
+  pupilIds: readonly string[],
+): Promise<{ classes: Map<string, string[]>; groups: Map<string, string[]> }> {
+  const classes = new Map<string, string[]>();
+  const groups = new Map<string, string[]>();
+  if (pupilIds.length === 0) {
+    return { classes, groups };
+  }
+  const classRows = await trx
+    .selectFrom('class_members')
+    .innerJoin('classes', 'classes.id', 'class_members.class_id')
+    .select(['class_members.pupil_id', 'classes.name'])
+    .where('class_members.school_id', '=', schoolId)
+    .where('class_members.pupil_id', 'in', pupilIds)
+    .execute();
+  for (const row of classRows) {
+    classes.set(row.pupil_id, [...(classes.get(row.pupil_id) ?? []), row.name]);
+  }
+  const groupRows = await trx
+    .selectFrom('pupil_group_members')
+    .innerJoin('pupil_groups', 'pupil_groups.id', 'pupil_group_members.group_id')
+    .select(['pupil_group_members.pupil_id', 'pupil_groups.name'])
+    .where('pupil_group_members.school_id', '=', schoolId)
+    .where('pupil_group_members.pupil_id', 'in', pupilIds)
+    .execute();
+  for (const row of groupRows) {
+    groups.set(row.pupil_id, [...(groups.get(row.pupil_id) ?? []), row.name]);
+  }
+  return { classes, groups };
+}

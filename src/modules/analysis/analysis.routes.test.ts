@@ -6,6 +6,7 @@ import { useTestApp } from '../../../test/support/http.ts';
 import { syntheticUpn } from '../../../test/support/pupil-files.ts';
 import { runImport } from '../imports/imports.service.ts';
 import { bufferSource } from '../imports/source.ts';
+import { csvLine, PUPILS_HEADER, RESULTS_HEADER, syntheticSchool } from '../imports/synthetic.ts';
 import { estimatesById } from './estimates.ts';
 
 const fixture = useTestApp();
@@ -194,5 +195,70 @@ describe('analysis API', () => {
       cookie,
     );
     assert.equal(point.statusCode, 404);
+  });
+});
+
+describe('subgroup gaps', () => {
+  interface GapsBody {
+    minGroupSize: number;
+    cohort: { pupils: number; attainment8: number };
+    dimensions: Array<{
+      dimension: string;
+      groups: Array<{
+        value: string;
+        pupils: number | null;
+        suppressed: boolean;
+        measures: { attainment8: number } | null;
+        gaps: { attainment8: number | null } | null;
+      }>;
+    }>;
+  }
+
+  test('each group beside the rest of the cohort; the groups add up to the cohort', async () => {
+    const school = await buildSchool(fixture.services);
+    const cohort = syntheticSchool(3, 60, 8);
+    await importCsv(school.id, [PUPILS_HEADER, ...cohort.pupils].map((row) => csvLine(row)).join('\n'));
+    await importCsv(school.id, [RESULTS_HEADER, ...cohort.results].map((row) => csvLine(row)).join('\n'));
+    const leader = await buildUser(fixture.services, 'senior_leader', school.id);
+    const cookie = await signInAs(fixture.app, leader.email);
+    const response = await get(`/api/v1/schools/${school.id}/analysis/gaps?dimension=sex`, cookie);
+    assert.equal(response.statusCode, 200, response.body);
+    const body = response.json<GapsBody>();
+    assert.equal(body.minGroupSize, 5);
+    const [sex] = body.dimensions;
+    const female = sex?.groups.find((group) => group.value === 'F');
+    const male = sex?.groups.find((group) => group.value === 'M');
+    assert.ok(female?.measures && male?.measures && female.pupils !== null && male.pupils !== null);
+    assert.equal(female.pupils + male.pupils, body.cohort.pupils);
+    const weighted =
+      (female.measures.attainment8 * female.pupils + male.measures.attainment8 * male.pupils) /
+      body.cohort.pupils;
+    assert.equal(Number(weighted.toFixed(9)), Number(body.cohort.attainment8.toFixed(9)));
+    assert.equal(
+      Number(female.gaps?.attainment8?.toFixed(9)),
+      Number((female.measures.attainment8 - male.measures.attainment8).toFixed(9)),
+    );
+  });
+
+  test('groups smaller than the minimum, or whose rest is, show neither figures nor their size', async () => {
+    const { school, cookie } = await handWorkedSchool();
+    const body = (
+      await get(`/api/v1/schools/${school.id}/analysis/gaps?minGroupSize=3`, cookie)
+    ).json<GapsBody>();
+    assert.equal(body.cohort.pupils, 3);
+    const groups = body.dimensions.flatMap((dimension) => dimension.groups);
+    assert.ok(groups.length > 0);
+    for (const group of groups) {
+      // Three pupils: any group of 1–2 is small, and a group of all three has no rest to compare with.
+      if (group.suppressed) {
+        assert.equal(group.pupils, null);
+        assert.equal(group.measures, null);
+      } else {
+        assert.equal(group.pupils, 3);
+        assert.equal(group.gaps, null);
+      }
+    }
+    const tooSmall = await get(`/api/v1/schools/${school.id}/analysis/gaps?minGroupSize=1`, cookie);
+    assert.equal(tooSmall.statusCode, 400);
   });
 });

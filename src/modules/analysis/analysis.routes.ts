@@ -2,10 +2,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { requireSchoolPermission, signedIn } from '../organisations/auth.hooks.ts';
-import { analyseCohort, analysisOptions, headline, type AnalysedCohort } from './analysis.service.ts';
+import {
+  analyseCohort,
+  analysisOptions,
+  gapsReport,
+  headline,
+  type AnalysedCohort,
+} from './analysis.service.ts';
 import {
   AnalysisOptionsResponse,
   AnalysisQuery,
+  GapsQuery,
+  GapsResponse,
   HeadlineResponse,
   Progress8Response,
   SchoolParams,
@@ -66,6 +74,38 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         estimates: request.query.estimates,
       });
       return { scope: scope(cohort), ...headline(cohort) };
+    },
+  );
+
+  app.get(
+    '/api/v1/schools/:schoolId/analysis/gaps',
+    {
+      config: { access: 'school:analysis.read' },
+      onRequest: readers,
+      schema: {
+        summary:
+          'Every measure by subgroup (sex, disadvantaged, FSM, SEN, EAL, ethnicity, prior band, class, …) with the gap to the rest of the cohort; small groups suppressed',
+        tags: ['analysis'],
+        params: SchoolParams,
+        querystring: GapsQuery,
+        response: { 200: GapsResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const cohort = await analyseCohort(services, signedIn(request), request.params.schoolId, {
+        assessmentPointId: request.query.assessmentPoint,
+        facet: request.query.facet,
+        yearGroup: request.query.yearGroup,
+        estimates: request.query.estimates,
+      });
+      const report = await gapsReport(
+        services,
+        request.params.schoolId,
+        cohort,
+        request.query.minGroupSize,
+        request.query.dimension === undefined ? undefined : [request.query.dimension],
+      );
+      return { scope: scope(cohort), minGroupSize: request.query.minGroupSize, ...report };
     },
   );
 

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DIMENSIONS } from './gaps.ts';
 
 export const SchoolParams = Type.Object({ schoolId: Type.String({ format: 'uuid' }) });
 
@@ -111,4 +112,53 @@ export const AnalysisOptionsResponse = Type.Object({
   ),
   estimates: Type.Array(Type.Object({ id: Type.String(), year: Type.Integer(), version: Type.String() })),
   latestEstimates: Type.String(),
+});
+
+export const GapsQuery = Type.Object({
+  ...AnalysisQuery.properties,
+  minGroupSize: Type.Integer({
+    minimum: 3,
+    maximum: 100,
+    default: 5,
+    description: 'Groups (and rests of the cohort) smaller than this show no figures',
+  }),
+  dimension: Type.Optional(
+    Type.Union(
+      DIMENSIONS.map((dimension) => Type.Literal(dimension)),
+      { description: 'One dimension only' },
+    ),
+  ),
+});
+
+const MeasuresSchema = Type.Object({
+  attainment8: Type.Union([Type.Number(), Type.Null()]),
+  progress8: Type.Union([Type.Number(), Type.Null()]),
+  progress8Pupils: Type.Integer(),
+  basicsStandard: Type.Union([Type.Number(), Type.Null()]),
+  basicsStrong: Type.Union([Type.Number(), Type.Null()]),
+  ebaccEntry: Type.Union([Type.Number(), Type.Null()]),
+  ebaccAps: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export const GapsResponse = Type.Object({
+  scope: Scope,
+  minGroupSize: Type.Integer(),
+  cohort: Type.Intersect([MeasuresSchema, Type.Object({ pupils: Type.Integer() })]),
+  dimensions: Type.Array(
+    Type.Object({
+      dimension: Type.String(),
+      groups: Type.Array(
+        Type.Object({
+          value: Type.String(),
+          pupils: Type.Union([Type.Integer(), Type.Null()]),
+          suppressed: Type.Boolean(),
+          measures: Type.Union([MeasuresSchema, Type.Null()]),
+          gaps: Type.Union([
+            Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])),
+            Type.Null(),
+          ]),
+        }),
+      ),
+    }),
+  ),
 });

@@ -7,6 +7,7 @@ import type { SignedIn } from '../organisations/identity.ts';
 import * as analysis from './analysis.repository.ts';
 import { attainment8, type Attainment8, type SubjectGrade } from './attainment8.ts';
 import { ESTIMATES_YEARS, estimatesById, latestEstimates, type EstimatesYear } from './estimates.ts';
+import { measuresOf, subgroupGaps, type Dimension, type DimensionGaps, type Measures } from './gaps.ts';
 import { basics, ebaccAps, ebaccEntered } from './measures.ts';
 import { priorAttainment, type PriorAttainment } from './prior-attainment.ts';
 import { pupilProgress8, schoolProgress8, type PupilProgress8, type SchoolProgress8 } from './progress8.ts';
@@ -244,5 +245,26 @@ export async function analysisOptions(
     assessmentPoints: points,
     estimates: ESTIMATES_YEARS.map(({ id, year, version }) => ({ id, year, version })),
     latestEstimates: latestEstimates().id,
+  };
+}
+
+/** Subgroup gaps for an analysed cohort, groups below `minimum` pupils suppressed. */
+export async function gapsReport(
+  services: Services,
+  schoolId: string,
+  cohort: AnalysedCohort,
+  minimum: number,
+  dimensions?: readonly Dimension[],
+): Promise<{ cohort: Measures & { pupils: number }; dimensions: DimensionGaps[] }> {
+  const memberships = await services.db.withSchool(schoolId, (trx) =>
+    analysis.memberships(
+      trx,
+      schoolId,
+      cohort.pupils.map((entry) => entry.pupil.id),
+    ),
+  );
+  return {
+    cohort: { pupils: cohort.pupils.length, ...measuresOf(cohort.pupils) },
+    dimensions: subgroupGaps(cohort.pupils, memberships, minimum, dimensions),
   };
 }
