@@ -177,6 +177,39 @@ describe('generate and import', () => {
   });
 });
 
+describe('report', () => {
+  test('headline as text and JSON after importing a generated school; a bad report name is usage', async () => {
+    const data = tempDataDir();
+    const out = path.join(data, 'generated');
+    await runCli(['generate', '--schools', '1', '--pupils-per-school', '30', '--out', out]);
+    const school = await runCli(['school', 'create', '--name', 'Reported', '--json', '--data', data]);
+    const schoolId = (JSON.parse(school.stdout) as { id: string }).id;
+    for (const file of ['pupils.csv', 'results.csv']) {
+      const imported = await runCli([
+        'import',
+        path.join(out, 'school-001', file),
+        '--school',
+        schoolId,
+        '--data',
+        data,
+      ]);
+      assert.equal(imported.code, 0, imported.stderr);
+    }
+    const text = await runCli(['report', 'headline', '--school', schoolId, '--data', data]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /assessment point {2}Y11 Summer \(achieved\)/);
+    assert.match(text.stdout, /pupils {12}30/);
+    const json = await runCli(['report', 'headline', '--school', schoolId, '--json', '--data', data]);
+    const figures = JSON.parse(json.stdout) as { pupils: number; progress8: { banding: string } | null };
+    assert.equal(figures.pupils, 30);
+    assert.ok(figures.progress8 !== null);
+    const csv = await runCli(['report', 'gaps', '--school', schoolId, '--csv', '--data', data]);
+    assert.match(csv.stdout.split('\r\n')[0] ?? '', /^dimension,group,pupils,attainment 8,gap/);
+    const wrong = await runCli(['report', 'league-table', '--school', schoolId, '--data', data]);
+    assert.equal(wrong.code, 2);
+  });
+});
+
 describe('start', () => {
   test('serves /health, refuses a second start on the same data, stops cleanly on SIGTERM and keeps the data', async () => {
     const data = tempDataDir();

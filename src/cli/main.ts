@@ -8,6 +8,7 @@ import { EXIT, reportFailure } from './errors.ts';
 import { registerGenerate } from './generate.command.ts';
 import { registerImport } from './import.command.ts';
 import { registerKeys } from './keys.command.ts';
+import { registerReport } from './report.command.ts';
 import { registerMigrate } from './migrate.command.ts';
 import { registerOrganisation, registerSchool } from './school.command.ts';
 import { registerStart } from './start.command.ts';
@@ -30,6 +31,7 @@ function buildProgram(): Command {
   registerUser(program);
   registerImport(program);
   registerGenerate(program);
+  registerReport(program);
   registerKeys(program);
   registerAudit(program);
   registerBench(program);

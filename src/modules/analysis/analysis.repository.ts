@@ -179,3 +179,82 @@ export async function memberships(
   }
   return { classes, groups };
 }
+
+export interface ClassedGradeRow extends GradeRow {
+  class_name: string | null;
+}
+
+/** Grades with the teaching group each pupil is in for that subject (classes linked to the subject). */
+export async function gradesWithClasses(
+  trx: Transaction<DB>,
+  schoolId: string,
+  assessmentPointId: string,
+  facet: Facet,
+): Promise<ClassedGradeRow[]> {
+  return trx
+    .selectFrom('results')
+    .innerJoin('subjects', 'subjects.id', 'results.subject_id')
+    .leftJoin('classes', (join) =>
+      join
+        .onRef('classes.subject_id', '=', 'results.subject_id')
+        .on('classes.school_id', '=', schoolId)
+        .on((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('class_members')
+              .select('class_members.pupil_id')
+              .whereRef('class_members.class_id', '=', 'classes.id')
+              .whereRef('class_members.pupil_id', '=', 'results.pupil_id'),
+          ),
+        ),
+    )
+    .select([
+      'results.pupil_id',
+      'subjects.code as subject',
+      'subjects.name as subject_name',
+      'subjects.pillar',
+      'results.grade',
+      'results.points',
+      'classes.name as class_name',
+    ])
+    .where('results.school_id', '=', schoolId)
+    .where('results.assessment_point_id', '=', assessmentPointId)
+    .where('results.facet', '=', facet)
+    .execute();
+}
+
+/** One pupil's results at every assessment point, for a flight path. */
+export async function pupilResults(
+  trx: Transaction<DB>,
+  schoolId: string,
+  pupilId: string,
+): Promise<
+  Array<{
+    subject: string;
+    subject_name: string;
+    point: string;
+    rank: number;
+    facet: Facet;
+    grade: string;
+    points: number;
+  }>
+> {
+  return trx
+    .selectFrom('results')
+    .innerJoin('subjects', 'subjects.id', 'results.subject_id')
+    .innerJoin('assessment_points', 'assessment_points.id', 'results.assessment_point_id')
+    .select([
+      'subjects.code as subject',
+      'subjects.name as subject_name',
+      'assessment_points.name as point',
+      'assessment_points.rank',
+      'results.facet',
+      'results.grade',
+      'results.points',
+    ])
+    .where('results.school_id', '=', schoolId)
+    .where('results.pupil_id', '=', pupilId)
+    .orderBy('subjects.name')
+    .orderBy('assessment_points.rank')
+    .execute();
+}

@@ -262,3 +262,70 @@ describe('subgroup gaps', () => {
     assert.equal(tooSmall.statusCode, 400);
   });
 });
+
+describe('targets, residuals and flight paths', () => {
+  test('above / on / below target counted per subject, with the hand-worked pupil', async () => {
+    const { school, cookie } = await handWorkedSchool();
+    // Pupil one: maths 7 against a target of 8 → below. No other targets.
+    const body = (await get(`/api/v1/schools/${school.id}/analysis/targets`, cookie)).json<{
+      point: { name: string };
+      targetPoint: { name: string };
+      tracking: {
+        overall: { above: number; on: number; below: number; total: number };
+        bySubject: Array<{ subject: string; below: number }>;
+      };
+      pupils: Array<{ subject: string; grade: string; target: string; status: string }>;
+    }>();
+    assert.equal(body.point.name, 'Y11 Summer');
+    assert.equal(body.targetPoint.name, 'Y11 Summer');
+    assert.deepEqual(body.tracking.overall, { above: 0, on: 0, below: 1, total: 1 });
+    assert.deepEqual(
+      body.pupils.map(({ subject, grade, target, status }) => ({ subject, grade, target, status })),
+      [{ subject: 'maths', grade: '7', target: '8', status: 'below' }],
+    );
+  });
+
+  test('residuals: each grade against the pupil’s other subjects, averaged per subject', async () => {
+    const { school, cookie } = await handWorkedSchool();
+    const body = (await get(`/api/v1/schools/${school.id}/analysis/residuals`, cookie)).json<{
+      bySubject: Array<{ subject: string; pupils: number; meanResidual: number }>;
+    }>();
+    const maths = body.bySubject.find((entry) => entry.subject === 'maths');
+    // Pupil one: 7 − mean(6, 5, 5.5, 4, 3, 8, 2) = 7 − 33.5/7; pupil two: 2 − 3; pupil three: 5 − 5.
+    const expected = (7 - 33.5 / 7 + (2 - 3) + (5 - 5)) / 3;
+    assert.equal(maths?.pupils, 3);
+    assert.equal(Number(maths?.meanResidual.toFixed(9)), Number(expected.toFixed(9)));
+  });
+
+  test('a flight path lists a pupil’s grades point by point; another school’s or an unseen pupil is 404', async () => {
+    const { school, cookie } = await handWorkedSchool();
+    const p8 = (await get(`/api/v1/schools/${school.id}/analysis/progress8`, cookie)).json<{
+      pupils: Array<{ pupilId: string; attainment8: { total: number } }>;
+    }>();
+    const pupilId = p8.pupils.find((pupil) => pupil.attainment8.total === 57)?.pupilId ?? '';
+    const path = (await get(`/api/v1/schools/${school.id}/analysis/flight-path/${pupilId}`, cookie)).json<{
+      subjects: Array<{ subject: string; points: Array<{ facet: string; grade: string }> }>;
+    }>();
+    const maths = path.subjects.find((subject) => subject.subject === 'maths');
+    assert.deepEqual(
+      maths?.points
+        .map(({ facet, grade }) => ({ facet, grade }))
+        .sort((a, b) => a.facet.localeCompare(b.facet)),
+      [
+        { facet: 'achieved', grade: '7' },
+        { facet: 'target', grade: '8' },
+      ],
+    );
+    const teacher = await buildUser(fixture.services, 'teacher', school.id);
+    const teacherCookie = await signInAs(fixture.app, teacher.email);
+    assert.equal(
+      (await get(`/api/v1/schools/${school.id}/analysis/flight-path/${pupilId}`, teacherCookie)).statusCode,
+      404,
+    );
+    const unknown = '00000000-0000-4000-8000-000000000001';
+    assert.equal(
+      (await get(`/api/v1/schools/${school.id}/analysis/flight-path/${unknown}`, cookie)).statusCode,
+      404,
+    );
+  });
+});

@@ -5,13 +5,23 @@ import { requireSchoolPermission, signedIn } from '../organisations/auth.hooks.t
 import {
   analyseCohort,
   analysisOptions,
+  flightPath,
   gapsReport,
   headline,
+  readerOf,
+  residualsReport,
+  targetsReport,
   type AnalysedCohort,
 } from './analysis.service.ts';
 import {
   AnalysisOptionsResponse,
   AnalysisQuery,
+  FlightPathResponse,
+  PupilParams,
+  ResidualsQuery,
+  ResidualsResponse,
+  TargetsQuery,
+  TargetsResponse,
   GapsQuery,
   GapsResponse,
   HeadlineResponse,
@@ -67,7 +77,7 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request) => {
-      const cohort = await analyseCohort(services, signedIn(request), request.params.schoolId, {
+      const cohort = await analyseCohort(services, readerOf(signedIn(request)), request.params.schoolId, {
         assessmentPointId: request.query.assessmentPoint,
         facet: request.query.facet,
         yearGroup: request.query.yearGroup,
@@ -92,7 +102,7 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request) => {
-      const cohort = await analyseCohort(services, signedIn(request), request.params.schoolId, {
+      const cohort = await analyseCohort(services, readerOf(signedIn(request)), request.params.schoolId, {
         assessmentPointId: request.query.assessmentPoint,
         facet: request.query.facet,
         yearGroup: request.query.yearGroup,
@@ -124,7 +134,7 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request) => {
-      const cohort = await analyseCohort(services, signedIn(request), request.params.schoolId, {
+      const cohort = await analyseCohort(services, readerOf(signedIn(request)), request.params.schoolId, {
         assessmentPointId: request.query.assessmentPoint,
         facet: request.query.facet,
         yearGroup: request.query.yearGroup,
@@ -153,5 +163,64 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         })),
       };
     },
+  );
+
+  app.get(
+    '/api/v1/schools/:schoolId/analysis/targets',
+    {
+      config: { access: 'school:analysis.read' },
+      onRequest: readers,
+      schema: {
+        summary:
+          'Grades against targets: above / on / below for each pupil and subject, by subject and class',
+        tags: ['analysis'],
+        params: SchoolParams,
+        querystring: TargetsQuery,
+        response: { 200: TargetsResponse, ...errors },
+      },
+    },
+    async (request) =>
+      targetsReport(services, readerOf(signedIn(request)), request.params.schoolId, {
+        assessmentPointId: request.query.assessmentPoint,
+        facet: request.query.facet,
+        targetPointId: request.query.targetPoint,
+      }),
+  );
+
+  app.get(
+    '/api/v1/schools/:schoolId/analysis/residuals',
+    {
+      config: { access: 'school:analysis.read' },
+      onRequest: readers,
+      schema: {
+        summary:
+          'Subject residuals: how pupils do in a subject against their own other subjects, by subject and class',
+        tags: ['analysis'],
+        params: SchoolParams,
+        querystring: ResidualsQuery,
+        response: { 200: ResidualsResponse, ...errors },
+      },
+    },
+    async (request) =>
+      residualsReport(services, readerOf(signedIn(request)), request.params.schoolId, {
+        assessmentPointId: request.query.assessmentPoint,
+        facet: request.query.facet,
+      }),
+  );
+
+  app.get(
+    '/api/v1/schools/:schoolId/analysis/flight-path/:pupilId',
+    {
+      config: { access: 'school:analysis.read' },
+      onRequest: readers,
+      schema: {
+        summary: 'One pupil’s grades across every assessment point (achieved, targets, predictions)',
+        tags: ['analysis'],
+        params: PupilParams,
+        response: { 200: FlightPathResponse, ...errors },
+      },
+    },
+    async (request) =>
+      flightPath(services, readerOf(signedIn(request)), request.params.schoolId, request.params.pupilId),
   );
 };

@@ -162,3 +162,89 @@ export const GapsResponse = Type.Object({
     }),
   ),
 });
+
+const Facet = Type.Union([
+  Type.Literal('achieved'),
+  Type.Literal('target'),
+  Type.Literal('prediction'),
+  Type.Literal('baseline'),
+]);
+const PointRef = Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]);
+const Counts = { above: Type.Integer(), on: Type.Integer(), below: Type.Integer(), total: Type.Integer() };
+
+export const TargetsQuery = Type.Object({
+  assessmentPoint: Type.Optional(
+    Type.String({ format: 'uuid', description: 'Default: the latest point with grades of the facet' }),
+  ),
+  facet: Type.Optional(
+    Type.Union([Type.Literal('achieved'), Type.Literal('prediction')], {
+      description: 'What is compared with targets (default achieved)',
+    }),
+  ),
+  targetPoint: Type.Optional(
+    Type.String({ format: 'uuid', description: 'Default: the latest point with targets' }),
+  ),
+});
+
+export const TargetsResponse = Type.Object({
+  point: PointRef,
+  targetPoint: PointRef,
+  facet: Type.String(),
+  empty: Type.Optional(Type.String()),
+  tracking: Type.Object({
+    overall: Type.Object(Counts),
+    bySubject: Type.Array(Type.Object({ subject: Type.String(), subjectName: Type.String(), ...Counts })),
+    byClass: Type.Array(Type.Object({ className: Type.String(), subject: Type.String(), ...Counts })),
+  }),
+  pupils: Type.Array(
+    Type.Object({
+      pupilId: Type.String({ format: 'uuid' }),
+      subject: Type.String(),
+      subjectName: Type.String(),
+      className: Type.Union([Type.String(), Type.Null()]),
+      grade: Type.String(),
+      points: Type.Number(),
+      target: Type.String(),
+      targetPoints: Type.Number(),
+      status: Type.Union([Type.Literal('above'), Type.Literal('on'), Type.Literal('below')]),
+    }),
+  ),
+});
+
+const Residual = { pupils: Type.Integer(), meanResidual: Type.Number() };
+
+export const ResidualsQuery = Type.Object({
+  assessmentPoint: Type.Optional(Type.String({ format: 'uuid' })),
+  facet: Type.Optional(Facet),
+});
+
+export const ResidualsResponse = Type.Object({
+  point: PointRef,
+  facet: Type.String(),
+  empty: Type.Optional(Type.String()),
+  bySubject: Type.Array(Type.Object({ subject: Type.String(), subjectName: Type.String(), ...Residual })),
+  byClass: Type.Array(Type.Object({ className: Type.String(), subject: Type.String(), ...Residual })),
+});
+
+export const PupilParams = Type.Object({
+  schoolId: Type.String({ format: 'uuid' }),
+  pupilId: Type.String({ format: 'uuid' }),
+});
+
+export const FlightPathResponse = Type.Object({
+  pupilId: Type.String({ format: 'uuid' }),
+  subjects: Type.Array(
+    Type.Object({
+      subject: Type.String(),
+      subjectName: Type.String(),
+      points: Type.Array(
+        Type.Object({
+          point: Type.String(),
+          facet: Type.String(),
+          grade: Type.String(),
+          points: Type.Number(),
+        }),
+      ),
+    }),
+  ),
+});
