@@ -1,10 +1,41 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Expression, type Transaction } from 'kysely';
+import { PILLARS } from '../curriculum/catalogue.ts';
 import type { DB } from '../../database.ts';
 import type { Pillar } from '../curriculum/catalogue.ts';
 import type { Facet } from '../curriculum/curriculum.tables.ts';
 
 // What analysis reads: the cohort's pseudonymised characteristics and KS2, and one set of grades.
 // Never a direct identifier.
+
+/**
+ * A query's rows as one JSON value. The embedded database hands rows to JavaScript one at a time,
+ * which for a report's 20,000 grades cost more than the query itself; one json_agg row is parsed at once.
+ */
+async function jsonRows(trx: Transaction<DB>, query: Expression<unknown>): Promise<Array<Record<string, unknown>>> {
+  const result = await sql<{ rows: unknown }>`select coalesce(json_agg(t), '[]'::json) as rows from (${query}) as t`.execute(trx);
+  const value = result.rows[0]?.rows;
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  return Array.isArray(parsed)
+    ? parsed.filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null)
+    : [];
+}
+
+const text = (row: Record<string, unknown>, key: string): string => {
+  const value = row[key];
+  if (typeof value !== 'string') {
+    throw new Error(`analysis row: ${key} is not text`);
+  }
+  return value;
+};
+const textOrNull = (row: Record<string, unknown>, key: string): string | null => (row[key] === null ? null : text(row, key));
+const numberOrNull = (row: Record<string, unknown>, key: string): number | null => {
+  const value = row[key];
+  return typeof value === 'number' ? value : null;
+};
+const flag = (row: Record<string, unknown>, key: string): boolean | null => {
+  const value = row[key];
+  return typeof value === 'boolean' ? value : null;
+};
 
 export interface CohortPupil {
   id: string;
@@ -57,13 +88,33 @@ export async function cohort(
   if (filter.yearGroup !== undefined) {
     query = query.where('pupils.year_group', '=', filter.yearGroup);
   }
-  if (filter.pupilIds !== undefined) {
-    if (filter.pupilIds.length === 0) {
-      return [];
-    }
-    query = query.where('pupils.id', 'in', filter.pupilIds);
-  }
-  return query.orderBy('pupils.id').execute();
+  // The whole school's rows, filtered here: cheaper than a query with thousands of ids in it.
+  const wanted = filter.pupilIds === undefined ? undefined : new Set(filter.pupilIds);
+  return (await jsonRows(trx, query.orderBy('pupils.id')))
+    .filter((row) => wanted === undefined || wanted.has(text(row, 'id')))
+    .map((row) => {
+      const sex = textOrNull(row, 'sex');
+      const sen = textOrNull(row, 'sen');
+      return {
+        id: text(row, 'id'),
+        year_group: numberOrNull(row, 'year_group'),
+        sex: sex === 'M' || sex === 'F' ? sex : null,
+        ethnicity: textOrNull(row, 'ethnicity'),
+        fsm: flag(row, 'fsm'),
+        fsm6: flag(row, 'fsm6'),
+        disadvantaged: flag(row, 'disadvantaged'),
+        sen: sen === 'N' || sen === 'K' || sen === 'E' ? sen : null,
+        eal: flag(row, 'eal'),
+        gifted: flag(row, 'gifted'),
+        looked_after: flag(row, 'looked_after'),
+        ks2_reading_score: numberOrNull(row, 'ks2_reading_score'),
+        ks2_reading_outcome: textOrNull(row, 'ks2_reading_outcome'),
+        ks2_maths_score: numberOrNull(row, 'ks2_maths_score'),
+        ks2_maths_outcome: textOrNull(row, 'ks2_maths_outcome'),
+        ks2_reading_ta: textOrNull(row, 'ks2_reading_ta'),
+        ks2_maths_ta: textOrNull(row, 'ks2_maths_ta'),
+      };
+    });
 }
 
 export interface GradeRow {
@@ -81,7 +132,7 @@ export async function gradesAt(
   assessmentPointId: string,
   facet: Facet,
 ): Promise<GradeRow[]> {
-  return trx
+  const query = trx
     .selectFrom('results')
     .innerJoin('subjects', 'subjects.id', 'results.subject_id')
     .select([
@@ -94,8 +145,21 @@ export async function gradesAt(
     ])
     .where('results.school_id', '=', schoolId)
     .where('results.assessment_point_id', '=', assessmentPointId)
-    .where('results.facet', '=', facet)
-    .execute();
+    .where('results.facet', '=', facet);
+  return (await jsonRows(trx, query)).map((row) => {
+    const pillar = PILLARS.find((entry) => entry === row.pillar);
+    if (pillar === undefined) {
+      throw new Error('analysis row: unknown pillar');
+    }
+    return {
+      pupil_id: text(row, 'pupil_id'),
+      subject: text(row, 'subject'),
+      subject_name: text(row, 'subject_name'),
+      pillar,
+      grade: text(row, 'grade'),
+      points: numberOrNull(row, 'points') ?? 0,
+    };
+  });
 }
 
 export interface PointRow {
@@ -105,46 +169,36 @@ export interface PointRow {
   facets: Facet[];
 }
 
-/** The school's assessment points, in order, with the facets each holds results for. */
+const FACETS: readonly Facet[] = ['achieved', 'target', 'prediction', 'baseline'];
+
+/**
+ * The school's assessment points, in order, with the facets each holds results for: one index probe
+ * per point and facet, never a scan of the results.
+ */
 export async function pointsWithFacets(trx: Transaction<DB>, schoolId: string): Promise<PointRow[]> {
-  const rows = await trx
+  const points = await trx
     .selectFrom('assessment_points')
-    .leftJoin('results', (join) =>
-      join
-        .onRef('results.assessment_point_id', '=', 'assessment_points.id')
-        .on('results.school_id', '=', schoolId),
-    )
-    .select([
-      'assessment_points.id',
-      'assessment_points.name',
-      'assessment_points.rank',
-      sql<
-        Facet[]
-      >`coalesce(array_agg(distinct results.facet) filter (where results.facet is not null), '{}')`.as(
-        'facets',
-      ),
-    ])
-    .where('assessment_points.school_id', '=', schoolId)
-    .groupBy(['assessment_points.id', 'assessment_points.name', 'assessment_points.rank'])
-    .orderBy('assessment_points.rank')
+    .select(['id', 'name', 'rank'])
+    .where('school_id', '=', schoolId)
+    .orderBy('rank')
     .execute();
-  return rows.map((row) => ({ ...row, facets: parseFacets(row.facets) }));
+  if (points.length === 0) {
+    return [];
+  }
+  const held = await sql<{ assessment_point_id: string; facet: Facet }>`
+    select p.id as assessment_point_id, f.facet
+    from assessment_points p cross join unnest(${[...FACETS]}::text[]) as f (facet)
+    where p.school_id = ${schoolId}
+      and exists (
+        select 1 from results r
+        where r.school_id = ${schoolId} and r.assessment_point_id = p.id and r.facet = f.facet
+      )`.execute(trx);
+  return points.map((point) => ({
+    ...point,
+    facets: FACETS.filter((facet) => held.rows.some((row) => row.assessment_point_id === point.id && row.facet === facet)),
+  }));
 }
 
-// PGlite returns a text[] as an array; some drivers return its text form ("{achieved,target}").
-function parseFacets(value: unknown): Facet[] {
-  const list = Array.isArray(value)
-    ? value.map(String)
-    : typeof value === 'string'
-      ? value
-          .replace(/^\{|\}$/g, '')
-          .split(',')
-          .filter((entry) => entry !== '')
-      : [];
-  return list.filter((entry): entry is Facet =>
-    ['achieved', 'target', 'prediction', 'baseline'].includes(entry),
-  );
-}
 
 /** Class and custom group names of these pupils (for subgroup reports). */
 export async function memberships(
@@ -152,32 +206,37 @@ export async function memberships(
   schoolId: string,
   pupilIds: readonly string[],
 ): Promise<{ classes: Map<string, string[]>; groups: Map<string, string[]> }> {
-  const classes = new Map<string, string[]>();
-  const groups = new Map<string, string[]>();
-  if (pupilIds.length === 0) {
-    return { classes, groups };
+  const wanted = new Set(pupilIds);
+  const collect = (rows: ReadonlyArray<Record<string, unknown>>) => {
+    const byPupil = new Map<string, string[]>();
+    for (const row of rows) {
+      const pupilId = text(row, 'pupil_id');
+      if (wanted.has(pupilId)) {
+        byPupil.set(pupilId, [...(byPupil.get(pupilId) ?? []), text(row, 'name')]);
+      }
+    }
+    return byPupil;
+  };
+  if (wanted.size === 0) {
+    return { classes: new Map(), groups: new Map() };
   }
-  const classRows = await trx
-    .selectFrom('class_members')
-    .innerJoin('classes', 'classes.id', 'class_members.class_id')
-    .select(['class_members.pupil_id', 'classes.name'])
-    .where('class_members.school_id', '=', schoolId)
-    .where('class_members.pupil_id', 'in', pupilIds)
-    .execute();
-  for (const row of classRows) {
-    classes.set(row.pupil_id, [...(classes.get(row.pupil_id) ?? []), row.name]);
-  }
-  const groupRows = await trx
-    .selectFrom('pupil_group_members')
-    .innerJoin('pupil_groups', 'pupil_groups.id', 'pupil_group_members.group_id')
-    .select(['pupil_group_members.pupil_id', 'pupil_groups.name'])
-    .where('pupil_group_members.school_id', '=', schoolId)
-    .where('pupil_group_members.pupil_id', 'in', pupilIds)
-    .execute();
-  for (const row of groupRows) {
-    groups.set(row.pupil_id, [...(groups.get(row.pupil_id) ?? []), row.name]);
-  }
-  return { classes, groups };
+  const classes = await jsonRows(
+    trx,
+    trx
+      .selectFrom('class_members')
+      .innerJoin('classes', 'classes.id', 'class_members.class_id')
+      .select(['class_members.pupil_id', 'classes.name'])
+      .where('class_members.school_id', '=', schoolId),
+  );
+  const groups = await jsonRows(
+    trx,
+    trx
+      .selectFrom('pupil_group_members')
+      .innerJoin('pupil_groups', 'pupil_groups.id', 'pupil_group_members.group_id')
+      .select(['pupil_group_members.pupil_id', 'pupil_groups.name'])
+      .where('pupil_group_members.school_id', '=', schoolId),
+  );
+  return { classes: collect(classes), groups: collect(groups) };
 }
 
 export interface ClassedGradeRow extends GradeRow {
