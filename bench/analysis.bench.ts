@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { analyseCohort, gapsReport, headline, type Reader } from '../src/modules/analysis/analysis.service.ts';
+import {
+  analyseCohort,
+  gapsReport,
+  headline,
+  type Reader,
+} from '../src/modules/analysis/analysis.service.ts';
 import { runImport } from '../src/modules/imports/imports.service.ts';
 import { bufferSource } from '../src/modules/imports/source.ts';
 import { csvLine, PUPILS_HEADER, RESULTS_HEADER, syntheticSchool } from '../src/modules/imports/synthetic.ts';

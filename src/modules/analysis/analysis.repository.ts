@@ -1,5 +1,4 @@
 import { sql, type Expression, type Transaction } from 'kysely';
-import { PILLARS } from '../curriculum/catalogue.ts';
 import type { DB } from '../../database.ts';
 import type { Pillar } from '../curriculum/catalogue.ts';
 import type { Facet } from '../curriculum/curriculum.tables.ts';
@@ -11,8 +10,13 @@ import type { Facet } from '../curriculum/curriculum.tables.ts';
  * A query's rows as one JSON value. The embedded database hands rows to JavaScript one at a time,
  * which for a report's 20,000 grades cost more than the query itself; one json_agg row is parsed at once.
  */
-async function jsonRows(trx: Transaction<DB>, query: Expression<unknown>): Promise<Array<Record<string, unknown>>> {
-  const result = await sql<{ rows: unknown }>`select coalesce(json_agg(t), '[]'::json) as rows from (${query}) as t`.execute(trx);
+async function jsonRows(
+  trx: Transaction<DB>,
+  query: Expression<unknown>,
+): Promise<Array<Record<string, unknown>>> {
+  const result = await sql<{
+    rows: unknown;
+  }>`select coalesce(json_agg(t), '[]'::json) as rows from (${query}) as t`.execute(trx);
   const value = result.rows[0]?.rows;
   const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
   return Array.isArray(parsed)
@@ -27,7 +31,8 @@ const text = (row: Record<string, unknown>, key: string): string => {
   }
   return value;
 };
-const textOrNull = (row: Record<string, unknown>, key: string): string | null => (row[key] === null ? null : text(row, key));
+const textOrNull = (row: Record<string, unknown>, key: string): string | null =>
+  row[key] === null ? null : text(row, key);
 const numberOrNull = (row: Record<string, unknown>, key: string): number | null => {
   const value = row[key];
   return typeof value === 'number' ? value : null;
@@ -132,32 +137,45 @@ export async function gradesAt(
   assessmentPointId: string,
   facet: Facet,
 ): Promise<GradeRow[]> {
-  const query = trx
-    .selectFrom('results')
-    .innerJoin('subjects', 'subjects.id', 'results.subject_id')
-    .select([
-      'results.pupil_id',
-      'subjects.code as subject',
-      'subjects.name as subject_name',
-      'subjects.pillar',
-      'results.grade',
-      'results.points',
-    ])
-    .where('results.school_id', '=', schoolId)
-    .where('results.assessment_point_id', '=', assessmentPointId)
-    .where('results.facet', '=', facet);
-  return (await jsonRows(trx, query)).map((row) => {
-    const pillar = PILLARS.find((entry) => entry === row.pillar);
-    if (pillar === undefined) {
-      throw new Error('analysis row: unknown pillar');
+  const subjects = new Map(
+    (
+      await trx
+        .selectFrom('subjects')
+        .select(['id', 'code', 'name', 'pillar'])
+        .where('school_id', '=', schoolId)
+        .execute()
+    ).map((subject) => [subject.id, subject]),
+  );
+  // One compact JSON array of [pupil, subject, grade, points] tuples (see jsonRows for why).
+  const result = await sql<{ rows: unknown }>`
+    select coalesce(json_agg(json_build_array(pupil_id, subject_id, grade, points)), '[]'::json) as rows
+    from results
+    where school_id = ${schoolId} and assessment_point_id = ${assessmentPointId} and facet = ${facet}`.execute(
+    trx,
+  );
+  const value = result.rows[0]?.rows;
+  const tuples: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (!Array.isArray(tuples)) {
+    return [];
+  }
+  return tuples.map((tuple: unknown) => {
+    const [pupilId, subjectId, grade, points] = Array.isArray(tuple) ? (tuple as unknown[]) : [];
+    const subject = typeof subjectId === 'string' ? subjects.get(subjectId) : undefined;
+    if (
+      typeof pupilId !== 'string' ||
+      subject === undefined ||
+      typeof grade !== 'string' ||
+      typeof points !== 'number'
+    ) {
+      throw new Error('analysis row: a result does not have the expected shape');
     }
     return {
-      pupil_id: text(row, 'pupil_id'),
-      subject: text(row, 'subject'),
-      subject_name: text(row, 'subject_name'),
-      pillar,
-      grade: text(row, 'grade'),
-      points: numberOrNull(row, 'points') ?? 0,
+      pupil_id: pupilId,
+      subject: subject.code,
+      subject_name: subject.name,
+      pillar: subject.pillar,
+      grade,
+      points,
     };
   });
 }
@@ -195,10 +213,11 @@ export async function pointsWithFacets(trx: Transaction<DB>, schoolId: string): 
       )`.execute(trx);
   return points.map((point) => ({
     ...point,
-    facets: FACETS.filter((facet) => held.rows.some((row) => row.assessment_point_id === point.id && row.facet === facet)),
+    facets: FACETS.filter((facet) =>
+      held.rows.some((row) => row.assessment_point_id === point.id && row.facet === facet),
+    ),
   }));
 }
-
 
 /** Class and custom group names of these pupils (for subgroup reports). */
 export async function memberships(

@@ -60,6 +60,71 @@ const share = (flags: readonly boolean[]): number | null =>
   flags.length === 0 ? null : flags.filter(Boolean).length / flags.length;
 const yesNo = (value: boolean | null): string[] => (value === null ? ['unknown'] : [value ? 'yes' : 'no']);
 
+/** Sums behind the measures, so the rest of a cohort is the whole minus the group (no second pass). */
+interface Sums {
+  pupils: number;
+  attainment8: number;
+  progress8: number;
+  progress8Pupils: number;
+  basicsStandard: number;
+  basicsStrong: number;
+  ebaccEntry: number;
+  ebaccAps: number;
+}
+
+function sumsOf(pupils: readonly PupilAnalysis[]): Sums {
+  const sums: Sums = {
+    pupils: 0,
+    attainment8: 0,
+    progress8: 0,
+    progress8Pupils: 0,
+    basicsStandard: 0,
+    basicsStrong: 0,
+    ebaccEntry: 0,
+    ebaccAps: 0,
+  };
+  for (const entry of pupils) {
+    sums.pupils += 1;
+    sums.attainment8 += entry.attainment8.total;
+    if (entry.progress8.progress8 !== null) {
+      sums.progress8 += entry.progress8.progress8;
+      sums.progress8Pupils += 1;
+    }
+    sums.basicsStandard += entry.basics.standard ? 1 : 0;
+    sums.basicsStrong += entry.basics.strong ? 1 : 0;
+    sums.ebaccEntry += entry.ebaccEntered ? 1 : 0;
+    sums.ebaccAps += entry.ebaccAps;
+  }
+  return sums;
+}
+
+function minus(whole: Sums, part: Sums): Sums {
+  return {
+    pupils: whole.pupils - part.pupils,
+    attainment8: whole.attainment8 - part.attainment8,
+    progress8: whole.progress8 - part.progress8,
+    progress8Pupils: whole.progress8Pupils - part.progress8Pupils,
+    basicsStandard: whole.basicsStandard - part.basicsStandard,
+    basicsStrong: whole.basicsStrong - part.basicsStrong,
+    ebaccEntry: whole.ebaccEntry - part.ebaccEntry,
+    ebaccAps: whole.ebaccAps - part.ebaccAps,
+  };
+}
+
+const per = (value: number, count: number): number | null => (count === 0 ? null : value / count);
+
+function measuresFromSums(sums: Sums): Measures {
+  return {
+    attainment8: per(sums.attainment8, sums.pupils),
+    progress8: per(sums.progress8, sums.progress8Pupils),
+    progress8Pupils: sums.progress8Pupils,
+    basicsStandard: per(sums.basicsStandard, sums.pupils),
+    basicsStrong: per(sums.basicsStrong, sums.pupils),
+    ebaccEntry: per(sums.ebaccEntry, sums.pupils),
+    ebaccAps: per(sums.ebaccAps, sums.pupils),
+  };
+}
+
 export function measuresOf(pupils: readonly PupilAnalysis[]): Measures {
   const progress = pupils.flatMap((entry) =>
     entry.progress8.progress8 === null ? [] : [entry.progress8.progress8],
@@ -123,6 +188,7 @@ export function subgroupGaps(
   minimum: number,
   dimensions: readonly Dimension[] = DIMENSIONS,
 ): DimensionGaps[] {
+  const whole = sumsOf(pupils);
   return dimensions.map((dimension) => {
     const members = new Map<string, PupilAnalysis[]>();
     for (const entry of pupils) {
@@ -135,18 +201,18 @@ export function subgroupGaps(
     const groups = [...members]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([value, inGroup]): GroupGap => {
-        const inside = new Set(inGroup);
-        const rest = pupils.filter((entry) => !inside.has(entry));
-        if (inGroup.length < minimum || (rest.length > 0 && rest.length < minimum)) {
+        const groupSums = sumsOf(inGroup);
+        const rest = minus(whole, groupSums);
+        if (inGroup.length < minimum || (rest.pupils > 0 && rest.pupils < minimum)) {
           return { value, pupils: null, suppressed: true, measures: null, gaps: null };
         }
-        const measures = measuresOf(inGroup);
+        const measures = measuresFromSums(groupSums);
         return {
           value,
           pupils: inGroup.length,
           suppressed: false,
           measures,
-          gaps: rest.length === 0 ? null : difference(measures, measuresOf(rest)),
+          gaps: rest.pupils === 0 ? null : difference(measures, measuresFromSums(rest)),
         };
       });
     return { dimension, groups };
