@@ -1,11 +1,7 @@
 // Report speed (issue: analysis): headline + Progress 8 + subgroup gaps for a 2,000-pupil school on the
 // embedded database, warm, against the issue's 200 ms limit. Ratio = median ÷ 200 ms (target ≤ 1.00).
 // Run: ./haven bench analysis
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pino from 'pino';
 import {
   analyseCohort,
   gapsReport,
@@ -16,20 +12,14 @@ import { runImport } from '../src/modules/imports/imports.service.ts';
 import { bufferSource } from '../src/modules/imports/source.ts';
 import { csvLine, PUPILS_HEADER, RESULTS_HEADER, syntheticSchool } from '../src/modules/imports/synthetic.ts';
 import { createSchool } from '../src/modules/organisations/organisations.service.ts';
-import { loadConfig } from '../src/platform/config.ts';
-import { openServices } from '../src/services.ts';
+import { withBenchServices } from './support.ts';
 
 const PUPILS = 2_000;
 const LIMIT_MS = 200;
 const ROUNDS = 15;
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'haven-bench-analysis-'));
-  const services = await openServices(
-    loadConfig({ HAVEN_DATA: path.join(dir, 'data'), HAVEN_LOG_LEVEL: 'silent' }),
-    pino({ level: 'silent' }),
-  );
-  try {
+  await withBenchServices('analysis', async (services) => {
     const { id } = await createSchool(services, { name: 'Benchmark School' });
     const cohort = syntheticSchool(0, PUPILS, 17);
     for (const [name, header, rows] of [
@@ -85,11 +75,7 @@ async function main(): Promise<void> {
       }),
     );
     process.exitCode = ratio <= 1 ? 0 : 1;
-  } finally {
-    await services.mailer.close();
-    await services.db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 await main();

@@ -2,6 +2,7 @@ import { sql, type Expression, type Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import type { Pillar } from '../curriculum/catalogue.ts';
 import type { Facet } from '../curriculum/curriculum.tables.ts';
+import type { PriorAttainmentTable, PupilsTable } from '../pupils/pupils.tables.ts';
 
 // What analysis reads: the cohort's pseudonymised characteristics and KS2, and one set of grades.
 // Never a direct identifier.
@@ -42,25 +43,30 @@ const flag = (row: Record<string, unknown>, key: string): boolean | null => {
   return typeof value === 'boolean' ? value : null;
 };
 
-export interface CohortPupil {
-  id: string;
-  year_group: number | null;
-  sex: 'M' | 'F' | null;
-  ethnicity: string | null;
-  fsm: boolean | null;
-  fsm6: boolean | null;
-  disadvantaged: boolean | null;
-  sen: 'N' | 'K' | 'E' | null;
-  eal: boolean | null;
-  gifted: boolean | null;
-  looked_after: boolean | null;
-  ks2_reading_score: number | null;
-  ks2_reading_outcome: string | null;
-  ks2_maths_score: number | null;
-  ks2_maths_outcome: string | null;
-  ks2_reading_ta: string | null;
-  ks2_maths_ta: string | null;
-}
+/** A pupil as analysis sees them: characteristics and KS2, never an identifier. */
+export type CohortPupil = Pick<
+  PupilsTable,
+  | 'id'
+  | 'year_group'
+  | 'sex'
+  | 'ethnicity'
+  | 'fsm'
+  | 'fsm6'
+  | 'disadvantaged'
+  | 'sen'
+  | 'eal'
+  | 'gifted'
+  | 'looked_after'
+> &
+  Pick<
+    PriorAttainmentTable,
+    | 'ks2_reading_score'
+    | 'ks2_reading_outcome'
+    | 'ks2_maths_score'
+    | 'ks2_maths_outcome'
+    | 'ks2_reading_ta'
+    | 'ks2_maths_ta'
+  >;
 
 export async function cohort(
   trx: Transaction<DB>,

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Static } from 'typebox';
 import { errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { requireSchoolPermission, signedIn } from '../organisations/auth.hooks.ts';
@@ -12,6 +13,7 @@ import {
   residualsReport,
   targetsReport,
   type AnalysedCohort,
+  type AnalysisFilter,
 } from './analysis.service.ts';
 import {
   AnalysisOptionsResponse,
@@ -30,6 +32,16 @@ import {
 } from './analysis.schema.ts';
 
 const errors = errorResponses(400, 401, 403, 404);
+
+/** A report's query string as the service's filter. */
+function filterOf(query: Static<typeof AnalysisQuery>): AnalysisFilter {
+  return {
+    assessmentPointId: query.assessmentPoint,
+    facet: query.facet,
+    yearGroup: query.yearGroup,
+    estimates: query.estimates,
+  };
+}
 
 function scope(cohort: AnalysedCohort) {
   return {
@@ -77,12 +89,12 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request) => {
-      const cohort = await analyseCohort(services, readerOf(signedIn(request)), request.params.schoolId, {
-        assessmentPointId: request.query.assessmentPoint,
-        facet: request.query.facet,
-        yearGroup: request.query.yearGroup,
-        estimates: request.query.estimates,
-      });
+      const cohort = await analyseCohort(
+        services,
+        readerOf(signedIn(request)),
+        request.params.schoolId,
+        filterOf(request.query),
+      );
       return { scope: scope(cohort), ...headline(cohort) };
     },
   );
@@ -102,12 +114,12 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request) => {
-      const cohort = await analyseCohort(services, readerOf(signedIn(request)), request.params.schoolId, {
-        assessmentPointId: request.query.assessmentPoint,
-        facet: request.query.facet,
-        yearGroup: request.query.yearGroup,
-        estimates: request.query.estimates,
-      });
+      const cohort = await analyseCohort(
+        services,
+        readerOf(signedIn(request)),
+        request.params.schoolId,
+        filterOf(request.query),
+      );
       const report = await gapsReport(
         services,
         request.params.schoolId,
@@ -134,12 +146,12 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request) => {
-      const cohort = await analyseCohort(services, readerOf(signedIn(request)), request.params.schoolId, {
-        assessmentPointId: request.query.assessmentPoint,
-        facet: request.query.facet,
-        yearGroup: request.query.yearGroup,
-        estimates: request.query.estimates,
-      });
+      const cohort = await analyseCohort(
+        services,
+        readerOf(signedIn(request)),
+        request.params.schoolId,
+        filterOf(request.query),
+      );
       return {
         scope: scope(cohort),
         pupils: cohort.pupils.map((entry) => ({

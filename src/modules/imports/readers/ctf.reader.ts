@@ -150,28 +150,21 @@ export async function readCtf(source: ImportSource, facts: SourceFacts): Promise
     header,
     ignored,
     pupils: (async function* () {
-      for (;;) {
-        while (ready.length > 0) {
-          const pupil = ready.shift();
-          if (pupil !== undefined) {
-            yield pupil;
-          }
+      // Pupils parsed so far are handed out before more of the file is read; a failure stops the stream.
+      let more = true;
+      while (more || ready.length > 0) {
+        const pupil = ready.shift();
+        if (pupil !== undefined) {
+          yield pupil;
+          continue;
         }
         if (state.failure !== undefined) {
           throw state.failure;
         }
-        if (!(await pump())) {
-          while (ready.length > 0) {
-            const pupil = ready.shift();
-            if (pupil !== undefined) {
-              yield pupil;
-            }
-          }
-          if (state.failure !== undefined) {
-            throw state.failure;
-          }
-          return;
-        }
+        more = await pump();
+      }
+      if (state.failure !== undefined) {
+        throw state.failure;
       }
     })(),
   };
