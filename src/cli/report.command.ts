@@ -3,18 +3,21 @@ import {
   analyseCohort,
   gapsReport,
   headline,
+  REPORTS,
+  reportTable,
   residualsReport,
   targetsReport,
+  type AnalysisFilter,
   type Reader,
+  type ReportName,
 } from '../modules/analysis/analysis.service.ts';
-import { DIMENSIONS } from '../modules/analysis/gaps.ts';
+import type { Services } from '../services.ts';
 import type { Facet } from '../modules/curriculum/curriculum.tables.ts';
 import { getSchool } from '../modules/organisations/organisations.service.ts';
 import { csvDownload } from '../platform/http/csv.ts';
 import { configFrom, withServices, type CommonOptions } from './context.ts';
 import { UsageError } from './errors.ts';
 
-const REPORTS = ['headline', 'progress8', 'gaps', 'targets', 'residuals'] as const;
 const FACETS: readonly Facet[] = ['achieved', 'target', 'prediction', 'baseline'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,10 +31,6 @@ interface ReportOptions extends CommonOptions {
   json?: boolean;
   csv?: boolean;
 }
-
-const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
-const fixed = (value: number | null | undefined, digits = 2) =>
-  value === null || value === undefined ? '—' : value.toFixed(digits);
 
 function checked(options: ReportOptions): {
   facet: Facet | undefined;
@@ -60,6 +59,47 @@ function checked(options: ReportOptions): {
     throw new UsageError('Choose --json or --csv, not both.');
   }
   return { facet, yearGroup, minGroupSize };
+}
+
+/** The report's full figures as JSON (the API's shapes). */
+async function reportJson(
+  services: Services,
+  reader: Reader,
+  schoolId: string,
+  report: ReportName,
+  filter: AnalysisFilter,
+  minGroupSize: number,
+): Promise<unknown> {
+  if (report === 'targets') {
+    return targetsReport(services, reader, schoolId, {
+      assessmentPointId: filter.assessmentPointId,
+      facet: filter.facet === 'prediction' ? 'prediction' : undefined,
+    });
+  }
+  if (report === 'residuals') {
+    return residualsReport(services, reader, schoolId, filter);
+  }
+  const cohort = await analyseCohort(services, reader, schoolId, filter);
+  const scope = {
+    assessmentPoint: cohort.point ?? null,
+    facet: cohort.facet,
+    estimates: cohort.estimates.id,
+  };
+  if (report === 'gaps') {
+    return { ...scope, minGroupSize, ...(await gapsReport(services, schoolId, cohort, minGroupSize)) };
+  }
+  if (report === 'progress8') {
+    return {
+      ...scope,
+      pupils: cohort.pupils.map((entry) => ({
+        pupilId: entry.pupil.id,
+        prior: entry.prior,
+        attainment8: entry.attainment8,
+        progress8: entry.progress8,
+      })),
+    };
+  }
+  return { ...scope, ...headline(cohort) };
 }
 
 export function registerReport(program: Command): void {
@@ -99,146 +139,29 @@ export function registerReport(program: Command): void {
       };
       await withServices(configFrom(options), async (services) => {
         await getSchool(services, options.school);
-        if (report === 'targets') {
-          const result = await targetsReport(services, reader, options.school, {
-            assessmentPointId: options.assessmentPoint,
-            facet: facet === 'prediction' ? 'prediction' : undefined,
-          });
-          if (options.json === true) {
-            console.log(JSON.stringify(result));
-          } else if (options.csv === true) {
-            process.stdout.write(
-              csvDownload(
-                ['subject', 'above', 'on', 'below', 'total'],
-                result.tracking.bySubject.map((row) => [
-                  row.subjectName,
-                  row.above,
-                  row.on,
-                  row.below,
-                  row.total,
-                ]),
-              ),
-            );
-          } else {
-            const { above, on, below, total } = result.tracking.overall;
-            console.log(
-              result.empty ??
-                `Against targets (${result.targetPoint?.name ?? ''}): ${above} above, ${on} on, ${below} below, of ${total}.`,
-            );
-          }
-          return;
-        }
-        if (report === 'residuals') {
-          const result = await residualsReport(services, reader, options.school, filter);
-          if (options.json === true) {
-            console.log(JSON.stringify(result));
-          } else {
-            const rows = result.bySubject.map((row) => [
-              row.subjectName,
-              row.pupils,
-              fixed(row.meanResidual, 3),
-            ]);
-            process.stdout.write(
-              options.csv === true
-                ? csvDownload(['subject', 'pupils', 'mean residual'], rows)
-                : `${rows.map((row) => row.join('  ')).join('\n')}\n`,
-            );
-          }
-          return;
-        }
-        const cohort = await analyseCohort(services, reader, options.school, filter);
-        if (report === 'gaps') {
-          const result = await gapsReport(services, options.school, cohort, minGroupSize, DIMENSIONS);
-          if (options.json === true) {
-            console.log(JSON.stringify({ minGroupSize, ...result }));
-            return;
-          }
-          const rows = result.dimensions.flatMap((dimension) =>
-            dimension.groups.map((group) => [
-              dimension.dimension,
-              group.value,
-              group.suppressed ? 'suppressed' : group.pupils,
-              fixed(group.measures?.attainment8),
-              fixed(group.gaps?.attainment8),
-              fixed(group.measures?.progress8),
-              fixed(group.gaps?.progress8),
-            ]),
-          );
-          const header = ['dimension', 'group', 'pupils', 'attainment 8', 'gap', 'progress 8', 'gap'];
-          process.stdout.write(
-            options.csv === true
-              ? csvDownload(header, rows)
-              : `${[header, ...rows].map((row) => row.join('  ')).join('\n')}\n`,
-          );
-          return;
-        }
-        if (report === 'progress8') {
-          const rows = cohort.pupils.map((entry) => [
-            entry.pupil.id,
-            entry.prior.average,
-            entry.prior.group,
-            entry.attainment8.total,
-            entry.progress8.progress8 === null ? '' : entry.progress8.progress8.toFixed(3),
-            entry.progress8.missing ?? '',
-          ]);
-          const header = [
-            'pupil id',
-            'KS2 average',
-            'prior attainment group',
-            'attainment 8',
-            'progress 8',
-            'why no progress 8',
-          ];
-          if (options.json === true) {
-            console.log(
-              JSON.stringify(
-                cohort.pupils.map((entry) => ({
-                  pupilId: entry.pupil.id,
-                  prior: entry.prior,
-                  attainment8: entry.attainment8,
-                  progress8: entry.progress8,
-                })),
-              ),
-            );
-          } else {
-            process.stdout.write(csvDownload(header, rows));
-          }
-          return;
-        }
-        const figures = headline(cohort);
         if (options.json === true) {
           console.log(
-            JSON.stringify({
-              assessmentPoint: cohort.point ?? null,
-              facet: cohort.facet,
-              estimates: cohort.estimates.id,
-              ...figures,
-            }),
+            JSON.stringify(await reportJson(services, reader, options.school, report, filter, minGroupSize)),
           );
           return;
         }
-        const lines: Array<[string, string | number]> = [
-          ['assessment point', `${cohort.point?.name ?? '—'} (${cohort.facet})`],
-          ['pupils', figures.pupils],
-          ['Attainment 8', fixed(figures.attainment8)],
-          [
-            'Progress 8',
-            figures.progress8 === null
-              ? (figures.progress8Missing ?? '—')
-              : `${figures.progress8.progress8.toFixed(2)} (95% CI ${figures.progress8.lower.toFixed(2)} to ${figures.progress8.upper.toFixed(2)}, ${figures.progress8.banding.replaceAll('_', ' ')}; ${cohort.estimates.id} estimates)`,
-          ],
-          ['basics 4+', percent(figures.basicsStandard)],
-          ['basics 5+', percent(figures.basicsStrong)],
-          ['EBacc entry', percent(figures.ebaccEntry)],
-          ['EBacc APS', fixed(figures.ebaccAps)],
-        ];
+        const table = await reportTable(services, reader, options.school, report, {
+          ...filter,
+          minGroupSize,
+        });
         if (options.csv === true) {
-          process.stdout.write(csvDownload(['measure', 'value'], lines));
-        } else {
-          console.log(
-            cohort.empty ?? lines.map(([label, value]) => `${label.padEnd(18)}${value}`).join('\n'),
-          );
+          process.stdout.write(csvDownload(table.header, table.rows));
+          return;
         }
+        const width = table.header.map((title, column) =>
+          Math.max(title.length, ...table.rows.map((row) => String(row[column] ?? '—').length)),
+        );
+        const line = (cells: ReadonlyArray<string | number | null>) =>
+          cells
+            .map((cell, column) => String(cell ?? '—').padEnd(width[column] ?? 0))
+            .join('  ')
+            .trimEnd();
+        console.log([line(table.header), ...table.rows.map(line)].join('\n'));
       });
     });
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
 import { buildUser, signInAs } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
 import { useTestApp } from '../../../test/support/http.ts';
@@ -327,5 +328,27 @@ describe('targets, residuals and flight paths', () => {
       (await get(`/api/v1/schools/${school.id}/analysis/flight-path/${unknown}`, cookie)).statusCode,
       404,
     );
+  });
+});
+
+describe('report downloads', () => {
+  test('CSV and XLSX of a report; a value that looks like a formula stays text', async () => {
+    const { school, cookie } = await handWorkedSchool();
+    const csv = await get(`/api/v1/schools/${school.id}/analysis/headline/export`, cookie);
+    assert.equal(csv.statusCode, 200, csv.body);
+    assert.match(csv.headers['content-type'] ?? '', /text\/csv/);
+    assert.match(csv.body, /^measure,value\r\n/);
+    assert.match(csv.body, /\r\npupils,3\r\n/);
+    const p8 = await get(`/api/v1/schools/${school.id}/analysis/progress8/export?format=xlsx`, cookie);
+    assert.equal(p8.statusCode, 200);
+    assert.match(p8.headers['content-disposition'] ?? '', /haven-progress8\.xlsx/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(new Uint8Array(p8.rawPayload).buffer);
+    const sheet = workbook.worksheets[0];
+    assert.equal(sheet?.getCell('A1').value, 'pupil id');
+    assert.equal(sheet?.rowCount, 4, 'a header and three pupils');
+    const gaps = await get(`/api/v1/schools/${school.id}/analysis/gaps/export?minGroupSize=3`, cookie);
+    assert.match(gaps.body.split('\r\n')[0] ?? '', /^dimension,group,pupils,attainment 8,attainment 8 gap/);
+    assert.equal((await get(`/api/v1/schools/${school.id}/analysis/league/export`, cookie)).statusCode, 400);
   });
 });

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Static } from 'typebox';
+import { Type, type Static } from 'typebox';
+import { csvDownload } from '../../platform/http/csv.ts';
+import { xlsxDownload } from './xlsx.ts';
 import { errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { requireSchoolPermission, signedIn } from '../organisations/auth.hooks.ts';
@@ -10,6 +12,7 @@ import {
   gapsReport,
   headline,
   readerOf,
+  reportTable,
   residualsReport,
   targetsReport,
   type AnalysedCohort,
@@ -18,6 +21,8 @@ import {
 import {
   AnalysisOptionsResponse,
   AnalysisQuery,
+  ExportParams,
+  ExportQuery,
   FlightPathResponse,
   PupilParams,
   ResidualsQuery,
@@ -234,5 +239,41 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     },
     async (request) =>
       flightPath(services, readerOf(signedIn(request)), request.params.schoolId, request.params.pupilId),
+  );
+
+  app.get(
+    '/api/v1/schools/:schoolId/analysis/:report/export',
+    {
+      config: { access: 'school:analysis.read' },
+      onRequest: readers,
+      schema: {
+        summary: 'A report as a CSV or XLSX download (same filters as the report)',
+        tags: ['analysis'],
+        params: ExportParams,
+        querystring: ExportQuery,
+        response: { 200: Type.Unknown({ description: 'CSV text, or an XLSX workbook' }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const table = await reportTable(
+        services,
+        readerOf(signedIn(request)),
+        request.params.schoolId,
+        request.params.report,
+        {
+          ...filterOf(request.query),
+          minGroupSize: request.query.minGroupSize,
+          targetPointId: request.query.targetPoint,
+        },
+      );
+      const name = `haven-${request.params.report}.${request.query.format}`;
+      void reply.header('content-disposition', `attachment; filename="${name}"`);
+      if (request.query.format === 'csv') {
+        void reply.header('content-type', 'text/csv; charset=utf-8');
+        return csvDownload(table.header, table.rows);
+      }
+      void reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      return reply.send(await xlsxDownload(request.params.report, table));
+    },
   );
 };

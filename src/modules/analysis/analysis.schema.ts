@@ -248,3 +248,21 @@ export const FlightPathResponse = Type.Object({
     }),
   ),
 });
+
+export const ExportParams = Type.Object({
+  schoolId: Type.String({ format: 'uuid' }),
+  report: Type.Union([
+    Type.Literal('headline'),
+    Type.Literal('progress8'),
+    Type.Literal('gaps'),
+    Type.Literal('targets'),
+    Type.Literal('residuals'),
+  ]),
+});
+
+export const ExportQuery = Type.Object({
+  ...AnalysisQuery.properties,
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { default: 'csv' }),
+  minGroupSize: Type.Integer({ minimum: 3, maximum: 100, default: 5 }),
+  targetPoint: Type.Optional(Type.String({ format: 'uuid' })),
+});

@@ -11,6 +11,14 @@ import { attainment8, type Attainment8, type SubjectGrade } from './attainment8.
 import { ESTIMATES_YEARS, estimatesById, latestEstimates, type EstimatesYear } from './estimates.ts';
 import { measuresOf, subgroupGaps, type Dimension, type DimensionGaps, type Measures } from './gaps.ts';
 import { basics, ebaccAps, ebaccEntered } from './measures.ts';
+import {
+  gapsTable,
+  headlineTable,
+  progress8Table,
+  residualsTable,
+  targetsTable,
+  type ReportTable,
+} from './report-tables.ts';
 import { subjectResiduals, targetStatus, targetTracking, type GradePair } from './tracking.ts';
 import { priorAttainment, type PriorAttainment } from './prior-attainment.ts';
 import { pupilProgress8, schoolProgress8, type PupilProgress8, type SchoolProgress8 } from './progress8.ts';
@@ -462,4 +470,33 @@ export async function flightPath(services: Services, who: Reader, schoolId: stri
     }
     return { pupilId, subjects: [...subjects.values()] };
   });
+}
+
+export const REPORTS = ['headline', 'progress8', 'gaps', 'targets', 'residuals'] as const;
+export type ReportName = (typeof REPORTS)[number];
+
+/** Any report as a table, for downloads and the command line. */
+export async function reportTable(
+  services: Services,
+  who: Reader,
+  schoolId: string,
+  report: ReportName,
+  filter: AnalysisFilter & { minGroupSize?: number | undefined; targetPointId?: string | undefined },
+): Promise<ReportTable> {
+  if (report === 'targets') {
+    const result = await targetsReport(services, who, schoolId, {
+      assessmentPointId: filter.assessmentPointId,
+      facet: filter.facet === 'prediction' ? 'prediction' : undefined,
+      targetPointId: filter.targetPointId,
+    });
+    return targetsTable(result.tracking.bySubject);
+  }
+  if (report === 'residuals') {
+    return residualsTable((await residualsReport(services, who, schoolId, filter)).bySubject);
+  }
+  const cohort = await analyseCohort(services, who, schoolId, filter);
+  if (report === 'gaps') {
+    return gapsTable((await gapsReport(services, schoolId, cohort, filter.minGroupSize ?? 5)).dimensions);
+  }
+  return report === 'progress8' ? progress8Table(cohort) : headlineTable(cohort, headline(cohort));
 }
