@@ -171,19 +171,40 @@ describe('analysis API', () => {
     const cookie = await signInAs(fixture.app, teacher.email);
     const before = (await get(`/api/v1/schools/${school.id}/analysis/headline`, cookie)).json<HeadlineBody>();
     assert.equal(before.pupils, 0, 'no classes yet: no pupils');
-    await fixture.services.db.withSchool(school.id, async (trx) => {
-      const form = await trx
-        .selectFrom('classes')
-        .select('id')
-        .where('name', '=', '11B')
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('class_teachers')
-        .values({ school_id: school.id, class_id: form.id, user_id: teacher.id })
-        .execute();
-    });
+    const manager = await buildUser(fixture.services, 'data_manager', school.id);
+    const managerCookie = await signInAs(fixture.app, manager.email);
+    const classes = (await get(`/api/v1/schools/${school.id}/classes`, managerCookie)).json<
+      Array<{ id: string; name: string; pupils: number }>
+    >();
+    const form = classes.find((entry) => entry.name === '11B');
+    assert.equal(form?.pupils, 2);
+    const assign = (userId: string) =>
+      fixture.app.inject({
+        method: 'PUT',
+        url: `/api/v1/schools/${school.id}/classes/${form?.id ?? ''}/teachers/${userId}`,
+        headers: { cookie: managerCookie },
+      });
+    const outsider = await buildUser(fixture.services, 'teacher', (await buildSchool(fixture.services)).id);
+    assert.equal(
+      (await assign(outsider.id)).statusCode,
+      404,
+      'only this school’s staff can teach its classes',
+    );
+    assert.equal((await assign(teacher.id)).statusCode, 204);
     const after = (await get(`/api/v1/schools/${school.id}/analysis/headline`, cookie)).json<HeadlineBody>();
     assert.equal(after.pupils, 2, 'the two pupils of 11B');
+    const unassign = () =>
+      fixture.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/schools/${school.id}/classes/${form?.id ?? ''}/teachers/${teacher.id}`,
+        headers: { cookie: managerCookie },
+      });
+    assert.equal((await unassign()).statusCode, 204);
+    assert.equal((await unassign()).statusCode, 404);
+    assert.equal(
+      (await get(`/api/v1/schools/${school.id}/analysis/headline`, cookie)).json<HeadlineBody>().pupils,
+      0,
+    );
   });
 
   test('an unknown estimates year or assessment point is a clear 400 or 404', async () => {

@@ -205,3 +205,81 @@ export async function pupilsTaughtBy(
     .execute();
   return rows.map((row) => row.pupil_id);
 }
+
+export interface ClassRow {
+  id: string;
+  name: string;
+  subject: string | null;
+  pupils: number;
+  teacherIds: string[];
+}
+
+/** The school's classes with their subject, size and teachers. */
+export async function listClasses(trx: Transaction<DB>, schoolId: string): Promise<ClassRow[]> {
+  const classes = await trx
+    .selectFrom('classes')
+    .leftJoin('subjects', 'subjects.id', 'classes.subject_id')
+    .select((eb) => [
+      'classes.id',
+      'classes.name',
+      'subjects.name as subject',
+      eb
+        .selectFrom('class_members')
+        .select((inner) => inner.fn.countAll<string>().as('count'))
+        .whereRef('class_members.class_id', '=', 'classes.id')
+        .as('pupils'),
+    ])
+    .where('classes.school_id', '=', schoolId)
+    .orderBy('classes.name')
+    .execute();
+  const teachers = await trx
+    .selectFrom('class_teachers')
+    .select(['class_id', 'user_id'])
+    .where('school_id', '=', schoolId)
+    .execute();
+  return classes.map((row) => ({
+    id: row.id,
+    name: row.name,
+    subject: row.subject,
+    pupils: Number(row.pupils ?? 0),
+    teacherIds: teachers.filter((teacher) => teacher.class_id === row.id).map((teacher) => teacher.user_id),
+  }));
+}
+
+export async function classExists(trx: Transaction<DB>, schoolId: string, classId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('classes')
+    .select('id')
+    .where('school_id', '=', schoolId)
+    .where('id', '=', classId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function addClassTeacher(
+  trx: Transaction<DB>,
+  schoolId: string,
+  classId: string,
+  userId: string,
+): Promise<void> {
+  await trx
+    .insertInto('class_teachers')
+    .values({ school_id: schoolId, class_id: classId, user_id: userId })
+    .onConflict((conflict) => conflict.columns(['class_id', 'user_id']).doNothing())
+    .execute();
+}
+
+export async function removeClassTeacher(
+  trx: Transaction<DB>,
+  schoolId: string,
+  classId: string,
+  userId: string,
+): Promise<boolean> {
+  const result = await trx
+    .deleteFrom('class_teachers')
+    .where('school_id', '=', schoolId)
+    .where('class_id', '=', classId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
