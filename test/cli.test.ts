@@ -204,7 +204,10 @@ describe('report', () => {
     assert.equal(figures.pupils, 30);
     assert.ok(figures.progress8 !== null);
     const csv = await runCli(['report', 'gaps', '--school', schoolId, '--csv', '--data', data]);
-    assert.match(csv.stdout.split('\r\n')[0] ?? '', /^dimension,group,pupils,attainment 8,attainment 8 gap,progress 8/);
+    assert.match(
+      csv.stdout.split('\r\n')[0] ?? '',
+      /^dimension,group,pupils,attainment 8,attainment 8 gap,progress 8/,
+    );
     const wrong = await runCli(['report', 'league-table', '--school', schoolId, '--data', data]);
     assert.equal(wrong.code, 2);
   });

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { csvDownload } from '../../platform/http/csv.ts';
 import { xlsxDownload } from './xlsx.ts';
@@ -63,6 +64,8 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   { services },
 ) => {
   const readers = requireSchoolPermission(services, 'analysis.read');
+  const cohortFor = (request: FastifyRequest, schoolId: string, query: Static<typeof AnalysisQuery>) =>
+    analyseCohort(services, readerOf(signedIn(request)), schoolId, filterOf(query));
 
   app.get(
     '/api/v1/schools/:schoolId/analysis/options',
@@ -94,12 +97,7 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request) => {
-      const cohort = await analyseCohort(
-        services,
-        readerOf(signedIn(request)),
-        request.params.schoolId,
-        filterOf(request.query),
-      );
+      const cohort = await cohortFor(request, request.params.schoolId, request.query);
       return { scope: scope(cohort), ...headline(cohort) };
     },
   );
@@ -119,12 +117,7 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request) => {
-      const cohort = await analyseCohort(
-        services,
-        readerOf(signedIn(request)),
-        request.params.schoolId,
-        filterOf(request.query),
-      );
+      const cohort = await cohortFor(request, request.params.schoolId, request.query);
       const report = await gapsReport(
         services,
         request.params.schoolId,
@@ -151,12 +144,7 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request) => {
-      const cohort = await analyseCohort(
-        services,
-        readerOf(signedIn(request)),
-        request.params.schoolId,
-        filterOf(request.query),
-      );
+      const cohort = await cohortFor(request, request.params.schoolId, request.query);
       return {
         scope: scope(cohort),
         pupils: cohort.pupils.map((entry) => ({
