@@ -151,6 +151,30 @@ describe('imports API', () => {
     assert.equal(await pupilCount(school.id), 2);
   });
 
+  test('the preview shows the first rows as Haven reads them, after the mapping', async () => {
+    const { school, cookie } = await dataManager();
+    const staged = await upload(school.id, cookie, 'pupils.csv', pupilsCsv(4));
+    const { importId } = staged.json<{ importId: string }>();
+    const preview = await fixture.app.inject({
+      method: 'GET',
+      url: `/api/v1/schools/${school.id}/imports/${importId}/preview?rows=2`,
+      headers: { cookie },
+    });
+    assert.equal(preview.statusCode, 200, preview.body);
+    const body = preview.json<{
+      template: string;
+      rows: Array<{ row: number; values: Record<string, unknown> }>;
+    }>();
+    assert.equal(body.template, 'pupils');
+    assert.deepEqual(
+      body.rows.map((entry) => entry.row),
+      [2, 3],
+    );
+    assert.equal(body.rows[0]?.values.forename, 'Zqforename1');
+    assert.equal(body.rows[0]?.values.year_group, 11);
+    assert.equal(body.rows[0]?.values.fsm, false);
+  });
+
   test('a discarded upload is gone; unsupported files and missing parts are 400s naming the field', async () => {
     const { school, cookie } = await dataManager();
     const staged = await upload(school.id, cookie, 'pupils.csv', pupilsCsv(1));

@@ -18,6 +18,7 @@ import {
   ImportParams,
   ImportSummary,
   MappingParams,
+  PreviewResponse,
   SchoolParams,
   StagedResponse,
   TemplateFields,
@@ -30,6 +31,7 @@ import {
   importHistory,
   importStatus,
   listMappings,
+  previewUpload,
   revalidateUpload,
   saveMapping,
   stageUpload,
@@ -243,6 +245,31 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         ]),
       );
     },
+  );
+
+  app.get(
+    '/api/v1/schools/:schoolId/imports/:importId/preview',
+    {
+      config: { access: 'school:imports.run' },
+      onRequest: importers,
+      schema: {
+        summary:
+          'The first rows of the kept file as Haven reads them, to check the mapping before committing',
+        tags: ['imports'],
+        params: ImportParams,
+        querystring: Type.Object({ rows: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }),
+        response: { 200: PreviewResponse, ...errors },
+      },
+    },
+    async (request) =>
+      previewUpload(
+        services,
+        signedIn(request),
+        request.params.schoolId,
+        request.params.importId,
+        request.query.rows,
+        request.id,
+      ),
   );
 
   app.put(

@@ -119,3 +119,17 @@ export const TemplateFields = Type.Array(
     ),
   }),
 );
+
+export const PreviewResponse = Type.Object({
+  template: Type.String(),
+  format: Type.String(),
+  rows: Type.Array(
+    Type.Object({
+      row: Type.Integer({ description: 'Line in the file, or the pupil’s place in a CTF' }),
+      values: Type.Record(
+        Type.String(),
+        Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+      ),
+    }),
+  ),
+});
