@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { pendingMigrations } from './platform/db/migrate.ts';
 import { analysisRoutes } from './modules/analysis/analysis.routes.ts';
 import { classRoutes } from './modules/curriculum/classes.routes.ts';
+import { columnMappingRoutes } from './modules/imports/column-mappings.routes.ts';
 import { importRoutes } from './modules/imports/imports.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/organisations/auth.routes.ts';
@@ -92,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(staffRoutes, { services: options.services });
   await app.register(auditRoutes, { services: options.services });
   await app.register(importRoutes, { services: options.services });
+  await app.register(columnMappingRoutes, { services: options.services });
   await app.register(analysisRoutes, { services: options.services });
   await app.register(classRoutes, { services: options.services });
 

@@ -5,14 +5,8 @@ import { once } from 'node:events';
 import type { Command } from 'commander';
 import ExcelJS from 'exceljs';
 import { ZipFile } from 'yazl';
-import {
-  csvLine,
-  ctfDocument,
-  oneRosterFiles,
-  PUPILS_HEADER,
-  RESULTS_HEADER,
-  syntheticSchool,
-} from '../modules/imports/synthetic.ts';
+import { ctfDocument, oneRosterFiles } from '../modules/imports/synthetic-formats.ts';
+import { csvLine, PUPILS_HEADER, RESULTS_HEADER, syntheticSchool } from '../modules/imports/synthetic.ts';
 import { UsageError } from './errors.ts';
 
 interface GenerateOptions {

@@ -3,14 +3,11 @@ import {
   analyseCohort,
   gapsReport,
   headline,
-  REPORTS,
-  reportTable,
-  residualsReport,
-  targetsReport,
   type AnalysisFilter,
   type Reader,
-  type ReportName,
 } from '../modules/analysis/analysis.service.ts';
+import { REPORTS, reportTable, type ReportName } from '../modules/analysis/reports.service.ts';
+import { residualsReport, targetsReport } from '../modules/analysis/tracking.service.ts';
 import type { Services } from '../services.ts';
 import type { Facet } from '../modules/curriculum/curriculum.tables.ts';
 import { getSchool } from '../modules/organisations/organisations.service.ts';

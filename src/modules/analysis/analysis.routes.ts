@@ -9,16 +9,14 @@ import { requireSchoolPermission, signedIn } from '../organisations/auth.hooks.t
 import {
   analyseCohort,
   analysisOptions,
-  flightPath,
   gapsReport,
   headline,
   readerOf,
-  reportTable,
-  residualsReport,
-  targetsReport,
   type AnalysedCohort,
   type AnalysisFilter,
 } from './analysis.service.ts';
+import { reportTable } from './reports.service.ts';
+import { flightPath, residualsReport, targetsReport } from './tracking.service.ts';
 import {
   AnalysisOptionsResponse,
   AnalysisQuery,

@@ -11,15 +11,6 @@ import { attainment8, type Attainment8, type SubjectGrade } from './attainment8.
 import { ESTIMATES_YEARS, estimatesById, latestEstimates, type EstimatesYear } from './estimates.ts';
 import { measuresOf, subgroupGaps, type Dimension, type DimensionGaps, type Measures } from './gaps.ts';
 import { basics, ebaccAps, ebaccEntered } from './measures.ts';
-import {
-  gapsTable,
-  headlineTable,
-  progress8Table,
-  residualsTable,
-  targetsTable,
-  type ReportTable,
-} from './report-tables.ts';
-import { subjectResiduals, targetStatus, targetTracking, type GradePair } from './tracking.ts';
 import { priorAttainment, type PriorAttainment } from './prior-attainment.ts';
 import { pupilProgress8, schoolProgress8, type PupilProgress8, type SchoolProgress8 } from './progress8.ts';
 
@@ -84,13 +75,7 @@ export async function analyseCohort(
   const facet = filter.facet ?? 'achieved';
   return services.db.withSchool(schoolId, async (trx) => {
     const points = await analysis.pointsWithFacets(trx, schoolId);
-    const point =
-      filter.assessmentPointId === undefined
-        ? points.filter((entry) => entry.facets.includes(facet)).at(-1)
-        : points.find((entry) => entry.id === filter.assessmentPointId);
-    if (filter.assessmentPointId !== undefined && point === undefined) {
-      throw new AppError(404, 'not_found', 'That assessment point was not found in this school.');
-    }
+    const point = choosePoint(points, facet, filter.assessmentPointId);
     if (point === undefined) {
       return {
         point: undefined,
@@ -291,12 +276,13 @@ export async function gapsReport(
   };
 }
 
-interface PointChoice {
+export interface PointChoice {
   id: string;
   name: string;
 }
 
-function choosePoint(
+/** The requested assessment point (404 when it is not the school's), or the latest holding the facet. */
+export function choosePoint(
   points: readonly analysis.PointRow[],
   facet: Facet,
   requested: string | undefined,
@@ -309,194 +295,4 @@ function choosePoint(
     return found;
   }
   return points.filter((entry) => entry.facets.includes(facet)).at(-1);
-}
-
-export interface TargetsFilter {
-  assessmentPointId?: string | undefined;
-  /** What is compared with the targets: achieved grades (default) or predictions. */
-  facet?: Facet | undefined;
-  targetPointId?: string | undefined;
-}
-
-/** Grades at one point against targets at another, for the pupils the person may see. */
-export async function targetsReport(
-  services: Services,
-  who: Reader,
-  schoolId: string,
-  filter: TargetsFilter,
-) {
-  const facet = filter.facet ?? 'achieved';
-  return services.db.withSchool(schoolId, async (trx) => {
-    const points = await analysis.pointsWithFacets(trx, schoolId);
-    const point = choosePoint(points, facet, filter.assessmentPointId);
-    const targetPoint = choosePoint(points, 'target', filter.targetPointId);
-    if (point === undefined || targetPoint === undefined) {
-      return {
-        point: point ?? null,
-        targetPoint: targetPoint ?? null,
-        facet,
-        empty:
-          point === undefined
-            ? `No assessment point has ${facet} grades yet.`
-            : 'No targets have been imported yet.',
-        tracking: targetTracking([]),
-        pupils: [],
-      };
-    }
-    const visible = await visiblePupils(trx, who.actor, who.userId, schoolId);
-    const seen = (pupilId: string) => visible === 'all' || visible.includes(pupilId);
-    const targets = new Map(
-      (await analysis.gradesAt(trx, schoolId, targetPoint.id, 'target')).map((row) => [
-        `${row.pupil_id}/${row.subject}`,
-        row,
-      ]),
-    );
-    const pairs: GradePair[] = (await analysis.gradesWithClasses(trx, schoolId, point.id, facet)).flatMap(
-      (row) => {
-        const target = targets.get(`${row.pupil_id}/${row.subject}`);
-        return target === undefined || !seen(row.pupil_id)
-          ? []
-          : [
-              {
-                pupilId: row.pupil_id,
-                subject: row.subject,
-                subjectName: row.subject_name,
-                className: row.class_name,
-                grade: row.grade,
-                points: row.points,
-                target: target.grade,
-                targetPoints: target.points,
-              },
-            ];
-      },
-    );
-    await recordAudit(trx, {
-      orgId: schoolId,
-      actor: who.audit,
-      action: 'analysis.read',
-      target: `targets:${point.id}`,
-      subjectIds: [...new Set(pairs.map((pair) => pair.pupilId))],
-    });
-    return {
-      point: { id: point.id, name: point.name },
-      targetPoint: { id: targetPoint.id, name: targetPoint.name },
-      facet,
-      tracking: targetTracking(pairs),
-      pupils: pairs.map((pair) => ({ ...pair, status: targetStatus(pair.points, pair.targetPoints) })),
-    };
-  });
-}
-
-/** Subject residuals at one point and facet, by subject and class. */
-export async function residualsReport(
-  services: Services,
-  who: Reader,
-  schoolId: string,
-  filter: AnalysisFilter,
-) {
-  const facet = filter.facet ?? 'achieved';
-  return services.db.withSchool(schoolId, async (trx) => {
-    const points = await analysis.pointsWithFacets(trx, schoolId);
-    const point = choosePoint(points, facet, filter.assessmentPointId);
-    if (point === undefined) {
-      return {
-        point: null,
-        facet,
-        empty: `No assessment point has ${facet} grades yet.`,
-        ...subjectResiduals([]),
-      };
-    }
-    const visible = await visiblePupils(trx, who.actor, who.userId, schoolId);
-    const rows = (await analysis.gradesWithClasses(trx, schoolId, point.id, facet)).filter(
-      (row) => visible === 'all' || visible.includes(row.pupil_id),
-    );
-    await recordAudit(trx, {
-      orgId: schoolId,
-      actor: who.audit,
-      action: 'analysis.read',
-      target: `residuals:${point.id}`,
-      subjectIds: [...new Set(rows.map((row) => row.pupil_id))],
-    });
-    return {
-      point: { id: point.id, name: point.name },
-      facet,
-      ...subjectResiduals(
-        rows.map((row) => ({
-          pupilId: row.pupil_id,
-          subject: row.subject,
-          subjectName: row.subject_name,
-          className: row.class_name,
-          points: row.points,
-        })),
-      ),
-    };
-  });
-}
-
-/** One pupil's grades across every assessment point and facet (404 for a pupil the person may not see). */
-export async function flightPath(services: Services, who: Reader, schoolId: string, pupilId: string) {
-  return services.db.withSchool(schoolId, async (trx) => {
-    const visible = await visiblePupils(trx, who.actor, who.userId, schoolId);
-    if (visible !== 'all' && !visible.includes(pupilId)) {
-      throw new AppError(404, 'not_found', 'That pupil was not found.');
-    }
-    const rows = await analysis.pupilResults(trx, schoolId, pupilId);
-    if (rows.length === 0 && (await analysis.cohort(trx, schoolId, { pupilIds: [pupilId] })).length === 0) {
-      throw new AppError(404, 'not_found', 'That pupil was not found.');
-    }
-    await recordAudit(trx, {
-      orgId: schoolId,
-      actor: who.audit,
-      action: 'analysis.read',
-      target: `flight_path:${pupilId}`,
-      subjectIds: [pupilId],
-    });
-    const subjects = new Map<
-      string,
-      {
-        subject: string;
-        subjectName: string;
-        points: Array<{ point: string; facet: string; grade: string; points: number }>;
-      }
-    >();
-    for (const row of rows) {
-      const entry = subjects.get(row.subject) ?? {
-        subject: row.subject,
-        subjectName: row.subject_name,
-        points: [],
-      };
-      entry.points.push({ point: row.point, facet: row.facet, grade: row.grade, points: row.points });
-      subjects.set(row.subject, entry);
-    }
-    return { pupilId, subjects: [...subjects.values()] };
-  });
-}
-
-export const REPORTS = ['headline', 'progress8', 'gaps', 'targets', 'residuals'] as const;
-export type ReportName = (typeof REPORTS)[number];
-
-/** Any report as a table, for downloads and the command line. */
-export async function reportTable(
-  services: Services,
-  who: Reader,
-  schoolId: string,
-  report: ReportName,
-  filter: AnalysisFilter & { minGroupSize?: number | undefined; targetPointId?: string | undefined },
-): Promise<ReportTable> {
-  if (report === 'targets') {
-    const result = await targetsReport(services, who, schoolId, {
-      assessmentPointId: filter.assessmentPointId,
-      facet: filter.facet === 'prediction' ? 'prediction' : undefined,
-      targetPointId: filter.targetPointId,
-    });
-    return targetsTable(result.tracking.bySubject);
-  }
-  if (report === 'residuals') {
-    return residualsTable((await residualsReport(services, who, schoolId, filter)).bySubject);
-  }
-  const cohort = await analyseCohort(services, who, schoolId, filter);
-  if (report === 'gaps') {
-    return gapsTable((await gapsReport(services, schoolId, cohort, filter.minGroupSize ?? 5)).dimensions);
-  }
-  return report === 'progress8' ? progress8Table(cohort) : headlineTable(cohort, headline(cohort));
 }

@@ -5,7 +5,8 @@ import { syntheticUpn } from '../../../test/support/pupil-files.ts';
 import { createTestServices, type TestServices } from '../../../test/support/services.ts';
 import { runImport } from './imports.service.ts';
 import { bufferSource } from './source.ts';
-import { ctfDocument, syntheticSchool } from './synthetic.ts';
+import { ctfDocument } from './synthetic-formats.ts';
+import { syntheticSchool } from './synthetic.ts';
 
 let services: TestServices;
 before(async () => {

@@ -4,20 +4,18 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Check, Default } from 'typebox/value';
 import { csvDownload } from '../../platform/http/csv.ts';
-import { AppError, badRequest, errorResponses, notFound } from '../../platform/http/errors.ts';
+import { AppError, badRequest, errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { requireSchoolPermission, requireSession, signedIn } from '../organisations/auth.hooks.ts';
+import { previewUpload } from './upload-preview.service.ts';
 import { TEMPLATE_FIELDS } from './columns.ts';
 import type { ImportOptions } from './imports.service.ts';
 import {
-  ColumnMapping,
-  ColumnMappingBody,
   CommitResponse,
   ImportDetail,
   ImportOptionsSchema,
   ImportParams,
   ImportSummary,
-  MappingParams,
   PreviewResponse,
   SchoolParams,
   StagedResponse,
@@ -26,14 +24,10 @@ import {
 import { describeIssue, type ImportIssue } from './report.ts';
 import {
   commitUpload,
-  deleteMapping,
   discardUpload,
   importHistory,
   importStatus,
-  listMappings,
-  previewUpload,
   revalidateUpload,
-  saveMapping,
   stageUpload,
   type ImportView,
 } from './staged-imports.service.ts';
@@ -342,75 +336,6 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         request.params.importId,
         request.id,
       );
-      return reply.status(204).send(null);
-    },
-  );
-
-  app.get(
-    '/api/v1/schools/:schoolId/column-mappings',
-    {
-      config: { access: 'school:imports.run' },
-      onRequest: importers,
-      schema: {
-        summary: 'The school’s saved column mappings for its own file layouts',
-        tags: ['imports'],
-        params: SchoolParams,
-        response: { 200: Type.Array(ColumnMapping), ...errors },
-      },
-    },
-    async (request) => listMappings(services, request.params.schoolId),
-  );
-
-  app.put(
-    '/api/v1/schools/:schoolId/column-mappings/:name',
-    {
-      config: { access: 'school:imports.run' },
-      onRequest: importers,
-      schema: {
-        summary: 'Save a column mapping under a name',
-        tags: ['imports'],
-        params: MappingParams,
-        body: ColumnMappingBody,
-        response: { 204: { type: 'null' }, ...errors },
-      },
-    },
-    async (request, reply) => {
-      await saveMapping(
-        services,
-        signedIn(request),
-        request.params.schoolId,
-        request.params.name,
-        request.body,
-        request.id,
-      );
-      return reply.status(204).send(null);
-    },
-  );
-
-  app.delete(
-    '/api/v1/schools/:schoolId/column-mappings/:name',
-    {
-      config: { access: 'school:imports.run' },
-      onRequest: importers,
-      schema: {
-        summary: 'Delete a saved column mapping',
-        tags: ['imports'],
-        params: MappingParams,
-        response: { 204: { type: 'null' }, ...errors },
-      },
-    },
-    async (request, reply) => {
-      if (
-        !(await deleteMapping(
-          services,
-          signedIn(request),
-          request.params.schoolId,
-          request.params.name,
-          request.id,
-        ))
-      ) {
-        throw notFound('That mapping');
-      }
       return reply.status(204).send(null);
     },
   );

@@ -6,7 +6,8 @@ import { buildSchool } from '../../../test/support/factories.ts';
 import { createTestServices, type TestServices } from '../../../test/support/services.ts';
 import { runImport } from './imports.service.ts';
 import { bufferSource } from './source.ts';
-import { oneRosterFiles, syntheticSchool } from './synthetic.ts';
+import { oneRosterFiles } from './synthetic-formats.ts';
+import { syntheticSchool } from './synthetic.ts';
 
 let services: TestServices;
 before(async () => {

@@ -1,18 +1,14 @@
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { SchoolVault } from '../../platform/crypto/vault.ts';
-import { AppError, badRequest, notFound } from '../../platform/http/errors.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import type { SignedIn } from '../organisations/identity.ts';
-import { TEMPLATE_FIELDS, type Template } from './columns.ts';
 import { commitFile, validateFile, type ImportOptions } from './imports.service.ts';
 import { ImportOptionsSchema } from './imports.schema.ts';
 import { Check } from 'typebox/value';
 import * as imports from './imports.repository.ts';
 import type { ImportReport } from './report.ts';
-import { bufferSource, inspectSource } from './source.ts';
-import { parseFile, type ParsedRow } from './parse.ts';
-import { FileShapeError } from './readers/rows.ts';
-import { subjectResolver } from '../curriculum/curriculum.service.ts';
+import { bufferSource } from './source.ts';
 
 // The API's import in steps: upload (validated at once), change the mapping and validate again, then
 // commit in the background with progress. The file waits encrypted under its own key, and is destroyed
@@ -47,9 +43,9 @@ function fileKind(name: string): FileKind {
   return kind;
 }
 
-const actorOf = (who: SignedIn) => ({ type: 'user' as const, id: who.userId });
+export const actorOf = (who: SignedIn) => ({ type: 'user' as const, id: who.userId });
 const location = (importId: string) => ({ table: 'import_uploads', column: 'content', rowId: importId });
-const sourceName = (kind: FileKind) => `upload.${kind}`;
+export const sourceName = (kind: FileKind) => `upload.${kind}`;
 
 /** Validates an uploaded file and keeps it (encrypted) for the commit step. */
 export async function stageUpload(
@@ -113,7 +109,7 @@ async function sweepExpired(
   }
 }
 
-async function loadUpload(
+export async function loadUpload(
   services: Services,
   trx: Parameters<typeof imports.findUpload>[0],
   schoolId: string,
@@ -318,165 +314,4 @@ export async function importHistory(services: Services, schoolId: string): Promi
 /** At start: imports a stopped process was committing never committed; they can be committed again. */
 export async function resetInterruptedImports(services: Services): Promise<number> {
   return services.db.withPlatform('imports.reset_interrupted', (trx) => imports.resetInterrupted(trx));
-}
-
-export async function listMappings(
-  services: Services,
-  schoolId: string,
-): Promise<
-  Array<{ name: string; template: string; columns: Record<string, string | null>; createdAt: string }>
-> {
-  const rows = await services.db.withSchool(schoolId, (trx) => imports.columnMappings(trx, schoolId));
-  return rows.map((row) => ({
-    name: row.name,
-    template: row.template,
-    columns: mappingColumns(row.columns),
-    createdAt: row.createdAt.toISOString(),
-  }));
-}
-
-function mappingColumns(value: unknown): Record<string, string | null> {
-  const columns: Record<string, string | null> = {};
-  if (typeof value === 'object' && value !== null) {
-    for (const [header, field] of Object.entries(value)) {
-      if (typeof field === 'string' || field === null) {
-        columns[header] = field;
-      }
-    }
-  }
-  return columns;
-}
-
-export async function saveMapping(
-  services: Services,
-  who: SignedIn,
-  schoolId: string,
-  name: string,
-  mapping: { template: Template; columns: Record<string, string | null> },
-  requestId: string,
-): Promise<void> {
-  const fields = new Set(TEMPLATE_FIELDS[mapping.template].map((definition) => definition.field));
-  const wrong = Object.entries(mapping.columns).filter(([, field]) => field !== null && !fields.has(field));
-  if (wrong.length > 0) {
-    throw badRequest(
-      'The mapping names fields this layout does not have.',
-      wrong.map(([header, field]) => ({
-        field: `columns.${header}`,
-        message: `${String(field)} is not a ${mapping.template} field`,
-      })),
-    );
-  }
-  await services.db.withSchool(schoolId, async (trx) => {
-    await imports.saveColumnMapping(trx, schoolId, { name, ...mapping });
-    await recordAudit(trx, {
-      orgId: schoolId,
-      actor: actorOf(who),
-      action: 'imports.mapping_saved',
-      target: `mapping:${name}`,
-      requestId,
-    });
-  });
-}
-
-export async function deleteMapping(
-  services: Services,
-  who: SignedIn,
-  schoolId: string,
-  name: string,
-  requestId: string,
-): Promise<boolean> {
-  return services.db.withSchool(schoolId, async (trx) => {
-    const deleted = await imports.deleteColumnMapping(trx, schoolId, name);
-    if (deleted) {
-      await recordAudit(trx, {
-        orgId: schoolId,
-        actor: actorOf(who),
-        action: 'imports.mapping_deleted',
-        target: `mapping:${name}`,
-        requestId,
-      });
-    }
-    return deleted;
-  });
-}
-
-export type PreviewValue = string | number | boolean | null;
-
-/** A parsed record as flat field → value pairs (the wizard's preview table). */
-function flatten(row: ParsedRow): Record<string, PreviewValue> | undefined {
-  if (row.record === undefined) {
-    return undefined;
-  }
-  if (row.kind === 'result') {
-    const { key, subject, assessmentPoint, facet, grade, className } = row.record;
-    return { ...key, subject, assessment_point: assessmentPoint, facet, grade, class: className ?? null };
-  }
-  const { identity, attributes, priorAttainment, classes, groups } = row.record;
-  return {
-    ...identity,
-    ...attributes,
-    ...priorAttainment,
-    ...(classes === undefined ? {} : { class: classes.join('; ') }),
-    ...(groups === undefined ? {} : { groups: groups.join('; ') }),
-  };
-}
-
-/**
- * The first rows of a kept upload as Haven will read them, for the person importing it to check the
- * mapping before committing. It shows the file's own contents (names included) to someone who holds
- * the file, and the read is audited.
- */
-export async function previewUpload(
-  services: Services,
-  who: SignedIn,
-  schoolId: string,
-  importId: string,
-  limit: number,
-  requestId: string,
-): Promise<{
-  template: string;
-  format: string;
-  rows: Array<{ row: number; values: Record<string, PreviewValue> }>;
-}> {
-  return services.db.withSchool(schoolId, async (trx) => {
-    const upload = await loadUpload(services, trx, schoolId, importId);
-    if (!Check(ImportOptionsSchema, upload.options)) {
-      throw new Error('stored import options do not match their schema');
-    }
-    const options: ImportOptions = upload.options;
-    const source = bufferSource(sourceName(upload.fileKind), upload.content);
-    let parsed;
-    try {
-      parsed = await parseFile(
-        source,
-        await inspectSource(source),
-        options,
-        await subjectResolver(trx, schoolId, options.subjects ?? {}),
-      );
-    } catch (error) {
-      if (error instanceof FileShapeError) {
-        throw new AppError(409, 'unreadable_file', error.message);
-      }
-      throw error;
-    }
-    const rows: Array<{ row: number; values: Record<string, PreviewValue> }> = [];
-    for await (const row of parsed.rows) {
-      const values = flatten(row);
-      if (values !== undefined) {
-        rows.push({ row: row.row, values });
-      }
-      if (rows.length >= limit) {
-        break;
-      }
-    }
-    await recordAudit(trx, {
-      orgId: schoolId,
-      actor: actorOf(who),
-      action: 'imports.previewed',
-      target: `import:${importId}`,
-      requestId,
-      details: { rows: String(rows.length) },
-    });
-    return { template: parsed.template, format: parsed.format, rows };
-  });
 }

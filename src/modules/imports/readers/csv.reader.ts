@@ -86,7 +86,10 @@ function shapeError(error: unknown): Error {
       );
     }
     // The parser's own message can quote the data, so it is not passed on.
-    return new FileShapeError(`The file is not valid CSV${where} (${error.code}).`, line);
+    return new FileShapeError(
+      `The file could not be read as CSV${where}. Save it again from the spreadsheet as "CSV UTF-8" and retry (reader code ${error.code}).`,
+      line,
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }
