@@ -18,6 +18,7 @@ import { twoFactorRoutes } from './modules/organisations/two-factor.routes.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
 import { installOriginCheck } from './platform/http/origin.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
+import { webAppRoutes } from './platform/http/web-app.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { requestIdFor } from './platform/http/request-id.ts';
 import { fastifyTrustProxy } from './platform/http/trust-proxy.ts';
@@ -30,6 +31,8 @@ export interface AppOptions {
   logger: Logger;
   /** Which X-Forwarded-* hops to believe: a hop count or the proxies' addresses; never every hop. */
   trustProxy?: TrustProxy;
+  /** Where the built web app is (web/dist unless a test says otherwise). */
+  webRoot?: string;
 }
 
 export type HavenApp = FastifyInstance;
@@ -96,6 +99,8 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(columnMappingRoutes, { services: options.services });
   await app.register(analysisRoutes, { services: options.services });
   await app.register(classRoutes, { services: options.services });
+  // Last: the web app answers page addresses the API does not claim.
+  await app.register(webAppRoutes, options.webRoot === undefined ? {} : { root: options.webRoot });
 
   return app;
 }

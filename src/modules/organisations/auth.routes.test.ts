@@ -37,6 +37,8 @@ describe('sign-in', () => {
       id: string;
       email: string;
       memberships: Array<{ orgId: string; role: string }>;
+      schools: Array<{ id: string; permissions: string[] }>;
+      idleMinutes: number;
     }>();
     assert.equal(body.id, user.id);
     assert.equal(body.email, user.email);
@@ -44,6 +46,14 @@ describe('sign-in', () => {
       body.memberships.map((m) => [m.orgId, m.role]),
       [[school.id, 'teacher']],
     );
+    // What the web app builds its menus from: the school, and what a teacher may do there (no imports).
+    assert.deepEqual(
+      body.schools.map((s) => s.id),
+      [school.id],
+    );
+    assert.ok(body.schools[0]?.permissions.includes('analysis.read'));
+    assert.ok(!body.schools[0]?.permissions.includes('imports.run'));
+    assert.equal(body.idleMinutes, fixture.services.auth.sessionIdleMinutes);
   });
 
   test('a wrong password and an unknown address get the very same answer', async () => {

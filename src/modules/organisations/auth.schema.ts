@@ -46,6 +46,15 @@ export const MeResponse = Type.Object({
       role: Type.String(),
     }),
   ),
+  schools: Type.Array(
+    Type.Object({
+      id: Type.String({ format: 'uuid' }),
+      name: Type.String(),
+      permissions: Type.Array(Type.String(), { description: 'What this person may do in the school' }),
+    }),
+    { description: 'The schools this person works in, directly or through a trust' },
+  ),
+  idleMinutes: Type.Integer({ description: 'A session ends after this many minutes without a request' }),
 });
 
 export const SessionsResponse = Type.Array(

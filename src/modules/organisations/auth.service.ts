@@ -8,6 +8,10 @@ import * as sessions from './sessions.repository.ts';
 import { checkSecondFactor } from './two-factor.service.ts';
 import { normaliseEmail, tokenDigest, withIdentity, type SignedIn } from './identity.ts';
 import { loadActor } from './users.service.ts';
+import * as organisations from './organisations.repository.ts';
+import { permissionsIn, type Actor, type Permission } from './roles.policy.ts';
+import type { Transaction } from 'kysely';
+import type { DB } from '../../database.ts';
 import * as users from './users.repository.ts';
 
 export interface SignInResult {
@@ -250,6 +254,12 @@ export async function revokeOwnSession(
 }
 
 /** The signed-in user's own e-mail and memberships, for GET /api/v1/me. */
+export interface MySchool {
+  id: string;
+  name: string;
+  permissions: Permission[];
+}
+
 export async function describeMe(
   services: Services,
   who: SignedIn,
@@ -258,6 +268,8 @@ export async function describeMe(
   twoFactor: boolean;
   email: string;
   memberships: Array<{ orgId: string; orgKind: string; orgName: string; role: string }>;
+  schools: MySchool[];
+  idleMinutes: number;
 }> {
   return withIdentity(services, async (trx) => {
     const user = await users.findUser(trx, who.userId);
@@ -285,6 +297,25 @@ export async function describeMe(
         orgName,
         role,
       })),
+      schools: await schoolsReached(trx, actor),
+      idleMinutes: services.auth.sessionIdleMinutes,
     };
   });
+}
+
+/** The schools a person works in, directly or through a trust, with what they may do in each. */
+async function schoolsReached(trx: Transaction<DB>, actor: Actor): Promise<MySchool[]> {
+  const ids = new Set(
+    actor.memberships.flatMap((membership) =>
+      membership.orgKind === 'school' ? [membership.orgId] : (membership.schoolIds ?? []),
+    ),
+  );
+  const schools = await organisations.organisationsByIds(trx, [...ids]);
+  return schools
+    .map((school) => ({
+      id: school.id,
+      name: school.name,
+      permissions: permissionsIn(actor, { id: school.id, kind: 'school' }),
+    }))
+    .toSorted((a, b) => a.name.localeCompare(b.name));
 }

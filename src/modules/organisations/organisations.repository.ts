@@ -71,6 +71,16 @@ export async function findOrganisation(
     .executeTakeFirst();
 }
 
+export async function organisationsByIds(
+  trx: Transaction<DB>,
+  ids: readonly string[],
+): Promise<Array<{ id: string; kind: OrganisationKind; name: string }>> {
+  if (ids.length === 0) {
+    return [];
+  }
+  return trx.selectFrom('organisations').select(['id', 'kind', 'name']).where('id', 'in', ids).execute();
+}
+
 export async function insertOrganisation(
   trx: Transaction<DB>,
   organisation: { kind: Exclude<OrganisationKind, 'school' | 'platform'>; name: string },

@@ -3,7 +3,10 @@ import { describe, test } from 'node:test';
 import {
   can,
   canGrant,
+  permissionsIn,
+  PERMISSIONS,
   ROLE_ORGANISATION,
+  ROLE_PERMISSIONS,
   ROLES,
   type Actor,
   type Organisation,
@@ -52,23 +55,28 @@ const ALLOWED: Array<[Role, Permission, Organisation]> = [
   ['platform_operator', 'audit.read', platform],
   ['trust_leader', 'analysis.read', trust],
   ['trust_leader', 'pupils.read', trust],
+  ['trust_leader', 'pupils.read_own_classes', trust],
   ['trust_leader', 'users.manage', trust],
   ['trust_leader', 'users.manage', trustSchool],
   ['trust_leader', 'analysis.read', trustSchool],
   ['trust_leader', 'pupils.read', trustSchool],
+  ['trust_leader', 'pupils.read_own_classes', trustSchool],
   ['school_admin', 'users.manage', school],
   ['school_admin', 'apps.approve', school],
   ['school_admin', 'privacy.manage', school],
   ['school_admin', 'support.grant', school],
   ['school_admin', 'audit.read', school],
   ['school_admin', 'pupils.read', school],
+  ['school_admin', 'pupils.read_own_classes', school],
   ['school_admin', 'analysis.read', school],
   ['data_manager', 'analysis.read', school],
   ['designated_teacher', 'pupils.read_own_classes', school],
   ['virtual_school_head', 'users.manage', la],
   ['data_manager', 'imports.run', school],
   ['data_manager', 'pupils.read', school],
+  ['data_manager', 'pupils.read_own_classes', school],
   ['senior_leader', 'pupils.read', school],
+  ['senior_leader', 'pupils.read_own_classes', school],
   ['senior_leader', 'analysis.read', school],
   ['teacher', 'pupils.read_own_classes', school],
   ['teacher', 'analysis.read', school],
@@ -110,6 +118,28 @@ describe('can: every role × permission × organisation', () => {
       }
     });
   }
+
+  test('permissionsIn lists exactly what can allows, for every role and organisation', () => {
+    for (const role of ROLES) {
+      for (const org of orgs) {
+        const actor = actorWith(role);
+        assert.deepEqual(
+          permissionsIn(actor, org),
+          PERMISSIONS.filter((permission) => can(actor, permission, org)),
+          `${role} in ${org.id}`,
+        );
+      }
+    }
+    assert.ok(permissionsIn(actorWith('teacher'), school).includes('analysis.read'));
+  });
+
+  test('whoever reads every pupil also reads their own classes’ pupils (the pupil pages need either)', () => {
+    for (const role of ROLES) {
+      if (ROLE_PERMISSIONS[role].includes('pupils.read')) {
+        assert.ok(ROLE_PERMISSIONS[role].includes('pupils.read_own_classes'), role);
+      }
+    }
+  });
 
   test('the platform operator has no reach into school data', () => {
     const operator = actorWith('platform_operator');

@@ -47,10 +47,18 @@ export const ROLE_ORGANISATION: Record<Role, OrganisationKind> = {
   social_worker: 'local_authority',
 };
 
+// Whoever may read every pupil (pupils.read) may read their own classes' pupils too: the pupil pages
+// are open to pupils.read_own_classes, and which pupils a person then sees follows visiblePupils.
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // The operator runs the service and sees no pupil data unless a school grants support access.
   platform_operator: ['platform.operate', 'organisation.read', 'users.manage', 'audit.read'],
-  trust_leader: ['organisation.read', 'users.manage', 'analysis.read', 'pupils.read'],
+  trust_leader: [
+    'organisation.read',
+    'users.manage',
+    'analysis.read',
+    'pupils.read',
+    'pupils.read_own_classes',
+  ],
   school_admin: [
     'organisation.read',
     'users.manage',
@@ -59,10 +67,17 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'privacy.manage',
     'support.grant',
     'pupils.read',
+    'pupils.read_own_classes',
     'analysis.read',
   ],
-  data_manager: ['organisation.read', 'imports.run', 'pupils.read', 'analysis.read'],
-  senior_leader: ['organisation.read', 'pupils.read', 'analysis.read'],
+  data_manager: [
+    'organisation.read',
+    'imports.run',
+    'pupils.read',
+    'pupils.read_own_classes',
+    'analysis.read',
+  ],
+  senior_leader: ['organisation.read', 'pupils.read', 'pupils.read_own_classes', 'analysis.read'],
   teacher: ['organisation.read', 'pupils.read_own_classes', 'analysis.read'],
   designated_teacher: ['organisation.read', 'pupils.read_own_classes', 'pep.read', 'pep.write'],
   virtual_school_head: ['organisation.read', 'users.manage', 'pep.read', 'pep.write', 'pep.sign_off'],
@@ -123,6 +138,14 @@ export function can(actor: Actor, permission: Permission, org: Organisation): bo
   return membershipsReaching(actor, org).some((membership) =>
     ROLE_PERMISSIONS[membership.role].includes(permission),
   );
+}
+
+/** Everything `actor` may do in `org` (the web app shows only what a person can use). */
+export function permissionsIn(actor: Actor, org: Organisation): Permission[] {
+  const held = new Set(
+    membershipsReaching(actor, org).flatMap((membership) => ROLE_PERMISSIONS[membership.role]),
+  );
+  return PERMISSIONS.filter((permission) => held.has(permission));
 }
 
 /**

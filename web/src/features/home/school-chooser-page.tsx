@@ -1,0 +1,50 @@
+import { Link, Navigate } from 'react-router';
+import { Page } from '../../components/page.tsx';
+import { Notice } from '../../components/status.tsx';
+import { useSession } from '../../session/session.tsx';
+
+/** Where "/" leads: straight to the one school someone works in, or a choice when there are several. */
+export function RootRedirect() {
+  const me = useSession();
+  const [only] = me.schools;
+  if (me.schools.length === 1 && only !== undefined) {
+    return <Navigate to={`/schools/${only.id}`} replace />;
+  }
+  return <SchoolChooserPage />;
+}
+
+export function SchoolChooserPage() {
+  const me = useSession();
+  const otherRoles = me.memberships.filter((membership) => membership.orgKind !== 'school');
+  return (
+    <Page title="Your schools">
+      {me.schools.length === 0 ? (
+        <Notice title="Your account is not linked to a school yet">
+          <p>Ask your school’s Haven administrator to add you to the school’s staff.</p>
+        </Notice>
+      ) : (
+        <ul className="card-list">
+          {me.schools.map((school) => (
+            <li key={school.id} className="card">
+              <Link to={`/schools/${school.id}`} className="card__link">
+                {school.name}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+      {otherRoles.length === 0 ? null : (
+        <>
+          <h2>Your other roles</h2>
+          <ul>
+            {otherRoles.map((membership) => (
+              <li key={`${membership.orgId}${membership.role}`}>
+                {membership.orgName}: {membership.role.replaceAll('_', ' ')}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Page>
+  );
+}
