@@ -15,6 +15,7 @@ import { passwordRoutes } from './modules/organisations/passwords.routes.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
 import { staffRoutes } from './modules/organisations/staff.routes.ts';
 import { twoFactorRoutes } from './modules/organisations/two-factor.routes.ts';
+import { pupilRoutes } from './modules/pupils/pupils.routes.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
 import { installOriginCheck } from './platform/http/origin.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
@@ -99,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(columnMappingRoutes, { services: options.services });
   await app.register(analysisRoutes, { services: options.services });
   await app.register(classRoutes, { services: options.services });
+  await app.register(pupilRoutes, { services: options.services });
   // Last: the web app answers page addresses the API does not claim.
   await app.register(webAppRoutes, options.webRoot === undefined ? {} : { root: options.webRoot });
 

@@ -306,39 +306,3 @@ export async function gradesWithClasses(
     .where('results.facet', '=', facet)
     .execute();
 }
-
-/** One pupil's results at every assessment point, for a flight path. */
-export async function pupilResults(
-  trx: Transaction<DB>,
-  schoolId: string,
-  pupilId: string,
-): Promise<
-  Array<{
-    subject: string;
-    subject_name: string;
-    point: string;
-    rank: number;
-    facet: Facet;
-    grade: string;
-    points: number;
-  }>
-> {
-  return trx
-    .selectFrom('results')
-    .innerJoin('subjects', 'subjects.id', 'results.subject_id')
-    .innerJoin('assessment_points', 'assessment_points.id', 'results.assessment_point_id')
-    .select([
-      'subjects.code as subject',
-      'subjects.name as subject_name',
-      'assessment_points.name as point',
-      'assessment_points.rank',
-      'results.facet',
-      'results.grade',
-      'results.points',
-    ])
-    .where('results.school_id', '=', schoolId)
-    .where('results.pupil_id', '=', pupilId)
-    .orderBy('subjects.name')
-    .orderBy('assessment_points.rank')
-    .execute();
-}

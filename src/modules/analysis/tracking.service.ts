@@ -1,7 +1,7 @@
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
-import { visiblePupils } from '../curriculum/curriculum.service.ts';
+import { pupilResults, visiblePupils } from '../curriculum/curriculum.service.ts';
 import type { Facet } from '../curriculum/curriculum.tables.ts';
 import * as analysis from './analysis.repository.ts';
 import { choosePoint, type AnalysisFilter, type Reader } from './analysis.service.ts';
@@ -138,7 +138,7 @@ export async function flightPath(services: Services, who: Reader, schoolId: stri
     if (visible !== 'all' && !visible.includes(pupilId)) {
       throw new AppError(404, 'not_found', 'That pupil was not found.');
     }
-    const rows = await analysis.pupilResults(trx, schoolId, pupilId);
+    const rows = await pupilResults(trx, schoolId, pupilId);
     if (rows.length === 0 && (await analysis.cohort(trx, schoolId, { pupilIds: [pupilId] })).length === 0) {
       throw new AppError(404, 'not_found', 'That pupil was not found.');
     }

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import { gradeSetByCode, normaliseSubjectName, subjectByCode, subjectByName } from './catalogue.ts';
 import * as curriculum from './curriculum.repository.ts';
+import * as pupilCurriculum from './pupil-curriculum.repository.ts';
 import { can, type Actor } from '../organisations/roles.policy.ts';
 import type { ResultRecord } from './result-record.ts';
 
@@ -169,4 +170,33 @@ export async function visiblePupils(
   return can(actor, 'pupils.read_own_classes', school)
     ? curriculum.pupilsTaughtBy(trx, schoolId, userId)
     : [];
+}
+
+export type { PupilClassRow, PupilResultRow } from './pupil-curriculum.repository.ts';
+
+/** One pupil's grades at every assessment point and facet (for their record and flight path). */
+export async function pupilResults(
+  trx: Transaction<DB>,
+  schoolId: string,
+  pupilId: string,
+): Promise<pupilCurriculum.PupilResultRow[]> {
+  return pupilCurriculum.pupilResults(trx, schoolId, pupilId);
+}
+
+/** The classes these pupils are in, with each class's subject. */
+export async function classesOfPupils(
+  trx: Transaction<DB>,
+  schoolId: string,
+  pupilIds: readonly string[],
+): Promise<pupilCurriculum.PupilClassRow[]> {
+  return pupilCurriculum.classesOfPupils(trx, schoolId, pupilIds);
+}
+
+/** The pupils in one class, or undefined when the school has no such class. */
+export async function classMemberIds(
+  trx: Transaction<DB>,
+  schoolId: string,
+  classId: string,
+): Promise<string[] | undefined> {
+  return pupilCurriculum.classMemberIds(trx, schoolId, classId);
 }

@@ -26,8 +26,38 @@ export const ETHNICITY_GROUPS: Readonly<Record<string, string>> = {
   NOBT: 'Not obtained',
 };
 
+/** What each ethnicity main code means (DfE Common Basic Data Set descriptions). */
+export const ETHNICITY_LABELS: Readonly<Record<string, string>> = {
+  WBRI: 'White – British',
+  WIRI: 'White – Irish',
+  WOTH: 'Any other White background',
+  WIRT: 'Traveller of Irish heritage',
+  WROM: 'Gypsy / Roma',
+  MWBC: 'White and Black Caribbean',
+  MWBA: 'White and Black African',
+  MWAS: 'White and Asian',
+  MOTH: 'Any other mixed background',
+  AIND: 'Indian',
+  APKN: 'Pakistani',
+  ABAN: 'Bangladeshi',
+  AOTH: 'Any other Asian background',
+  BCRB: 'Black Caribbean',
+  BAFR: 'Black – African',
+  BOTH: 'Any other Black background',
+  CHNE: 'Chinese',
+  OOTH: 'Any other ethnic group',
+  REFU: 'Refused',
+  NOBT: 'Information not yet obtained',
+};
+
 /** SEN provision: none, SEN support, EHC plan. Legacy "S" (statement) is read as E. */
 export const SEN_PROVISION = ['N', 'K', 'E'] as const;
+
+export const SEN_LABELS: Readonly<Record<(typeof SEN_PROVISION)[number], string>> = {
+  N: 'No special educational need',
+  K: 'SEN support',
+  E: 'Education, health and care plan',
+};
 
 /** KS2 teacher assessment outcomes. */
 export const KS2_TA_CODES = [
@@ -57,6 +87,14 @@ export const KS2_TEST_OUTCOMES = ['N', 'A', 'B', 'M', 'T', 'J', 'L', 'Q', 'P', '
 
 /** CTF enrolment status: current single, main dual, subsidiary dual, guest, other. */
 export const ENROLMENT_STATUSES = ['C', 'M', 'S', 'G', 'O'] as const;
+
+export const ENROLMENT_STATUS_LABELS: Readonly<Record<string, string>> = {
+  C: 'Current (single registration)',
+  M: 'Current main (dual registration)',
+  S: 'Current subsidiary (dual registration)',
+  G: 'Guest',
+  O: 'Other',
+};
 
 export function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
   return (values as readonly string[]).includes(value);

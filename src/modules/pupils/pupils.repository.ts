@@ -138,3 +138,60 @@ export async function countPupils(trx: Transaction<DB>, schoolId: string): Promi
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** What lists and searches need of a pupil: names and UPN still sealed, and the year group. */
+export type PupilNameRow = Pick<
+  PupilRow,
+  'id' | 'upn' | 'forename' | 'surname' | 'preferred_forename' | 'preferred_surname' | 'year_group'
+>;
+
+/** The school's pupils for a list or search: optionally only these ids, optionally one year group. */
+export async function pupilNameRows(
+  trx: Transaction<DB>,
+  schoolId: string,
+  filter: { ids?: readonly string[] | undefined; yearGroup?: number | undefined },
+): Promise<PupilNameRow[]> {
+  if (filter.ids?.length === 0) {
+    return [];
+  }
+  let query = trx
+    .selectFrom('pupils')
+    .select(['id', 'upn', 'forename', 'surname', 'preferred_forename', 'preferred_surname', 'year_group'])
+    .where('school_id', '=', schoolId);
+  if (filter.ids !== undefined) {
+    query = query.where('id', 'in', filter.ids);
+  }
+  if (filter.yearGroup !== undefined) {
+    query = query.where('year_group', '=', filter.yearGroup);
+  }
+  return query.execute();
+}
+
+export async function pupilById(
+  trx: Transaction<DB>,
+  schoolId: string,
+  id: string,
+): Promise<PupilRow | undefined> {
+  return trx
+    .selectFrom('pupils')
+    .selectAll()
+    .where('school_id', '=', schoolId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The custom groups a pupil is in, by name. */
+export async function groupsOfPupil(
+  trx: Transaction<DB>,
+  schoolId: string,
+  pupilId: string,
+): Promise<Array<{ id: string; name: string }>> {
+  return trx
+    .selectFrom('pupil_group_members')
+    .innerJoin('pupil_groups', 'pupil_groups.id', 'pupil_group_members.group_id')
+    .select(['pupil_groups.id', 'pupil_groups.name'])
+    .where('pupil_group_members.school_id', '=', schoolId)
+    .where('pupil_group_members.pupil_id', '=', pupilId)
+    .orderBy('pupil_groups.name')
+    .execute();
+}

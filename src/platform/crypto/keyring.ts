@@ -128,6 +128,24 @@ export class Keyring {
     return key;
   }
 
+  /**
+   * Brings the keys of many existing subjects into memory with one query, so decrypting a list of them
+   * (a school's pupil names) does not cost a query per subject. Subjects without a key are skipped.
+   */
+  async loadSubjectKeys(trx: Trx, schoolId: string, subjectIds: readonly string[]): Promise<void> {
+    const missing = subjectIds.filter(
+      (subjectId) => this.cachedSubjectKey(schoolId, subjectId) === undefined,
+    );
+    // Chunked: one statement's parameters stay far below PostgreSQL's limit of 65,535.
+    for (let start = 0; start < missing.length; start += 10_000) {
+      const rows = await keys.subjectKeysBySubjects(trx, schoolId, missing.slice(start, start + 10_000));
+      for (const row of rows) {
+        const key = await this.#unwrapSubjectKey(trx, schoolId, row);
+        this.#subjectKeyIds.set(`${schoolId}/${row.subject_id}`, key.hexId);
+      }
+    }
+  }
+
   /** The key a ciphertext names (by hex id) if this process holds it already. */
   cachedFieldKey(schoolId: string, hexId: string): FieldKey | undefined {
     return this.#fieldKeys.get(`${schoolId}/${hexId}`);

@@ -100,6 +100,23 @@ export async function subjectKeyById(
     .executeTakeFirst();
 }
 
+/** The keys of many subjects in one query (before decrypting a list of them). */
+export async function subjectKeysBySubjects(
+  trx: Trx,
+  schoolId: string,
+  subjectIds: readonly string[],
+): Promise<SubjectKeyRow[]> {
+  if (subjectIds.length === 0) {
+    return [];
+  }
+  return trx
+    .selectFrom('subject_keys')
+    .selectAll()
+    .where('school_id', '=', schoolId)
+    .where('subject_id', 'in', subjectIds)
+    .execute();
+}
+
 /** Inserts a subject key unless one exists (a concurrent writer may have made it); returns the stored one. */
 export async function insertSubjectKey(
   trx: Trx,

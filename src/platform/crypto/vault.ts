@@ -100,6 +100,11 @@ export class SchoolVault {
     return values;
   }
 
+  /** Loads many subjects' keys in one query before their records are decrypted one by one. */
+  async preloadSubjects(subjectIds: readonly string[]): Promise<void> {
+    await this.#keyring.loadSubjectKeys(this.#trx, this.#schoolId, subjectIds);
+  }
+
   /** Records the subject's blind index for `kind` (replacing their previous value of that kind). */
   async index(subjectId: string, kind: string, value: string): Promise<void> {
     const indexKey = await this.#keyring.activeSchoolKey(this.#trx, this.#schoolId, 'index');
