@@ -62,12 +62,25 @@ export async function ensureWebBuilt(
   // Imported only when needed: Vite is large and most starts do not build.
   const { build } = await import('vite');
   const { default: config } = await import('../../web/vite.config.ts');
-  await build({
-    ...config,
-    configFile: false,
-    logLevel: 'warn',
-    build: { ...config.build, outDir: staging },
-  });
+  // React picks its development or production build from NODE_ENV, which the test runner sets to "test":
+  // what is served is always the production build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      ...config,
+      configFile: false,
+      mode: 'production',
+      logLevel: 'warn',
+      build: { ...config.build, outDir: staging },
+    });
+  } finally {
+    if (nodeEnv === undefined) {
+      delete process.env.NODE_ENV;
+    } else {
+      process.env.NODE_ENV = nodeEnv;
+    }
+  }
   writeFileSync(path.join(staging, STAMP), fingerprint);
   const previous = `${WEB_DIST}.${process.pid}.old`;
   if (existsSync(WEB_DIST)) {

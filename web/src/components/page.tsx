@@ -1,5 +1,9 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 
+// The first page of a visit starts at the top like any web page; only later, in-app navigations move
+// focus to the new page's heading (a screen reader then announces it, as a full page load would).
+let firstPage = true;
+
 /**
  * Every page's heading: sets the tab title (so screen reader users and tab lists know where they are) and
  * takes focus after a client-side navigation, as a full page load would.
@@ -8,7 +12,11 @@ export function Page({ title, caption, children }: { title: string; caption?: st
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} – Haven`;
-    heading.current?.focus({ preventScroll: true });
+    if (firstPage) {
+      firstPage = false;
+    } else {
+      heading.current?.focus({ preventScroll: true });
+    }
   }, [title]);
   return (
     <>

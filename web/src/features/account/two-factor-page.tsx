@@ -1,5 +1,4 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { toString as qrSvg } from 'qrcode';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import type { Static } from 'typebox';
@@ -45,7 +44,8 @@ function codeAndPassword(event: FormEvent<HTMLFormElement>): {
 function QrCode({ uri }: { uri: string }) {
   const [svg, setSvg] = useState<string>();
   useEffect(() => {
-    void qrSvg(uri, { type: 'svg', margin: 2 }).then(setSvg);
+    // Loaded on this page only: the QR encoder is not needed anywhere else.
+    void import('qrcode').then(({ toString }) => toString(uri, { type: 'svg', margin: 2 })).then(setSvg);
   }, [uri]);
   return svg === undefined ? null : (
     <img
@@ -58,22 +58,43 @@ function QrCode({ uri }: { uri: string }) {
   );
 }
 
-/**
- * The account is only re-read once the person leaves the recovery codes: re-reading it at once would
- * swap this page for the "turn off" form before they had written the codes down.
- */
-function RefreshAccountOnLeave() {
-  const queryClient = useQueryClient();
-  useEffect(() => () => void queryClient.invalidateQueries({ queryKey: ME_KEY }), [queryClient]);
-  return null;
+/** Shown once, straight after two-factor sign-in is turned on. */
+function RecoveryCodes({ codes }: { codes: string[] }) {
+  return (
+    <>
+      <Notice tone="success" title="Two-factor sign-in is on">
+        <p>From now on Haven asks for a code from your app when you sign in.</p>
+      </Notice>
+      <h2>Your recovery codes</h2>
+      <p>
+        Keep these somewhere safe, away from your phone. Each works once if you lose your device. They will
+        not be shown again.
+      </p>
+      <ul className="recovery-codes">
+        {codes.map((code) => (
+          <li key={code}>
+            <code>{code}</code>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <Link to="/account">Back to your account</Link>
+      </p>
+    </>
+  );
 }
 
-function TurnOn() {
+function TurnOn({ onEnabled }: { onEnabled: (codes: string[]) => void }) {
+  const queryClient = useQueryClient();
   const [problems, setProblems] = useState<FormProblem[]>([]);
   const start = useMutation({ mutationFn: () => api.post<Enrolment>('/api/v1/auth/two-factor/setup') });
   const confirm = useMutation({
     mutationFn: (body: { code: string; password: string }) =>
       api.post<Static<typeof RecoveryCodesResponse>>('/api/v1/auth/two-factor/confirm', body),
+    onSuccess: async (data) => {
+      onEnabled(data.recoveryCodes);
+      await queryClient.invalidateQueries({ queryKey: ME_KEY });
+    },
     onError: (error) => setProblems(problemsFrom(error, LABELS)),
   });
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -84,31 +105,6 @@ function TurnOn() {
       confirm.mutate({ code, password });
     }
   };
-  if (confirm.isSuccess) {
-    return (
-      <>
-        <RefreshAccountOnLeave />
-        <Notice tone="success" title="Two-factor sign-in is on">
-          <p>From now on Haven asks for a code from your app when you sign in.</p>
-        </Notice>
-        <h2>Your recovery codes</h2>
-        <p>
-          Keep these somewhere safe, away from your phone. Each works once if you lose your device. They will
-          not be shown again.
-        </p>
-        <ul className="recovery-codes">
-          {confirm.data.recoveryCodes.map((code) => (
-            <li key={code}>
-              <code>{code}</code>
-            </li>
-          ))}
-        </ul>
-        <p>
-          <Link to="/account">Back to your account</Link>
-        </p>
-      </>
-    );
-  }
   if (!start.isSuccess) {
     return (
       <>
@@ -205,5 +201,17 @@ function TurnOff() {
 
 export function TwoFactorPage() {
   const me = useSession();
-  return <Page title="Two-factor sign-in">{me.twoFactor ? <TurnOff /> : <TurnOn />}</Page>;
+  // The codes stay on screen after the account (re-read) says two-factor is on, until the person leaves.
+  const [codes, setCodes] = useState<string[]>();
+  return (
+    <Page title="Two-factor sign-in">
+      {codes !== undefined ? (
+        <RecoveryCodes codes={codes} />
+      ) : me.twoFactor ? (
+        <TurnOff />
+      ) : (
+        <TurnOn onEnabled={setCodes} />
+      )}
+    </Page>
+  );
 }
