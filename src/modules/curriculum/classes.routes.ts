@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { ClassList } from './classes.schema.ts';
 import { errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { requireSchoolPermission, signedIn } from '../organisations/auth.hooks.ts';
@@ -27,15 +28,7 @@ export const classRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         tags: ['classes'],
         params: SchoolParams,
         response: {
-          200: Type.Array(
-            Type.Object({
-              id: Type.String({ format: 'uuid' }),
-              name: Type.String(),
-              subject: Type.Union([Type.String(), Type.Null()]),
-              pupils: Type.Integer(),
-              teacherIds: Type.Array(Type.String({ format: 'uuid' })),
-            }),
-          ),
+          200: ClassList,
           ...errors,
         },
       },

@@ -15,3 +15,11 @@ export const SchoolSettingsUpdate = Type.Partial(
   }),
   { minProperties: 1 },
 );
+
+export const StaffMember = Type.Object({
+  userId: Type.String({ format: 'uuid' }),
+  email: Type.String({ description: 'Personal data: staff work address' }),
+  roles: Type.Array(Type.String()),
+  status: Type.String(),
+  twoFactor: Type.Boolean(),
+});

@@ -4,18 +4,10 @@ import { errorResponses } from '../../platform/http/errors.ts';
 import { PrintableString } from '../../platform/http/printable.ts';
 import type { Services } from '../../services.ts';
 import { requireSchoolPermission, signedIn } from './auth.hooks.ts';
-import { SchoolParams } from './organisations.schema.ts';
+import { SchoolParams, StaffMember } from './organisations.schema.ts';
 import { addStaff, listStaff, removeStaffRole } from './staff.service.ts';
 
 const errors = errorResponses(400, 401, 403, 404, 409);
-
-const StaffMember = Type.Object({
-  userId: Type.String({ format: 'uuid' }),
-  email: Type.String({ description: 'Personal data: staff work address' }),
-  roles: Type.Array(Type.String()),
-  status: Type.String(),
-  twoFactor: Type.Boolean(),
-});
 
 /** Who works in the school and in which role: for those who manage users there. */
 export const staffRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {

@@ -26,6 +26,7 @@ export function ChartFigure<Row>({
   columns,
   rowKey,
   downloads = [],
+  tableCollapsed = false,
 }: {
   title: string;
   /** One or two sentences saying what the chart shows (the chart's accessible name). */
@@ -35,6 +36,8 @@ export function ChartFigure<Row>({
   columns: ReadonlyArray<Column<Row>>;
   rowKey: (row: Row) => string;
   downloads?: readonly Download[];
+  /** Long tables (dozens of rows) start folded under "Show the data table". */
+  tableCollapsed?: boolean;
 }) {
   const holder = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -42,12 +45,16 @@ export function ChartFigure<Row>({
     if (element === null) {
       return undefined;
     }
-    const chart = plot({
-      ...options,
-      ariaLabel: summary,
-      style: { fontSize: '14px', ...(typeof options.style === 'object' ? options.style : {}) },
-    });
+    const chart = plot(options.style === undefined ? { ...options, style: 'font-size: 14px' } : options);
+    // The picture is one image to assistive technology, named by the summary: Plot's labels on its parts
+    // are removed (children of an image are not read), and the data table beside it carries every figure
+    // in a form a screen reader can walk through.
+    for (const part of chart.querySelectorAll('[aria-label], [aria-description]')) {
+      part.removeAttribute('aria-label');
+      part.removeAttribute('aria-description');
+    }
     chart.setAttribute('role', 'img');
+    chart.setAttribute('aria-label', summary);
     element.replaceChildren(chart);
     return () => chart.remove();
   }, [options, summary]);
@@ -55,7 +62,14 @@ export function ChartFigure<Row>({
     <figure className="chart-figure">
       <figcaption className="chart-figure__title">{title}</figcaption>
       <div className="chart" ref={holder} />
-      <DataTable caption={`${title}: data table`} rows={rows} columns={columns} rowKey={rowKey} />
+      {tableCollapsed ? (
+        <details className="chart-figure__table">
+          <summary>Show the data table ({rows.length} rows)</summary>
+          <DataTable caption={`${title}: data table`} rows={rows} columns={columns} rowKey={rowKey} />
+        </details>
+      ) : (
+        <DataTable caption={`${title}: data table`} rows={rows} columns={columns} rowKey={rowKey} />
+      )}
       {downloads.length === 0 ? null : (
         <ul className="download-links">
           {downloads.map((download) => (

@@ -21,6 +21,7 @@ const SCHOOL_NAV: NavItem[] = [
   { to: 'pupils', label: 'Pupils', permission: ['pupils.read', 'pupils.read_own_classes'] },
   { to: 'analysis', label: 'Analysis', permission: 'analysis.read' },
   { to: 'imports', label: 'Imports', permission: 'imports.run' },
+  { to: 'classes', label: 'Classes', permission: 'imports.run' },
   { to: 'staff', label: 'Staff', permission: 'users.manage' },
   { to: 'audit', label: 'Audit log', permission: 'audit.read' },
   { to: 'settings', label: 'Settings', permission: 'users.manage' },
