@@ -13,6 +13,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/organisations/auth.routes.ts';
 import { passwordRoutes } from './modules/organisations/passwords.routes.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
+import { platformRoutes } from './modules/organisations/platform.routes.ts';
 import { staffRoutes } from './modules/organisations/staff.routes.ts';
 import { twoFactorRoutes } from './modules/organisations/two-factor.routes.ts';
 import { pupilRoutes } from './modules/pupils/pupils.routes.ts';
@@ -94,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(passwordRoutes, { services: options.services });
   await app.register(twoFactorRoutes, { services: options.services });
   await app.register(organisationRoutes, { services: options.services });
+  await app.register(platformRoutes, { services: options.services });
   await app.register(staffRoutes, { services: options.services });
   await app.register(auditRoutes, { services: options.services });
   await app.register(importRoutes, { services: options.services });

@@ -31,6 +31,12 @@ const checked = () =>
 
 describe('authorisation matrix over every route', () => {
   test('every route declares its access', () => {
+    const known = /^(public|session|school:[a-z_.]+|platform:[a-z_.]+)$/;
+    assert.deepEqual(
+      checked().filter((route) => route.access !== undefined && !known.test(route.access)),
+      [],
+      'access values the matrix does not know how to check',
+    );
     const undeclared = checked().filter((route) => route.access === undefined);
     assert.deepEqual(undeclared, [], 'routes without config.access');
     assert.ok(checked().length >= 8, 'the table saw the routes');
@@ -60,6 +66,25 @@ describe('authorisation matrix over every route', () => {
       });
       assert.equal(response.statusCode, 404, `${route.method} ${route.url}`);
       assert.ok(!response.body.includes(school.name), `${route.url} leaked the school's name`);
+    }
+  });
+
+  test('every platform route answers 403 to every school role (even a school admin)', async () => {
+    const school = await buildSchool(fixture.services);
+    const platformRoutes = checked().filter((entry) => entry.access?.startsWith('platform:') === true);
+    assert.ok(platformRoutes.length >= 3, 'the platform routes were seen');
+    for (const role of ROLES.filter((entry) => ROLE_ORGANISATION[entry] === 'school')) {
+      const user = await buildUser(fixture.services, role, school.id);
+      const cookie = await signInAs(fixture.app, user.email);
+      for (const route of platformRoutes) {
+        const response = await fixture.app.inject({
+          method: route.method as 'GET',
+          url: urlFor(route.url, school.id),
+          headers: { cookie },
+          ...(route.method === 'GET' ? {} : { payload: {} }),
+        });
+        assert.equal(response.statusCode, 403, `${role} on ${route.method} ${route.url}`);
+      }
     }
   });
 

@@ -78,6 +78,23 @@ export function requireSchoolPermission(services: Services, permission: Permissi
 }
 
 /**
+ * An onRequest hook for platform routes (`/api/v1/platform/...`, `access: 'platform:<permission>'`): the
+ * signed-in user must hold the permission in the platform organisation (the operator); anyone else → 403.
+ * Platform work never reaches into school data: these routes see organisations and keys, not pupils.
+ */
+export function requirePlatformPermission(services: Services, permission: Permission) {
+  const session = requireSession(services);
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    await session(request, reply);
+    const who = signedIn(request);
+    if (!can(who.actor, permission, { id: PLATFORM_ORG_ID, kind: 'platform' })) {
+      await recordDenied(services, who, request, permission, 'not_platform_operator');
+      throw new AppError(403, 'forbidden', 'Only the platform operator may do that.');
+    }
+  };
+}
+
+/**
  * Refused attempts go into the platform's chain (not the school's: an outsider must not be able to write
  * into a school's history just by guessing its id), naming the user, the school and what was wanted.
  */

@@ -3,9 +3,10 @@
 
 /**
  * `public`: anyone; `session`: any signed-in user; `school:<permission>`: a signed-in user whose role
- * reaches the school in the URL (`:schoolId`) and grants that permission.
+ * reaches the school in the URL (`:schoolId`) and grants that permission; `platform:<permission>`: the
+ * platform operator (platform routes see organisations and keys, never pupil data).
  */
-export type Access = 'public' | 'session' | `school:${string}`;
+export type Access = 'public' | 'session' | `school:${string}` | `platform:${string}`;
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -13,6 +13,7 @@ import { AppLayout, PublicLayout } from '../layout/app-layout.tsx';
 import { analysisRoutes } from '../features/analysis/routes.tsx';
 import { importRoutes } from '../features/imports/routes.tsx';
 import { pupilRoutes } from '../features/pupils/routes.tsx';
+import { platformRoutes } from '../features/platform/routes.tsx';
 
 /** Pages inside a school: /schools/:schoolId/… Each feature owns its routes (features/<name>/routes.tsx). */
 const schoolRoutes: RouteObject[] = [
@@ -42,6 +43,7 @@ export const routes: RouteObject[] = [
       { path: '/account/sessions', Component: SessionsPage },
       { path: '/account/two-factor', Component: TwoFactorPage },
       { path: '/schools/:schoolId', children: schoolRoutes },
+      ...platformRoutes,
       { path: '*', Component: NotFoundPage },
     ],
   },

@@ -5,7 +5,7 @@ import { api } from '../api/client.ts';
 import type { MySchool } from '../api/types.ts';
 import { Loading } from '../components/status.tsx';
 import { IdleWarning } from '../session/idle-warning.tsx';
-import { can, RequireSession, useSession } from '../session/session.tsx';
+import { can, isOperator, RequireSession, useSession } from '../session/session.tsx';
 import { ErrorBoundary } from './error-boundary.tsx';
 
 interface NavItem {
@@ -67,6 +67,11 @@ function Header() {
         {school === undefined ? null : <span className="header__school">{school.name}</span>}
         <nav aria-label="Your account" className="header__account">
           <ul>
+            {isOperator(me) ? (
+              <li>
+                <Link to="/platform">Platform</Link>
+              </li>
+            ) : null}
             {me.schools.length > 1 ? (
               <li>
                 <Link to="/schools">Switch school</Link>

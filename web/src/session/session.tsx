@@ -75,3 +75,8 @@ export function useSchool(): MySchool {
 export function can(school: MySchool, permission: string): boolean {
   return school.permissions.includes(permission);
 }
+
+/** The platform operator runs the platform (schools, keys), and sees no school's pupils. */
+export function isOperator(me: Me): boolean {
+  return me.memberships.some((membership) => membership.role === 'platform_operator');
+}

@@ -1,7 +1,7 @@
 import { Link, Navigate } from 'react-router';
 import { Page } from '../../components/page.tsx';
 import { Notice } from '../../components/status.tsx';
-import { useSession } from '../../session/session.tsx';
+import { isOperator, useSession } from '../../session/session.tsx';
 
 /** Where "/" leads: straight to the one school someone works in, or a choice when there are several. */
 export function RootRedirect() {
@@ -9,6 +9,9 @@ export function RootRedirect() {
   const [only] = me.schools;
   if (me.schools.length === 1 && only !== undefined) {
     return <Navigate to={`/schools/${only.id}`} replace />;
+  }
+  if (me.schools.length === 0 && isOperator(me)) {
+    return <Navigate to="/platform" replace />;
   }
   return <SchoolChooserPage />;
 }

@@ -1,0 +1,50 @@
+// Journey: the platform operator signs in, lands on the platform page, adds a school with its first
+// administrator (e-mailed a set-up link), and sees the school's keys — never any pupil data.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { PLATFORM_ORG_ID } from '../../src/platform/audit/audit-log.ts';
+import { TEST_PASSWORD, buildUser } from '../support/auth.ts';
+import { readOutbox } from '../support/services.ts';
+import { browserMissing, expectAccessible, signIn, useE2e } from './support/e2e.ts';
+
+const e2e = useE2e();
+
+describe('platform operator', { skip: browserMissing() }, () => {
+  test('adds a school with its administrator and sees its keys', async () => {
+    const operator = await buildUser(e2e.services, 'platform_operator', PLATFORM_ORG_ID);
+    const page = await e2e.newPage();
+    await signIn(page, operator.email, TEST_PASSWORD);
+    await page.waitForURL('**/platform');
+    await page.getByRole('table', { name: /Schools \(\d+\)/ }).waitFor();
+    await expectAccessible(page, 'platform');
+
+    await page.getByRole('button', { name: 'Add school' }).click();
+    await page.getByRole('link', { name: 'Enter the school’s name' }).waitFor();
+
+    const before = (await readOutbox(e2e.services)).length;
+    await page.getByLabel('School name').fill('Synthetic Upper School');
+    await page.getByLabel('URN (optional)').fill('765432');
+    await page.getByLabel('Administrator’s email (optional)').fill(`head-${process.pid}@example.invalid`);
+    await page.getByRole('button', { name: 'Add school' }).click();
+    await page.getByText('The school has been added.').waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'Synthetic Upper School' });
+    await row.getByText('765432').waitFor();
+    assert.equal((await readOutbox(e2e.services)).length, before + 1, 'the administrator was e-mailed');
+    await page
+      .getByRole('table', { name: 'Keys by school' })
+      .getByRole('row')
+      .filter({ hasText: 'Synthetic Upper School' })
+      .first()
+      .waitFor();
+
+    await page.getByLabel('School name').fill('Another School');
+    await page.getByLabel('URN (optional)').fill('765432');
+    await page.getByRole('button', { name: 'Add school' }).click();
+    await page.getByRole('link', { name: /URN is already used/ }).waitFor();
+    await expectAccessible(page, 'platform-errors');
+
+    await page.goto(`/schools/${e2e.demo.schoolId}/pupils`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await page.context().close();
+  });
+});
