@@ -37,7 +37,9 @@ describe('usage errors exit 2 with usage on stderr', () => {
   });
 
   test('a bad configuration value is one line naming the variable', async () => {
-    const result = await runCli(['start', '--data', tempDataDir()], { env: cliEnv({ PORT: 'eighty' }) });
+    const result = await runCli(['start', '--no-web-build', '--data', tempDataDir()], {
+      env: cliEnv({ PORT: 'eighty' }),
+    });
     assert.equal(result.code, 2);
     assert.equal(
       result.stderr.trim(),
@@ -220,14 +222,30 @@ describe('start', () => {
     assert.equal(created.code, 0, created.stderr);
 
     const port = await freePort();
-    const server = startCli(['start', '--port', String(port), '--host', '127.0.0.1', '--data', data]);
+    const server = startCli([
+      'start',
+      '--no-web-build',
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--data',
+      data,
+    ]);
     const banner = await waitForStderr(server, /Haven is running at/);
     assert.match(banner, new RegExp(`http://127\\.0\\.0\\.1:${port}`));
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     assert.equal(health.status, 200);
     assert.ok(existsSync(path.join(data, 'haven.lock')));
 
-    const second = await runCli(['start', '--port', String(await freePort()), '--data', data]);
+    const second = await runCli([
+      'start',
+      '--no-web-build',
+      '--port',
+      String(await freePort()),
+      '--data',
+      data,
+    ]);
     assert.equal(second.code, 1);
     assert.match(second.stderr, /Another Haven process \(pid \d+\) is using the data directory/);
 
@@ -248,7 +266,16 @@ describe('start', () => {
   test('the first start on an empty platform creates the demo school and its account, once', async () => {
     const data = tempDataDir();
     const port = await freePort();
-    const server = startCli(['start', '--port', String(port), '--host', '127.0.0.1', '--data', data]);
+    const server = startCli([
+      'start',
+      '--no-web-build',
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--data',
+      data,
+    ]);
     const banner = await waitForStderr(
       server,
       /password: \S+\n[\s\S]*Demo School[\s\S]*password: (\S+)\n/,
@@ -267,6 +294,7 @@ describe('start', () => {
 
     const again = startCli([
       'start',
+      '--no-web-build',
       '--port',
       String(await freePort()),
       '--host',
@@ -295,6 +323,7 @@ describe('start', () => {
     try {
       const result = await runCli([
         'start',
+        '--no-web-build',
         '--port',
         String(port),
         '--host',
@@ -367,7 +396,7 @@ describe('keys', () => {
   });
 
   test('server mode without a master key refuses to start with one line', async () => {
-    const result = await runCli(['start', '--data', tempDataDir()], {
+    const result = await runCli(['start', '--no-web-build', '--data', tempDataDir()], {
       env: cliEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }),
     });
     assert.equal(result.code, 2);
