@@ -6,6 +6,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { pendingMigrations } from './platform/db/migrate.ts';
 import { analysisRoutes } from './modules/analysis/analysis.routes.ts';
+import { appApiRoutes } from './modules/apps/app-api.routes.ts';
+import { appsRoutes } from './modules/apps/apps.routes.ts';
+import { createOAuthServer } from './modules/apps/oauth/provider.ts';
+import { SCOPES } from './modules/apps/scopes.ts';
+import { oauthRoutes } from './modules/apps/oauth.routes.ts';
 import { classRoutes } from './modules/curriculum/classes.routes.ts';
 import { columnMappingRoutes } from './modules/imports/column-mappings.routes.ts';
 import { importRoutes } from './modules/imports/imports.routes.ts';
@@ -82,7 +87,11 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   // Off by default; routes opt in with config.rateLimit (sign-in does).
   await app.register(rateLimit, { global: false });
   installOriginCheck(app, options.services.auth.publicOrigin);
-  await registerOpenApi(app, HAVEN_VERSION);
+  await registerOpenApi(
+    app,
+    HAVEN_VERSION,
+    Object.fromEntries([...SCOPES.values()].map((scope) => [scope.scope, scope.title])),
+  );
 
   const database = options.services.db;
   await app.register(healthRoutes, {
@@ -103,6 +112,10 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(analysisRoutes, { services: options.services });
   await app.register(classRoutes, { services: options.services });
   await app.register(pupilRoutes, { services: options.services });
+  await app.register(appsRoutes, { services: options.services });
+  const oauth = createOAuthServer(options.services);
+  await app.register(oauthRoutes, { services: options.services, server: oauth });
+  await app.register(appApiRoutes, { services: options.services, server: oauth });
   // Last: the web app answers page addresses the API does not claim.
   await app.register(webAppRoutes, options.webRoot === undefined ? {} : { root: options.webRoot });
 

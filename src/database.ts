@@ -1,5 +1,6 @@
 // The database schema as Kysely sees it: every module's tables, composed in one place (like app.ts
 // composes routes). Repositories take `Transaction<DB>`.
+import type { AppTables } from './modules/apps/apps.tables.ts';
 import type { CurriculumTables } from './modules/curriculum/curriculum.tables.ts';
 import type { ImportTables } from './modules/imports/imports.tables.ts';
 import type { OrganisationTables } from './modules/organisations/organisations.tables.ts';
@@ -8,4 +9,11 @@ import type { AuditTables } from './platform/audit/audit.tables.ts';
 import type { KeyTables } from './platform/crypto/keys.tables.ts';
 
 export interface DB
-  extends OrganisationTables, KeyTables, AuditTables, PupilTables, CurriculumTables, ImportTables {}
+  extends
+    OrganisationTables,
+    KeyTables,
+    AuditTables,
+    PupilTables,
+    CurriculumTables,
+    ImportTables,
+    AppTables {}

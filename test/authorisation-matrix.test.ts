@@ -31,7 +31,7 @@ const checked = () =>
 
 describe('authorisation matrix over every route', () => {
   test('every route declares its access', () => {
-    const known = /^(public|session|school:[a-z_.]+|platform:[a-z_.]+)$/;
+    const known = /^(public|session|school:[a-z_.]+|platform:[a-z_.]+|app:[a-z_.]+)$/;
     assert.deepEqual(
       checked().filter((route) => route.access !== undefined && !known.test(route.access)),
       [],

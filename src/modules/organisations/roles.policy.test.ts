@@ -31,6 +31,7 @@ const home: Record<Role, Organisation> = {
   virtual_school_head: la,
   virtual_school_officer: la,
   social_worker: la,
+  app_developer: platform,
 };
 
 function actorWith(role: Role): Actor {
@@ -53,6 +54,7 @@ const ALLOWED: Array<[Role, Permission, Organisation]> = [
   ['platform_operator', 'platform.operate', platform],
   ['platform_operator', 'users.manage', platform],
   ['platform_operator', 'audit.read', platform],
+  ['app_developer', 'apps.develop', platform],
   ['trust_leader', 'analysis.read', trust],
   ['trust_leader', 'pupils.read', trust],
   ['trust_leader', 'pupils.read_own_classes', trust],
@@ -107,6 +109,7 @@ describe('can: every role × permission × organisation', () => {
     'pep.read',
     'pep.write',
     'pep.sign_off',
+    'apps.develop',
   ];
   for (const role of ROLES) {
     test(role, () => {

@@ -12,6 +12,7 @@ export const ROLES = [
   'virtual_school_officer',
   'designated_teacher',
   'social_worker',
+  'app_developer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -30,6 +31,7 @@ export const PERMISSIONS = [
   'pep.read',
   'pep.write',
   'pep.sign_off',
+  'apps.develop',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,6 +47,7 @@ export const ROLE_ORGANISATION: Record<Role, OrganisationKind> = {
   virtual_school_head: 'local_authority',
   virtual_school_officer: 'local_authority',
   social_worker: 'local_authority',
+  app_developer: 'platform',
 };
 
 // Whoever may read every pupil (pupils.read) may read their own classes' pupils too: the pupil pages
@@ -83,6 +86,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   virtual_school_head: ['organisation.read', 'users.manage', 'pep.read', 'pep.write', 'pep.sign_off'],
   virtual_school_officer: ['organisation.read', 'pep.read', 'pep.write'],
   social_worker: ['organisation.read', 'pep.read', 'pep.write'],
+  // Builds apps that schools may authorise; sees their own apps and usage, never any school's data.
+  app_developer: ['apps.develop'],
 };
 
 /** Which roles a holder of each role may grant, and where (same organisation, or the trust's schools). */

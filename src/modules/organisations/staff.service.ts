@@ -143,3 +143,16 @@ export async function removeStaffRole(
     });
   });
 }
+
+/** The school's active administrators' addresses, for notices they must hear about (app approvals). */
+export async function schoolAdminAddresses(services: Services, schoolId: string): Promise<string[]> {
+  return withIdentity(services, async (trx) => {
+    const vault = new SchoolVault(services.keyring, trx, PLATFORM_ORG_ID);
+    const admins = (await users.staffOf(trx, schoolId)).filter(
+      (row) => row.role === 'school_admin' && row.status === 'active',
+    );
+    return Promise.all(
+      admins.map((row) => vault.decrypt({ table: 'users', column: 'email', rowId: row.user_id }, row.email)),
+    );
+  });
+}

@@ -195,3 +195,26 @@ export async function groupsOfPupil(
     .orderBy('pupil_groups.name')
     .execute();
 }
+
+/** One page of a school's pupil ids in a stable order (by id), and how many there are in all. */
+export async function pupilIdPage(
+  trx: Transaction<DB>,
+  schoolId: string,
+  offset: number,
+  limit: number,
+): Promise<{ ids: string[]; total: number }> {
+  const rows = await trx
+    .selectFrom('pupils')
+    .select('id')
+    .where('school_id', '=', schoolId)
+    .orderBy('id')
+    .offset(offset)
+    .limit(limit)
+    .execute();
+  const count = await trx
+    .selectFrom('pupils')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('school_id', '=', schoolId)
+    .executeTakeFirstOrThrow();
+  return { ids: rows.map((row) => row.id), total: Number(count.count) };
+}

@@ -31,6 +31,11 @@ export interface KeyProvider {
   signAudit(message: Buffer): Promise<{ keyId: string; signature: Buffer }>;
   /** Public halves of every signing key this provider knows (current first), to verify checkpoints. */
   auditPublicKeys(): Array<{ keyId: string; publicKey: KeyObject }>;
+  /**
+   * A 32-byte secret for one purpose (e.g. the OAuth server's cookie and signing keys), derived from the
+   * current master key: every process of a deployment derives the same one, and it rotates with the key.
+   */
+  deriveSecret(purpose: string): Buffer;
 }
 
 /** The KEK that wrapped a key is not loaded (e.g. a previous master key was removed too early). */
@@ -65,6 +70,7 @@ export class LocalKeyProvider implements KeyProvider {
   readonly kekIds: readonly string[];
   readonly #keks: Map<string, KeyObject>;
   readonly #signing: Array<ReturnType<typeof auditSigningKey>>;
+  readonly #current: Buffer;
 
   constructor(current: Buffer, previous: readonly Buffer[] = []) {
     for (const kek of [current, ...previous]) {
@@ -73,6 +79,7 @@ export class LocalKeyProvider implements KeyProvider {
       }
     }
     this.currentKekId = kekFingerprint(current);
+    this.#current = Buffer.from(current);
     this.#keks = new Map([current, ...previous].map((kek) => [kekFingerprint(kek), createSecretKey(kek)]));
     this.kekIds = [...this.#keks.keys()];
     this.#signing = [current, ...previous].map(auditSigningKey);
@@ -88,6 +95,10 @@ export class LocalKeyProvider implements KeyProvider {
 
   auditPublicKeys(): Array<{ keyId: string; publicKey: KeyObject }> {
     return this.#signing.map(({ keyId, publicKey }) => ({ keyId, publicKey }));
+  }
+
+  deriveSecret(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#current, Buffer.alloc(0), `haven ${purpose} v1`, 32));
   }
 
   async wrap(key: Buffer, context: string): Promise<WrappedKey> {

@@ -4,9 +4,10 @@
 /**
  * `public`: anyone; `session`: any signed-in user; `school:<permission>`: a signed-in user whose role
  * reaches the school in the URL (`:schoolId`) and grants that permission; `platform:<permission>`: the
- * platform operator (platform routes see organisations and keys, never pupil data).
+ * platform operator (platform routes see organisations and keys, never pupil data); `app:<scope>`: an
+ * app's bearer token for the school that approved it, with that scope granted.
  */
-export type Access = 'public' | 'session' | `school:${string}` | `platform:${string}`;
+export type Access = 'public' | 'session' | `school:${string}` | `platform:${string}` | `app:${string}`;
 
 declare module 'fastify' {
   interface FastifyContextConfig {

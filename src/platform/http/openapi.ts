@@ -2,8 +2,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 
-/** Publishes the OpenAPI document generated from the route schemas, and browsable docs. */
-export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+/**
+ * Publishes the OpenAPI document generated from the route schemas, and browsable docs. `appScopes` are the
+ * OAuth scopes of the app data API (each operation names the one it needs).
+ */
+export async function registerOpenApi(
+  app: FastifyInstance,
+  version: string,
+  appScopes: Record<string, string> = {},
+): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -12,7 +19,24 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         version,
         description:
           'Staff API (session cookie) under /api/v1, app data API (bearer token) under /api/apps/v1. ' +
-          'Every error has the shape { status, code, message, fields?, requestId }.',
+          'Staff API errors have the shape { status, code, message, fields?, requestId }; app API errors ' +
+          '{ error, message }.',
+      },
+      components: {
+        securitySchemes: {
+          oauth2: {
+            type: 'oauth2',
+            description: 'A school approves an app; PKCE (S256) is required. See docs/app-developers.md.',
+            flows: {
+              authorizationCode: {
+                authorizationUrl: '/oauth/auth',
+                tokenUrl: '/oauth/token',
+                scopes: appScopes,
+              },
+              clientCredentials: { tokenUrl: '/oauth/token', scopes: {} },
+            },
+          },
+        },
       },
       tags: [{ name: 'operations', description: 'Liveness and readiness for load balancers and operators' }],
     },

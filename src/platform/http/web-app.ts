@@ -28,6 +28,16 @@ export const webAppRoutes: FastifyPluginAsyncTypebox<{ root?: string }> = async 
   app.get('/favicon.svg', { config: { access: 'public' }, schema: { hide: true } }, (_request, reply) =>
     reply.header('cache-control', 'public, max-age=86400').sendFile('favicon.svg', root),
   );
+  // The school's data access request page (the OAuth consent page) lives under the OAuth server's path,
+  // where oidc-provider's interaction cookie is sent; the app's router shows it.
+  app.get(
+    '/oauth/interaction/:uid',
+    { config: { access: 'public' }, schema: { hide: true } },
+    (_request, reply) =>
+      existsSync(path.join(root, 'index.html'))
+        ? reply.header('cache-control', 'no-cache').sendFile('index.html', root)
+        : reply.status(503).type('text/plain; charset=utf-8').send(NOT_BUILT),
+  );
   app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, (request, reply) => {
     if (request.url.startsWith('/api/')) {
       return reply.status(404).send({
