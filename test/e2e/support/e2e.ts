@@ -11,6 +11,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { buildApp, type HavenApp } from '../../../src/app.ts';
 import { ensureWebBuilt } from '../../../src/cli/web-build.ts';
 import { ensureDemoSchool, type DemoSchool } from '../../../src/modules/imports/demo.service.ts';
+import { freePort } from '../../support/cli.ts';
 import { createTestServices, type TestServices } from '../../support/services.ts';
 
 export const CHROMIUM = process.env.HAVEN_CHROMIUM ?? '/usr/bin/chromium';
@@ -57,13 +58,14 @@ export function useE2e(): E2e {
   before(async () => {
     built ??= ensureWebBuilt();
     await built;
-    services = await createTestServices();
+    // The public address is known before the app is built: links in e-mails and the OAuth server's
+    // issuer point at it, as they would in production.
+    const port = await freePort();
+    baseUrl = `http://localhost:${port}`;
+    services = { ...(await createTestServices()), publicUrl: baseUrl };
     demo = await ensureDemoSchool(services, `demo-${process.pid}@example.invalid`);
     app = await buildApp({ services, logger: pino({ level: 'silent' }) });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    assert.ok(address !== null && typeof address === 'object');
-    baseUrl = `http://localhost:${address.port}`;
+    await app.listen({ host: '127.0.0.1', port });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

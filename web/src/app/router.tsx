@@ -14,6 +14,7 @@ import { analysisRoutes } from '../features/analysis/routes.tsx';
 import { importRoutes } from '../features/imports/routes.tsx';
 import { pupilRoutes } from '../features/pupils/routes.tsx';
 import { platformRoutes } from '../features/platform/routes.tsx';
+import { appRoutes, schoolAppRoutes } from '../features/apps/routes.tsx';
 
 /** Pages inside a school: /schools/:schoolId/… Each feature owns its routes (features/<name>/routes.tsx). */
 const schoolRoutes: RouteObject[] = [
@@ -22,6 +23,7 @@ const schoolRoutes: RouteObject[] = [
   ...analysisRoutes,
   ...pupilRoutes,
   ...schoolAdminRoutes,
+  ...schoolAppRoutes,
 ];
 
 export const routes: RouteObject[] = [
@@ -44,6 +46,7 @@ export const routes: RouteObject[] = [
       { path: '/account/two-factor', Component: TwoFactorPage },
       { path: '/schools/:schoolId', children: schoolRoutes },
       ...platformRoutes,
+      ...appRoutes,
       { path: '*', Component: NotFoundPage },
     ],
   },

@@ -5,7 +5,7 @@ import { api } from '../api/client.ts';
 import type { MySchool } from '../api/types.ts';
 import { Loading } from '../components/status.tsx';
 import { IdleWarning } from '../session/idle-warning.tsx';
-import { can, isOperator, RequireSession, useSession } from '../session/session.tsx';
+import { can, isDeveloper, isOperator, RequireSession, useSession } from '../session/session.tsx';
 import { ErrorBoundary } from './error-boundary.tsx';
 
 interface NavItem {
@@ -23,6 +23,7 @@ const SCHOOL_NAV: NavItem[] = [
   { to: 'imports', label: 'Imports', permission: 'imports.run' },
   { to: 'classes', label: 'Classes', permission: 'imports.run' },
   { to: 'staff', label: 'Staff', permission: 'users.manage' },
+  { to: 'apps', label: 'Apps', permission: 'apps.approve' },
   { to: 'audit', label: 'Audit log', permission: 'audit.read' },
   { to: 'settings', label: 'Settings', permission: 'users.manage' },
 ];
@@ -67,6 +68,11 @@ function Header() {
         {school === undefined ? null : <span className="header__school">{school.name}</span>}
         <nav aria-label="Your account" className="header__account">
           <ul>
+            {isDeveloper(me) ? (
+              <li>
+                <Link to="/developer">Your apps</Link>
+              </li>
+            ) : null}
             {isOperator(me) ? (
               <li>
                 <Link to="/platform">Platform</Link>

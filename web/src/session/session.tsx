@@ -80,3 +80,8 @@ export function can(school: MySchool, permission: string): boolean {
 export function isOperator(me: Me): boolean {
   return me.memberships.some((membership) => membership.role === 'platform_operator');
 }
+
+/** App developers build apps schools may authorise; they see no school's data. */
+export function isDeveloper(me: Me): boolean {
+  return me.memberships.some((membership) => membership.role === 'app_developer');
+}

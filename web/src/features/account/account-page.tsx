@@ -26,6 +26,7 @@ const ROLE_NAMES: Record<string, string> = {
   virtual_school_officer: 'Virtual school officer',
   designated_teacher: 'Designated teacher',
   social_worker: 'Social worker',
+  app_developer: 'App developer',
 };
 
 export function roleName(role: string): string {

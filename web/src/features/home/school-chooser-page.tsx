@@ -1,7 +1,7 @@
 import { Link, Navigate } from 'react-router';
 import { Page } from '../../components/page.tsx';
 import { Notice } from '../../components/status.tsx';
-import { isOperator, useSession } from '../../session/session.tsx';
+import { isDeveloper, isOperator, useSession } from '../../session/session.tsx';
 
 /** Where "/" leads: straight to the one school someone works in, or a choice when there are several. */
 export function RootRedirect() {
@@ -12,6 +12,9 @@ export function RootRedirect() {
   }
   if (me.schools.length === 0 && isOperator(me)) {
     return <Navigate to="/platform" replace />;
+  }
+  if (me.schools.length === 0 && isDeveloper(me)) {
+    return <Navigate to="/developer" replace />;
   }
   return <SchoolChooserPage />;
 }
