@@ -8,6 +8,7 @@ import { pendingMigrations } from './platform/db/migrate.ts';
 import { analysisRoutes } from './modules/analysis/analysis.routes.ts';
 import { appApiRoutes } from './modules/apps/app-api.routes.ts';
 import { appsRoutes } from './modules/apps/apps.routes.ts';
+import { developersRoutes } from './modules/apps/developers.routes.ts';
 import { createOAuthServer } from './modules/apps/oauth/provider.ts';
 import { SCOPES } from './modules/apps/scopes.ts';
 import { oauthRoutes } from './modules/apps/oauth.routes.ts';
@@ -113,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(classRoutes, { services: options.services });
   await app.register(pupilRoutes, { services: options.services });
   await app.register(appsRoutes, { services: options.services });
+  await app.register(developersRoutes, { services: options.services });
   const oauth = createOAuthServer(options.services);
   await app.register(oauthRoutes, { services: options.services, server: oauth });
   await app.register(appApiRoutes, { services: options.services, server: oauth });

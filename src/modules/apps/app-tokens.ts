@@ -66,6 +66,10 @@ export function requireAppToken(services: Services, server: OAuthServer) {
     if (token.isExpired || token.aud !== server.resource) {
       throw invalidToken();
     }
+    // A disabled app is no client at all (see the registry): its tokens stop at once.
+    if (token.clientId === undefined || (await server.provider.Client.find(token.clientId)) === undefined) {
+      throw invalidToken();
+    }
     const schoolId = token.accountId;
     const grantId = token.grantId;
     if (schoolId === '' || grantId === '') {

@@ -55,3 +55,7 @@ export async function setAppStatus(
 ): Promise<void> {
   await trx.updateTable('apps').set({ status }).where('id', '=', appId).execute();
 }
+
+export async function allApps(trx: Transaction<DB>): Promise<AppRow[]> {
+  return trx.selectFrom('apps').selectAll().orderBy('created_at', 'desc').execute();
+}

@@ -171,6 +171,19 @@ describe('an app authorised by a school over real HTTP', () => {
     assert.ok(tokens.expires_in <= 600, 'access tokens are short-lived');
     assert.ok(tokens.refresh_token !== undefined);
 
+    const introspect = () =>
+      fetch(`${base}/oauth/token/introspection`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: basicAuth(registered.clientId, registered.clientSecret),
+        },
+        body: new URLSearchParams({ token: tokens.access_token }).toString(),
+      }).then(async (response) => (await response.json()) as { active: boolean; scope?: string });
+    const live = await introspect();
+    assert.equal(live.active, true);
+    assert.equal(live.scope, 'school students.basic');
+
     const schoolInfo = await api('/school', tokens.access_token);
     assert.equal(schoolInfo.status, 200);
     assert.equal(((await schoolInfo.json()) as { id: string }).id, school.id);
@@ -218,6 +231,7 @@ describe('an app authorised by a school over real HTTP', () => {
     assert.equal(afterRevoke.status, 401);
     assert.equal(((await afterRevoke.json()) as { error: string }).error, 'invalid_token');
     assert.match(afterRevoke.headers.get('www-authenticate') ?? '', /invalid_token/);
+    assert.equal((await introspect()).active, false, 'introspection agrees: the token is dead');
     const refreshed = await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '' });
     assert.equal(refreshed.status, 400);
     assert.equal(((await refreshed.json()) as { error: string }).error, 'invalid_grant');
@@ -290,6 +304,27 @@ describe('an app authorised by a school over real HTTP', () => {
     assert.equal(((await notSchool.json()) as { error: string }).error, 'insufficient_scope');
 
     assert.equal((await api('/school', 'not-a-token')).status, 401);
+
+    // The platform operator disables the app: its tokens stop, and it cannot get new ones.
+    const { code: live, verifier: liveVerifier } = await authorise(['school', 'students.basic']);
+    const { access_token: liveToken } = (await (await exchange(live, liveVerifier)).json()) as {
+      access_token: string;
+    };
+    assert.equal((await api('/school', liveToken)).status, 200);
+    const operatorJar = new CookieJar();
+    await signIn(operatorJar, (await buildUser(services, 'platform_operator', PLATFORM_ORG_ID)).email);
+    const setStatus = (status: string) =>
+      operatorJar.fetch(`${base}/api/v1/platform/apps/${registered.appId}/status`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status }),
+      });
+    assert.equal((await setStatus('disabled')).status, 204);
+    assert.equal((await api('/school', liveToken)).status, 401, 'a disabled app’s tokens stop at once');
+    const disabled = await token({ grant_type: 'client_credentials' });
+    assert.equal(((await disabled.json()) as { error: string }).error, 'invalid_client');
+    assert.equal((await setStatus('active')).status, 204);
+    assert.equal((await api('/school', liveToken)).status, 200, 'enabled again, the grant still stands');
     assert.equal((await fetch(`${base}/api/apps/v1/school`)).status, 401);
   });
 });
