@@ -47,4 +47,34 @@ describe('platform operator', { skip: browserMissing() }, () => {
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
     await page.context().close();
   });
+
+  test('someone asks to build apps from the public page; the operator approves them', async () => {
+    const visitor = await e2e.newPage();
+    await visitor.goto('/sign-in');
+    await visitor.getByRole('link', { name: 'Ask to become an app developer' }).click();
+    await visitor.getByRole('button', { name: 'Send the application' }).click();
+    await visitor.getByRole('link', { name: 'Enter your work email address' }).waitFor();
+    await expectAccessible(visitor, 'developer-apply-errors');
+    const email = `app-maker-${process.pid}@example.invalid`;
+    await visitor.getByLabel('Email address').fill(email);
+    await visitor.getByLabel('Organisation').fill('Synthetic Software');
+    await visitor.getByLabel('What you want to build').fill('A homework planner that lists each class');
+    await visitor.getByRole('button', { name: 'Send the application' }).click();
+    await visitor.getByRole('heading', { name: 'Application sent' }).waitFor();
+    await visitor.context().close();
+
+    const operator = await buildUser(e2e.services, 'platform_operator', PLATFORM_ORG_ID);
+    const page = await e2e.newPage();
+    await signIn(page, operator.email, TEST_PASSWORD);
+    const row = page.getByRole('row').filter({ hasText: email });
+    await row.waitFor();
+    await expectAccessible(page, 'platform-developers');
+    const before = (await readOutbox(e2e.services)).length;
+    await row.getByRole('button', { name: `Approve ${email}` }).click();
+    await row.getByText('Approved').waitFor();
+    const mails = await readOutbox(e2e.services);
+    assert.equal(mails.length, before + 1);
+    assert.match(mails.at(-1) ?? '', /set-password#token=/);
+    await page.context().close();
+  });
 });

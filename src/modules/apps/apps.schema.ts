@@ -96,3 +96,22 @@ export const AppWithSecret = Type.Object({
 });
 
 export const AppParams = Type.Object({ appId: Type.String({ format: 'uuid' }) });
+
+export const DeveloperApplicationView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String({ description: 'Personal data: the applicant’s address' }),
+  organisation: Type.String(),
+  reason: Type.String(),
+  status: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  decidedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export const PlatformAppView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  clientId: Type.String(),
+  status: Type.String(),
+  developerId: Type.String({ format: 'uuid' }),
+  createdAt: Type.String({ format: 'date-time' }),
+});

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../../platform/http/errors.ts';
+import { DeveloperApplicationView, PlatformAppView } from './apps.schema.ts';
 import type { Services } from '../../services.ts';
 import { requirePlatformPermission, signedIn } from '../organisations/auth.hooks.ts';
 import {
@@ -12,25 +13,6 @@ import {
 } from './developers.service.ts';
 
 const errors = errorResponses(400, 401, 403, 404, 409);
-
-const Application = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  email: Type.String({ description: 'Personal data: the applicant’s address' }),
-  organisation: Type.String(),
-  reason: Type.String(),
-  status: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-  decidedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
-
-const PlatformApp = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  clientId: Type.String(),
-  status: Type.String(),
-  developerId: Type.String({ format: 'uuid' }),
-  createdAt: Type.String({ format: 'date-time' }),
-});
 
 /** Becoming an app developer (ask; the operator decides), and the operator's control over apps. */
 export const developersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (
@@ -72,7 +54,7 @@ export const developersRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       schema: {
         summary: 'Applications to become an app developer',
         tags: ['platform'],
-        response: { 200: Type.Array(Application), ...errors },
+        response: { 200: Type.Array(DeveloperApplicationView), ...errors },
       },
     },
     async () => developerApplications(services),
@@ -111,7 +93,7 @@ export const developersRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       schema: {
         summary: 'Every registered app',
         tags: ['platform'],
-        response: { 200: Type.Array(PlatformApp), ...errors },
+        response: { 200: Type.Array(PlatformAppView), ...errors },
       },
     },
     async () => allApps(services),

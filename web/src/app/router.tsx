@@ -14,7 +14,7 @@ import { analysisRoutes } from '../features/analysis/routes.tsx';
 import { importRoutes } from '../features/imports/routes.tsx';
 import { pupilRoutes } from '../features/pupils/routes.tsx';
 import { platformRoutes } from '../features/platform/routes.tsx';
-import { appRoutes, schoolAppRoutes } from '../features/apps/routes.tsx';
+import { appRoutes, publicAppRoutes, schoolAppRoutes } from '../features/apps/routes.tsx';
 
 /** Pages inside a school: /schools/:schoolId/… Each feature owns its routes (features/<name>/routes.tsx). */
 const schoolRoutes: RouteObject[] = [
@@ -34,6 +34,7 @@ export const routes: RouteObject[] = [
       { path: '/forgot-password', Component: ForgotPasswordPage },
       { path: '/reset-password', Component: SetPasswordPage },
       { path: '/set-password', Component: SetPasswordPage },
+      ...publicAppRoutes,
     ],
   },
   {

@@ -19,3 +19,11 @@ export const appRoutes: RouteObject[] = [
     lazy: async () => ({ Component: (await import('./developer-page.tsx')).DeveloperPage }),
   },
 ];
+
+/** Public: asking to become an app developer. */
+export const publicAppRoutes: RouteObject[] = [
+  {
+    path: '/developers/apply',
+    lazy: async () => ({ Component: (await import('./apply-page.tsx')).ApplyPage }),
+  },
+];

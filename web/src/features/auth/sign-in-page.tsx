@@ -119,6 +119,9 @@ export function SignInPage() {
       <p>
         <Link to="/forgot-password">Forgotten your password?</Link>
       </p>
+      <p className="hint">
+        Building an app for schools? <Link to="/developers/apply">Ask to become an app developer</Link>.
+      </p>
     </Page>
   );
 }

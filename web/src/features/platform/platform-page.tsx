@@ -17,6 +17,7 @@ import {
 } from '../../components/form.tsx';
 import { formatDate, Page } from '../../components/page.tsx';
 import { Notice, QueryView } from '../../components/status.tsx';
+import { DevelopersSection } from './developers-section.tsx';
 
 type Schools = Array<Static<typeof PlatformSchool>>;
 type Keys = Static<typeof KeyStatusResponse>;
@@ -214,6 +215,7 @@ export function PlatformPage() {
             </div>
             <AddSchool />
             <KeyStatus schools={list} />
+            <DevelopersSection />
           </>
         )}
       </QueryView>
