@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Transaction } from 'kysely';
+import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import type { AppScopesTable, AppsTable } from './apps.tables.ts';
 
@@ -58,4 +58,26 @@ export async function setAppStatus(
 
 export async function allApps(trx: Transaction<DB>): Promise<AppRow[]> {
   return trx.selectFrom('apps').selectAll().orderBy('created_at', 'desc').execute();
+}
+
+/** Per app: schools with an active authorisation, requests made, last request (counts only). */
+export async function usageOf(
+  trx: Transaction<DB>,
+  appIds: readonly string[],
+): Promise<Array<{ app_id: string; schools: string; requests: string; last_access_at: Date | null }>> {
+  if (appIds.length === 0) {
+    return [];
+  }
+  return trx
+    .selectFrom('app_authorisations')
+    .select((eb) => [
+      'app_id',
+      eb.fn.count<string>('school_id').distinct().as('schools'),
+      sql<string>`coalesce(sum(request_count), 0)`.as('requests'),
+      eb.fn.max('last_access_at').as('last_access_at'),
+    ])
+    .where('app_id', 'in', appIds)
+    .where('status', '=', 'active')
+    .groupBy('app_id')
+    .execute();
 }

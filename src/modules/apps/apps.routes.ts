@@ -7,8 +7,8 @@ import {
   AppParams,
   AppWithSecret,
   AuthorisationView,
+  DeveloperAppView,
   NewAppBody,
-  RegisteredAppView,
   SchoolAppParams,
   ScopeView,
 } from './apps.schema.ts';
@@ -82,7 +82,7 @@ export const appsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       schema: {
         summary: 'The signed-in developer’s apps',
         tags: ['developers'],
-        response: { 200: Type.Array(RegisteredAppView), ...errors },
+        response: { 200: Type.Array(DeveloperAppView), ...errors },
       },
     },
     async (request) => developerApps(services, signedIn(request)),

@@ -90,6 +90,15 @@ export const RegisteredAppView = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
+export const DeveloperAppView = Type.Object({
+  ...RegisteredAppView.properties,
+  usage: Type.Object({
+    schools: Type.Integer({ description: 'Schools where the app is authorised now' }),
+    requests: Type.Integer({ description: 'Requests made under those authorisations' }),
+    lastAccessAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  }),
+});
+
 export const AppWithSecret = Type.Object({
   app: RegisteredAppView,
   clientSecret: Type.String({ description: 'Shown once: only a digest is kept' }),

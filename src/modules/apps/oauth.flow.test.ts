@@ -19,7 +19,7 @@ let services: TestServices;
 let app: HavenApp;
 let base = '';
 let client: Awaited<ReturnType<typeof startClientApp>>;
-let registered: { clientId: string; clientSecret: string; appId: string };
+let registered: { clientId: string; clientSecret: string; appId: string; developerEmail: string };
 let school: { id: string };
 let admin: { email: string };
 
@@ -149,7 +149,12 @@ before(async () => {
   });
   assert.equal(created.status, 201, await created.clone().text());
   const body = (await created.json()) as { app: { id: string; clientId: string }; clientSecret: string };
-  registered = { clientId: body.app.clientId, clientSecret: body.clientSecret, appId: body.app.id };
+  registered = {
+    clientId: body.app.clientId,
+    clientSecret: body.clientSecret,
+    appId: body.app.id,
+    developerEmail: developer.email,
+  };
 });
 
 after(async () => {
@@ -257,6 +262,51 @@ describe('an app authorised by a school over real HTTP', () => {
       401,
       'the re-approval replaced the earlier grant',
     );
+  });
+
+  test('the app can withdraw its own access; the developer sees usage as counts only', async () => {
+    const { code, verifier } = await authorise(['school', 'students.basic']);
+    const { access_token: accessToken } = (await (await exchange(code, verifier)).json()) as {
+      access_token: string;
+    };
+    assert.equal((await api('/school', accessToken)).status, 200);
+
+    const developerJar = new CookieJar();
+    await signIn(developerJar, registered.developerEmail);
+    const mine = (await (await developerJar.fetch(`${base}/api/v1/developer/apps`)).json()) as Array<{
+      usage: { schools: number; requests: number };
+    }>;
+    assert.equal(mine[0]?.usage.schools, 1);
+    assert.ok((mine[0]?.usage.requests ?? 0) >= 1);
+    assert.ok(!JSON.stringify(mine).includes(school.id), 'usage names no school');
+
+    const gone = await fetch(`${base}/api/apps/v1/authorisation`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    assert.equal(gone.status, 204);
+    assert.equal((await api('/school', accessToken)).status, 401);
+    const admins = new CookieJar();
+    await signIn(admins, admin.email);
+    assert.deepEqual(await (await admins.fetch(`${base}/api/v1/schools/${school.id}/apps`)).json(), []);
+    assert.ok((await readOutbox(services)).some((mail) => mail.includes('by the app itself')));
+  });
+
+  test('an expired access token is refused as invalid_token', async () => {
+    const { code, verifier } = await authorise(['school', 'students.basic']);
+    const { access_token: accessToken } = (await (await exchange(code, verifier)).json()) as {
+      access_token: string;
+    };
+    await services.db.withPlatform('test.expire_tokens', (trx) =>
+      trx
+        .updateTable('oauth_artifacts')
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where('model', '=', 'AccessToken')
+        .execute(),
+    );
+    const expired = await api('/school', accessToken);
+    assert.equal(expired.status, 401);
+    assert.equal(((await expired.json()) as { error: string }).error, 'invalid_token');
   });
 
   test('bad inputs are refused per the RFCs, and leak nothing', async () => {

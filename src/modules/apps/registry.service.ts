@@ -40,6 +40,13 @@ export interface RegisteredApp {
   createdAt: string;
 }
 
+/** How much an app is used: counts only, never which schools or what data. */
+export interface AppUsage {
+  schools: number;
+  requests: number;
+  lastAccessAt: string | null;
+}
+
 /** Secrets are random 256-bit values: a plain SHA-256 is a sound way to keep only a check value. */
 export function secretDigest(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -204,14 +211,35 @@ export async function rotateSecret(services: Services, who: SignedIn, appId: str
   return clientSecret;
 }
 
-export async function developerApps(services: Services, who: SignedIn): Promise<RegisteredApp[]> {
-  return withIdentity(services, async (trx) => {
-    const apps = await repository.appsOfDeveloper(trx, who.userId);
+export async function developerApps(
+  services: Services,
+  who: SignedIn,
+): Promise<Array<RegisteredApp & { usage: AppUsage }>> {
+  const apps = await withIdentity(services, async (trx) => {
+    const rows = await repository.appsOfDeveloper(trx, who.userId);
     const scopes = await repository.scopesOf(
       trx,
-      apps.map((app) => app.id),
+      rows.map((app) => app.id),
     );
-    return apps.map((app) => describeApp(app, scopes));
+    return rows.map((app) => describeApp(app, scopes));
+  });
+  // Authorisations live in each school's tenant: counting them across schools is platform work.
+  const usage = await services.db.withPlatform('apps.developer_usage', (trx) =>
+    repository.usageOf(
+      trx,
+      apps.map((app) => app.id),
+    ),
+  );
+  return apps.map((app) => {
+    const found = usage.find((row) => row.app_id === app.id);
+    return {
+      ...app,
+      usage: {
+        schools: Number(found?.schools ?? 0),
+        requests: Number(found?.requests ?? 0),
+        lastAccessAt: found?.last_access_at?.toISOString() ?? null,
+      },
+    };
   });
 }
 

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { Static } from 'typebox';
-import type { AppWithSecret, RegisteredAppView } from '../../../../src/modules/apps/apps.schema.ts';
+import type { AppWithSecret, DeveloperAppView } from '../../../../src/modules/apps/apps.schema.ts';
 import { api } from '../../api/client.ts';
 import {
   Button,
@@ -19,7 +19,7 @@ import type { Scope } from './scope-list.tsx';
 import { SensitivityTag } from './scope-list.tsx';
 import './apps.css';
 
-type RegisteredApp = Static<typeof RegisteredAppView>;
+type RegisteredApp = Static<typeof DeveloperAppView>;
 type Created = Static<typeof AppWithSecret>;
 
 function SecretOnce({ clientId, secret }: { clientId: string; secret: string }) {
@@ -79,6 +79,15 @@ function AppSummary({ app }: { app: RegisteredApp }) {
                 </li>
               ))}
             </ul>
+          </dd>
+        </div>
+        <div>
+          <dt>Use</dt>
+          <dd>
+            Authorised by {app.usage.schools} school{app.usage.schools === 1 ? '' : 's'}; {app.usage.requests}{' '}
+            request
+            {app.usage.requests === 1 ? '' : 's'}
+            {app.usage.lastAccessAt === null ? '' : `, the last ${formatDateTime(app.usage.lastAccessAt)}`}
           </dd>
         </div>
         <div>
