@@ -13,22 +13,12 @@ import {
 import type { SignedIn } from '../organisations/identity.ts';
 import { ENROLMENT_STATUS_LABELS, ETHNICITY_GROUPS, ETHNICITY_LABELS, SEN_LABELS } from './codes.ts';
 import { displayName } from './pupil-names.ts';
+import { IDENTITY_COLUMNS } from './pupil-record.ts';
 import * as pupils from './pupils.repository.ts';
 import { ContactsSchema, type Contact, type PupilDetails } from './pupils.schema.ts';
 
 // One pupil's record: identity (decrypted), pseudonymised characteristics, KS2, classes, groups and
 // results. Reading it is an access to a child's personal data, so it is audited.
-
-const IDENTITY_COLUMNS = [
-  'upn',
-  'forename',
-  'surname',
-  'preferred_forename',
-  'preferred_surname',
-  'dob',
-  'address',
-  'contacts',
-] as const;
 
 /** A pupil's record, for someone who may see them: 404 alike for unknown, other schools' and unseen pupils. */
 export async function readPupil(

@@ -54,3 +54,16 @@ export interface PupilRecord {
   /** Custom groups, by name. */
   groups?: string[];
 }
+
+/** The pupil's direct identifiers: each an encrypted column of its own, under the pupil's key. */
+export const IDENTITY_COLUMNS = [
+  'upn',
+  'forename',
+  'surname',
+  'preferred_forename',
+  'preferred_surname',
+  'dob',
+  'address',
+  'contacts',
+] as const;
+export type IdentityColumn = (typeof IDENTITY_COLUMNS)[number];

@@ -2,7 +2,7 @@ import type { Insertable, Transaction, Updateable } from 'kysely';
 import type { DB } from '../../database.ts';
 import { newPupilId } from '../../platform/crypto/pseudonyms.ts';
 import type { SchoolVault } from '../../platform/crypto/vault.ts';
-import type { PupilKey, PupilRecord } from './pupil-record.ts';
+import { IDENTITY_COLUMNS, type IdentityColumn, type PupilKey, type PupilRecord } from './pupil-record.ts';
 import * as pupils from './pupils.repository.ts';
 import type { PupilChangesTable, PupilsTable } from './pupils.tables.ts';
 
@@ -21,18 +21,6 @@ export interface PupilWriteCounts {
   unchanged: number;
   priorAttainmentWritten: number;
 }
-
-const IDENTITY_COLUMNS = [
-  'upn',
-  'forename',
-  'surname',
-  'preferred_forename',
-  'preferred_surname',
-  'dob',
-  'address',
-  'contacts',
-] as const;
-type IdentityColumn = (typeof IDENTITY_COLUMNS)[number];
 
 const ATTRIBUTE_FIELDS = [
   'year_group',

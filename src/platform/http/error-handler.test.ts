@@ -125,10 +125,20 @@ describe('error responses', () => {
     assert.ok(!response.body.includes('Ada'));
   });
 
-  test('an unknown route is a 404 in the same shape', async () => {
-    const response = await app.inject({ method: 'GET', url: '/no/such/route' });
-    assert.equal(response.statusCode, 404);
-    assert.deepEqual(Object.keys(response.json<object>()).sort(), ['code', 'message', 'requestId', 'status']);
+  test('an unknown API route is a 404 in the same shape (page addresses belong to the web app)', async () => {
+    for (const request of [
+      { method: 'GET' as const, url: '/api/v1/no/such/route' },
+      { method: 'POST' as const, url: '/no/such/route' },
+    ]) {
+      const response = await app.inject(request);
+      assert.equal(response.statusCode, 404, request.url);
+      assert.deepEqual(Object.keys(response.json<object>()).sort(), [
+        'code',
+        'message',
+        'requestId',
+        'status',
+      ]);
+    }
   });
 });
 

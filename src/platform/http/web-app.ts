@@ -17,7 +17,8 @@ const YEAR = 'public, max-age=31536000, immutable';
  */
 export const webAppRoutes: FastifyPluginAsyncTypebox<{ root?: string }> = async (app, options) => {
   const root = options.root ?? WEB_DIST;
-  await app.register(fastifyStatic, { root, serve: false });
+  // Cache headers are set per route below (fastify-static's own would override them).
+  await app.register(fastifyStatic, { root, serve: false, cacheControl: false });
 
   app.get(
     '/assets/*',

@@ -5,6 +5,7 @@ import {
   type InputHTMLAttributes,
   type ReactNode,
   type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
 } from 'react';
 import { ApiError } from '../api/client.ts';
 
@@ -108,6 +109,30 @@ function describedBy(id: string, hint: unknown, error: unknown): string | undefi
   return ids.length === 0 ? undefined : ids.join(' ');
 }
 
+/** Label, hint and error around one control; the control gets the ids that tie them together. */
+function FieldFrame({
+  id,
+  label,
+  hint,
+  error,
+  control,
+}: FieldProps & {
+  control: (aria: { 'aria-invalid': true | undefined; 'aria-describedby': string | undefined }) => ReactNode;
+}) {
+  return (
+    <div className={error === undefined ? 'field' : 'field field--error'}>
+      <label htmlFor={id} className="label">
+        {label}
+      </label>
+      <Described id={id} hint={hint} error={error} />
+      {control({
+        'aria-invalid': error === undefined ? undefined : true,
+        'aria-describedby': describedBy(id, hint, error),
+      })}
+    </div>
+  );
+}
+
 export function TextField({
   id,
   label,
@@ -116,20 +141,31 @@ export function TextField({
   ...input
 }: FieldProps & Omit<InputHTMLAttributes<HTMLInputElement>, 'id'>) {
   return (
-    <div className={error === undefined ? 'field' : 'field field--error'}>
-      <label htmlFor={id} className="label">
-        {label}
-      </label>
-      <Described id={id} hint={hint} error={error} />
-      <input
-        id={id}
-        name={id}
-        className="input"
-        aria-invalid={error === undefined ? undefined : true}
-        aria-describedby={describedBy(id, hint, error)}
-        {...input}
-      />
-    </div>
+    <FieldFrame
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      control={(aria) => <input id={id} name={id} className="input" {...aria} {...input} />}
+    />
+  );
+}
+
+export function TextArea({
+  id,
+  label,
+  hint,
+  error,
+  ...area
+}: FieldProps & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'>) {
+  return (
+    <FieldFrame
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      control={(aria) => <textarea id={id} name={id} rows={3} {...aria} {...area} />}
+    />
   );
 }
 
@@ -144,26 +180,21 @@ export function SelectField({
   options: ReadonlyArray<{ value: string; label: string }>;
 } & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'>) {
   return (
-    <div className={error === undefined ? 'field' : 'field field--error'}>
-      <label htmlFor={id} className="label">
-        {label}
-      </label>
-      <Described id={id} hint={hint} error={error} />
-      <select
-        id={id}
-        name={id}
-        className="select"
-        aria-invalid={error === undefined ? undefined : true}
-        aria-describedby={describedBy(id, hint, error)}
-        {...select}
-      >
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <FieldFrame
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      control={(aria) => (
+        <select id={id} name={id} className="select" {...aria} {...select}>
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 

@@ -41,6 +41,28 @@ function codeAndPassword(event: FormEvent<HTMLFormElement>): {
   return { code, password, problems };
 }
 
+/** Both changes to two-factor sign-in ask for a current code and the password. */
+function CodeAndPassword({ problems, codeLabel }: { problems: FormProblem[]; codeLabel: string }) {
+  return (
+    <>
+      <TextField
+        id="code"
+        label={codeLabel}
+        autoComplete="one-time-code"
+        spellCheck={false}
+        error={problemFor(problems, 'code')}
+      />
+      <TextField
+        id="password"
+        label="Your password"
+        type="password"
+        autoComplete="current-password"
+        error={problemFor(problems, 'password')}
+      />
+    </>
+  );
+}
+
 function QrCode({ uri }: { uri: string }) {
   const [svg, setSvg] = useState<string>();
   useEffect(() => {
@@ -130,21 +152,7 @@ function TurnOn({ onEnabled }: { onEnabled: (codes: string[]) => void }) {
       <h2>2. Enter the code the app shows</h2>
       <ErrorSummary problems={problems} />
       <form onSubmit={submit} noValidate>
-        <TextField
-          id="code"
-          label="Code from your app"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          error={problemFor(problems, 'code')}
-        />
-        <TextField
-          id="password"
-          label="Your password"
-          type="password"
-          autoComplete="current-password"
-          error={problemFor(problems, 'password')}
-        />
+        <CodeAndPassword problems={problems} codeLabel="Code from your app" />
         <Button busy={confirm.isPending}>Turn on two-factor sign-in</Button>
       </form>
     </>
@@ -177,20 +185,7 @@ function TurnOff() {
       <p>Some schools require two-factor sign-in: without it you will not be able to open their data.</p>
       <ErrorSummary problems={problems} />
       <form onSubmit={submit} noValidate>
-        <TextField
-          id="code"
-          label="Code from your app, or a recovery code"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          error={problemFor(problems, 'code')}
-        />
-        <TextField
-          id="password"
-          label="Your password"
-          type="password"
-          autoComplete="current-password"
-          error={problemFor(problems, 'password')}
-        />
+        <CodeAndPassword problems={problems} codeLabel="Code from your app, or a recovery code" />
         <Button variant="warning" busy={disable.isPending}>
           Turn off two-factor sign-in
         </Button>

@@ -8,6 +8,7 @@ import {
   formText,
   problemFor,
   problemsFrom,
+  TextArea,
   TextField,
   type FormProblem,
 } from '../../components/form.tsx';
@@ -81,23 +82,12 @@ export function ApplyPage() {
           autoComplete="organization"
           error={problemFor(problems, 'organisation')}
         />
-        <div className={problemFor(problems, 'reason') === undefined ? 'field' : 'field field--error'}>
-          <label htmlFor="reason" className="label">
-            What you want to build
-          </label>
-          {problemFor(problems, 'reason') === undefined ? null : (
-            <p id="reason-error" className="field-error">
-              <span className="visually-hidden">Error:</span> {problemFor(problems, 'reason')}
-            </p>
-          )}
-          <textarea
-            id="reason"
-            name="reason"
-            rows={4}
-            aria-invalid={problemFor(problems, 'reason') === undefined ? undefined : true}
-            aria-describedby={problemFor(problems, 'reason') === undefined ? undefined : 'reason-error'}
-          />
-        </div>
+        <TextArea
+          id="reason"
+          label="What you want to build"
+          rows={4}
+          error={problemFor(problems, 'reason')}
+        />
         <Button busy={apply.isPending}>Send the application</Button>
       </form>
     </Page>

@@ -8,6 +8,7 @@ import {
   Checkbox,
   ErrorSummary,
   formText,
+  TextArea,
   problemFor,
   problemsFrom,
   TextField,
@@ -170,30 +171,25 @@ function RegisterApp({ scopes }: { scopes: readonly Scope[] }) {
       <ErrorSummary problems={problems} />
       <form onSubmit={submit} noValidate>
         <TextField id="name" label="App name" error={problemFor(problems, 'name')} />
-        <div className={problemFor(problems, 'purpose') === undefined ? 'field' : 'field field--error'}>
-          <label htmlFor="purpose" className="label">
-            What the app does with the data
-          </label>
-          <div id="purpose-hint" className="hint">
-            Schools read this before they approve. Say it plainly, in a sentence or two.
-          </div>
-          <textarea id="purpose" name="purpose" rows={3} aria-describedby="purpose-hint" />
-        </div>
+        <TextArea
+          id="purpose"
+          label="What the app does with the data"
+          hint="Schools read this before they approve. Say it plainly, in a sentence or two."
+          error={problemFor(problems, 'purpose')}
+        />
         <TextField
           id="privacyNoticeUrl"
           label="Privacy notice address"
           type="url"
           error={problemFor(problems, 'privacyNoticeUrl')}
         />
-        <div className={problemFor(problems, 'redirectUris') === undefined ? 'field' : 'field field--error'}>
-          <label htmlFor="redirectUris" className="label">
-            Redirect addresses
-          </label>
-          <div id="redirectUris-hint" className="hint">
-            One per line. https:// only (http:// is allowed for localhost while developing).
-          </div>
-          <textarea id="redirectUris" name="redirectUris" rows={2} aria-describedby="redirectUris-hint" />
-        </div>
+        <TextArea
+          id="redirectUris"
+          label="Redirect addresses"
+          rows={2}
+          hint="One per line. https:// only (http:// is allowed for localhost while developing)."
+          error={problemFor(problems, 'redirectUris')}
+        />
         <fieldset className="fieldset">
           <legend className="fieldset__legend">What the app asks for</legend>
           <p className="hint">Ask for as little as the app needs. Schools see each reason you give.</p>
