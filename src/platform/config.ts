@@ -49,6 +49,8 @@ export interface AuthSettings {
   loginLockMinutes: number;
   /** Sign-in attempts one client address may make per minute, whatever the e-mail. */
   loginRatePerMinute: number;
+  /** Requests one app token may make to the app data API per five minutes. */
+  appRatePerFiveMinutes: number;
   /** The public origin (e.g. https://haven.example.org) state-changing requests must come from. */
   publicOrigin: string | undefined;
 }
@@ -60,6 +62,7 @@ export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
   loginMaxFailures: 5,
   loginLockMinutes: 15,
   loginRatePerMinute: 20,
+  appRatePerFiveMinutes: 600,
   publicOrigin: undefined,
 };
 
@@ -132,6 +135,12 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
         'HAVEN_LOGIN_RATE_PER_MINUTE',
         1,
         100_000,
+      ),
+      appRatePerFiveMinutes: parseInteger(
+        env.HAVEN_APP_RATE_PER_5_MINUTES ?? '600',
+        'HAVEN_APP_RATE_PER_5_MINUTES',
+        1,
+        1_000_000,
       ),
       publicOrigin,
     },

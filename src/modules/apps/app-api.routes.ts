@@ -1,32 +1,93 @@
+import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { modifiedSince, sendConditional, setPageHeaders } from '../../platform/http/pagination.ts';
 import type { Services } from '../../services.ts';
-import { appSchool, appStudents } from './app-data.service.ts';
+import {
+  AppApiError as AppApiErrorSchema,
+  AssessmentPointView,
+  ClassMembers,
+  ClassParams,
+  ClassView,
+  GradeSetView,
+  PageQuery,
+  PriorAttainmentView,
+  ResultsQuery,
+  ResultView,
+  SchoolView,
+  Student,
+  StudentParams,
+  SubjectView,
+  YearGroupView,
+} from './app-api.schema.ts';
+import {
+  appAssessmentPoints,
+  appClasses,
+  appClassMembers,
+  appGradeSets,
+  appPriorAttainment,
+  appResults,
+  appSchool,
+  appStudent,
+  appStudents,
+  appSubjects,
+  appYearGroups,
+  facetsGranted,
+} from './app-data.service.ts';
 import { AppApiError, appAccessOf, needScope, requireAppToken } from './app-tokens.ts';
 import { revokeAuthorisation } from './authorisations.service.ts';
 import type { OAuthServer } from './oauth/provider.ts';
 
-const AppError = Type.Object({ error: Type.String(), message: Type.String() });
-const errors = { 400: AppError, 401: AppError, 403: AppError };
+const errors = {
+  400: AppApiErrorSchema,
+  401: AppApiErrorSchema,
+  403: AppApiErrorSchema,
+  404: AppApiErrorSchema,
+  429: AppApiErrorSchema,
+};
+const MEDIA_TYPE = 'application/vnd.haven+json';
+const CURRENT_VERSION = '1';
 
-const PageQuery = Type.Object({
-  page: Type.Integer({ minimum: 1, default: 1 }),
-  per_page: Type.Integer({ minimum: 1, maximum: 1500, default: 100 }),
-});
+/** Versioning by the Accept header: `application/vnd.haven+json; version=1` (the default); others are 406. */
+function versionAsked(request: FastifyRequest): string | undefined {
+  const accept = request.headers.accept ?? '';
+  for (const part of accept.split(',')) {
+    const [type = '', ...parameters] = part.split(';').map((piece) => piece.trim());
+    if (type === MEDIA_TYPE) {
+      const version = parameters.find((parameter) => parameter.startsWith('version='));
+      return version === undefined ? CURRENT_VERSION : version.slice('version='.length);
+    }
+  }
+  return undefined;
+}
 
-const Student = Type.Object({
-  id: Type.String({ description: 'Pairwise pupil id: the same pupil has another id in every other app' }),
-  first_name: Type.Union([Type.String(), Type.Null()]),
-  last_name: Type.Union([Type.String(), Type.Null()]),
-  display_name: Type.Union([Type.String(), Type.Null()]),
-  year_group: Type.Union([Type.Integer(), Type.Null()]),
-  upn: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Only with students.upn' })),
-});
+/** The rate limit counts per token (its digest), not per client address: one app, one budget per grant. */
+function tokenKey(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(request.headers.authorization ?? request.ip)
+    .digest('base64url');
+}
+
+const security = (scope: string) => [{ oauth2: [scope] }];
+
+/** The curriculum's shape (subjects, points, grade sets) comes with any assessments scope. */
+function needAssessments(request: FastifyRequest) {
+  const access = appAccessOf(request);
+  if (
+    !['assessments.results', 'assessments.targets', 'assessments.prior_attainment'].some((scope) =>
+      access.scopes.has(scope),
+    )
+  ) {
+    needScope(access, 'assessments.results');
+  }
+  return access;
+}
 
 /**
- * The data API for apps (`/api/apps/v1`), behind a school-approved bearer token. Errors follow the app
- * model: `{"error": code, "message": text}` with invalid_request / invalid_token / insufficient_scope.
+ * The data API for apps (`/api/apps/v1`), behind a school-approved bearer token: each resource needs its
+ * scope, pupils carry only the attributes granted, lists are paged, GETs are conditional, every read is
+ * audited. Errors follow the app model: `{"error": code, "message": text}`.
  */
 export const appApiRoutes: FastifyPluginAsyncTypebox<{ services: Services; server: OAuthServer }> = async (
   app,
@@ -38,7 +99,16 @@ export const appApiRoutes: FastifyPluginAsyncTypebox<{ services: Services; serve
       if (error.status === 401) {
         void reply.header('www-authenticate', `Bearer error="${error.code}"`);
       }
+      if (error.status === 403 && error.code === 'insufficient_scope') {
+        void reply.header('www-authenticate', 'Bearer error="insufficient_scope"');
+      }
       return reply.status(error.status).send({ error: error.code, message: error.message });
+    }
+    if (error.statusCode === 429) {
+      return reply.status(429).send({
+        error: 'rate_limited',
+        message: 'Too many requests for this token: slow down and retry later.',
+      });
     }
     if (error.validation !== undefined) {
       return reply.status(400).send({ error: 'invalid_request', message: error.message });
@@ -48,43 +118,54 @@ export const appApiRoutes: FastifyPluginAsyncTypebox<{ services: Services; serve
       .status(500)
       .send({ error: 'server_error', message: 'Haven could not answer. Try again later.' });
   });
+  app.addHook('onRequest', async (request, reply) => {
+    const version = versionAsked(request);
+    if (version !== undefined && version !== CURRENT_VERSION) {
+      return reply.status(406).send({
+        error: 'not_acceptable',
+        message: `Version ${version} of the app API does not exist; use version=1.`,
+      });
+    }
+    void reply.header('haven-api-version', CURRENT_VERSION);
+    return undefined;
+  });
   const token = requireAppToken(services, server);
+  const rateLimit = {
+    max: services.auth.appRatePerFiveMinutes,
+    timeWindow: '5 minutes',
+    keyGenerator: tokenKey,
+  };
+  const config = (access: `app:${string}`) => ({ access, rateLimit });
 
   app.get(
     '/api/apps/v1/school',
     {
-      config: { access: 'app:school' },
+      config: config('app:school'),
       onRequest: token,
       schema: {
         summary: 'The school that approved the app',
         tags: ['app API'],
-        security: [{ oauth2: ['school'] }],
-        response: {
-          200: Type.Object({
-            id: Type.String(),
-            name: Type.String(),
-            urn: Type.Union([Type.String(), Type.Null()]),
-          }),
-          ...errors,
-        },
+        security: security('school'),
+        response: { 200: SchoolView, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const access = appAccessOf(request);
       needScope(access, 'school');
-      return appSchool(services, access);
+      return sendConditional(request, reply, await appSchool(services, access));
     },
   );
 
   app.get(
     '/api/apps/v1/students',
     {
-      config: { access: 'app:students.basic' },
+      config: config('app:students.basic'),
       onRequest: token,
       schema: {
-        summary: "The school's pupils, a page at a time; attributes only as granted",
+        summary:
+          "The school's pupils, a page at a time; attributes only as granted. If-Modified-Since returns only pupils changed since",
         tags: ['app API'],
-        security: [{ oauth2: ['students.basic'] }],
+        security: security('students.basic'),
         querystring: PageQuery,
         response: { 200: Type.Array(Student), ...errors },
       },
@@ -92,21 +173,247 @@ export const appApiRoutes: FastifyPluginAsyncTypebox<{ services: Services; serve
     async (request, reply) => {
       const access = appAccessOf(request);
       needScope(access, 'students.basic');
-      const { page, per_page: perPage } = request.query;
-      const { students, total } = await appStudents(services, access, { page, perPage }, request.id);
-      const pages = Math.max(1, Math.ceil(total / perPage));
-      void reply.header('total', String(total)).header('total-pages', String(pages));
-      if (page < pages) {
-        void reply.header('next-page', String(page + 1));
+      const page = { page: request.query.page, perPage: request.query.per_page };
+      const found = await appStudents(services, access, { page, since: modifiedSince(request) }, request.id);
+      setPageHeaders(request, reply, page, found.total);
+      return sendConditional(request, reply, found.students, found.lastModified);
+    },
+  );
+
+  app.get(
+    '/api/apps/v1/students/left',
+    {
+      config: config('app:students.basic'),
+      onRequest: token,
+      schema: {
+        summary: 'Pupils who have left the school (a leave date, or no longer on roll)',
+        tags: ['app API'],
+        security: security('students.basic'),
+        querystring: PageQuery,
+        response: { 200: Type.Array(Student), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const access = appAccessOf(request);
+      needScope(access, 'students.basic');
+      const page = { page: request.query.page, perPage: request.query.per_page };
+      const found = await appStudents(
+        services,
+        access,
+        { page, left: true, since: modifiedSince(request) },
+        request.id,
+      );
+      setPageHeaders(request, reply, page, found.total);
+      return sendConditional(request, reply, found.students, found.lastModified);
+    },
+  );
+
+  app.get(
+    '/api/apps/v1/students/:studentId',
+    {
+      config: config('app:students.basic'),
+      onRequest: token,
+      schema: {
+        summary: 'One pupil, by the id this app knows them by',
+        tags: ['app API'],
+        security: security('students.basic'),
+        params: StudentParams,
+        response: { 200: Student, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const access = appAccessOf(request);
+      needScope(access, 'students.basic');
+      const found = await appStudent(services, access, request.params.studentId, request.id);
+      return sendConditional(request, reply, found.student, found.lastModified);
+    },
+  );
+
+  app.get(
+    '/api/apps/v1/year_groups',
+    {
+      config: config('app:students.basic'),
+      onRequest: token,
+      schema: {
+        summary: 'Year groups and how many pupils each has',
+        tags: ['app API'],
+        security: security('students.basic'),
+        response: { 200: Type.Array(YearGroupView), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const access = appAccessOf(request);
+      needScope(access, 'students.basic');
+      return sendConditional(request, reply, await appYearGroups(services, access));
+    },
+  );
+
+  app.get(
+    '/api/apps/v1/classes',
+    {
+      config: config('app:classes'),
+      onRequest: token,
+      schema: {
+        summary: 'Classes and teaching groups',
+        tags: ['app API'],
+        security: security('classes'),
+        querystring: PageQuery,
+        response: { 200: Type.Array(ClassView), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const access = appAccessOf(request);
+      needScope(access, 'classes');
+      const page = { page: request.query.page, perPage: request.query.per_page };
+      const found = await appClasses(services, access, page);
+      setPageHeaders(request, reply, page, found.total);
+      return sendConditional(request, reply, found.rows);
+    },
+  );
+
+  app.get(
+    '/api/apps/v1/classes/:classId/members',
+    {
+      config: config('app:classes'),
+      onRequest: token,
+      schema: {
+        summary: 'The pupils of a class (by the ids this app knows them by)',
+        tags: ['app API'],
+        security: security('classes'),
+        params: ClassParams,
+        response: { 200: ClassMembers, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const access = appAccessOf(request);
+      needScope(access, 'classes');
+      return sendConditional(
+        request,
+        reply,
+        await appClassMembers(services, access, request.params.classId, request.id),
+      );
+    },
+  );
+
+  app.get(
+    '/api/apps/v1/subjects',
+    {
+      config: config('app:assessments'),
+      onRequest: token,
+      schema: {
+        summary: 'Subjects with their qualification, Attainment 8 pillar and grade set',
+        tags: ['app API'],
+        security: security('assessments.results'),
+        response: { 200: Type.Array(SubjectView), ...errors },
+      },
+    },
+    async (request, reply) =>
+      sendConditional(request, reply, await appSubjects(services, needAssessments(request))),
+  );
+
+  app.get(
+    '/api/apps/v1/assessment_points',
+    {
+      config: config('app:assessments'),
+      onRequest: token,
+      schema: {
+        summary: 'Assessment points in their stable order',
+        tags: ['app API'],
+        security: security('assessments.results'),
+        response: { 200: Type.Array(AssessmentPointView), ...errors },
+      },
+    },
+    async (request, reply) =>
+      sendConditional(request, reply, await appAssessmentPoints(services, needAssessments(request))),
+  );
+
+  app.get(
+    '/api/apps/v1/grade_sets',
+    {
+      config: config('app:assessments'),
+      onRequest: token,
+      schema: {
+        summary: 'Grade sets with each grade’s points and order',
+        tags: ['app API'],
+        security: security('assessments.results'),
+        response: { 200: Type.Array(GradeSetView), ...errors },
+      },
+    },
+    async (request, reply) =>
+      sendConditional(request, reply, await appGradeSets(services, needAssessments(request))),
+  );
+
+  app.get(
+    '/api/apps/v1/results',
+    {
+      config: config('app:assessments.results'),
+      onRequest: token,
+      schema: {
+        summary:
+          'Results: achieved and baseline grades (assessments.results), targets and predictions (assessments.targets)',
+        tags: ['app API'],
+        security: security('assessments.results'),
+        querystring: ResultsQuery,
+        response: { 200: Type.Array(ResultView), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const access = appAccessOf(request);
+      const granted = facetsGranted(access);
+      const facet = request.query.facet;
+      if (facet !== undefined && !granted.includes(facet)) {
+        needScope(
+          access,
+          facet === 'target' || facet === 'prediction' ? 'assessments.targets' : 'assessments.results',
+        );
       }
-      return students;
+      if (granted.length === 0) {
+        needScope(access, 'assessments.results');
+      }
+      const page = { page: request.query.page, perPage: request.query.per_page };
+      const found = await appResults(
+        services,
+        access,
+        {
+          page,
+          facets: facet === undefined ? granted : [facet],
+          assessmentPointId: request.query.assessment_point,
+          since: modifiedSince(request),
+        },
+        request.id,
+      );
+      setPageHeaders(request, reply, page, found.total);
+      return sendConditional(request, reply, found.results, found.lastModified);
+    },
+  );
+
+  app.get(
+    '/api/apps/v1/prior_attainment',
+    {
+      config: config('app:assessments.prior_attainment'),
+      onRequest: token,
+      schema: {
+        summary: 'Key stage 2 results per pupil',
+        tags: ['app API'],
+        security: security('assessments.prior_attainment'),
+        querystring: PageQuery,
+        response: { 200: Type.Array(PriorAttainmentView), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const access = appAccessOf(request);
+      needScope(access, 'assessments.prior_attainment');
+      const page = { page: request.query.page, perPage: request.query.per_page };
+      const found = await appPriorAttainment(services, access, page, request.id);
+      setPageHeaders(request, reply, page, found.total);
+      return sendConditional(request, reply, found.rows);
     },
   );
 
   app.delete(
     '/api/apps/v1/authorisation',
     {
-      config: { access: 'app:any' },
+      config: config('app:any'),
       onRequest: token,
       schema: {
         summary: 'The app withdraws its own access to the school (deauthorise)',

@@ -2,166 +2,27 @@
 // admin's browser through the authorisation code flow with PKCE, exchanges the code, reads data with the
 // token; the school revokes and the very next call is refused. Then each bad input, refused per the RFCs.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import pino from 'pino';
-import { buildApp, type HavenApp } from '../../app.ts';
+import { describe, test } from 'node:test';
 import { PLATFORM_ORG_ID } from '../../platform/audit/audit-log.ts';
-import { runImport } from '../imports/imports.service.ts';
-import { bufferSource } from '../imports/source.ts';
-import { buildUser, TEST_PASSWORD } from '../../../test/support/auth.ts';
-import { freePort } from '../../../test/support/cli.ts';
-import { buildSchool } from '../../../test/support/factories.ts';
-import { basicAuth, CookieJar, pkcePair, startClientApp } from '../../../test/support/oauth-client.ts';
-import { pupilsCsv, syntheticUpn } from '../../../test/support/pupil-files.ts';
-import { createTestServices, readOutbox, type TestServices } from '../../../test/support/services.ts';
+import { buildUser } from '../../../test/support/auth.ts';
+import { basicAuth, CookieJar, pkcePair } from '../../../test/support/oauth-client.ts';
+import { useOAuthFixture } from '../../../test/support/oauth-fixture.ts';
+import { syntheticUpn } from '../../../test/support/pupil-files.ts';
+import { readOutbox } from '../../../test/support/services.ts';
 
-let services: TestServices;
-let app: HavenApp;
-let base = '';
-let client: Awaited<ReturnType<typeof startClientApp>>;
-let registered: { clientId: string; clientSecret: string; appId: string; developerEmail: string };
-let school: { id: string };
-let admin: { email: string };
-
-async function signIn(jar: CookieJar, email: string): Promise<void> {
-  const response = await jar.fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: TEST_PASSWORD }),
-  });
-  assert.equal(response.status, 200);
-}
-
-function authoriseUrl(
-  overrides: Record<string, string | undefined> = {},
-  challenge = pkcePair().challenge,
-): string {
-  const params: Record<string, string | undefined> = {
-    client_id: registered.clientId,
-    redirect_uri: client.redirectUri,
-    response_type: 'code',
-    scope: 'school students.basic students.upn',
-    state: 'state-123',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    ...overrides,
-  };
-  const query = new URLSearchParams(
-    Object.entries(params).flatMap(([key, value]): Array<[string, string]> =>
-      value === undefined ? [] : [[key, value]],
-    ),
-  );
-  return `${base}/oauth/auth?${query.toString()}`;
-}
-
-/** The school admin's browser through the whole authorisation; returns the code the app receives. */
-async function authorise(
-  scopes: string[],
-  verifierPair = pkcePair(),
-): Promise<{ code: string; verifier: string }> {
-  const browser = new CookieJar();
-  await signIn(browser, admin.email);
-  const start = await browser.fetch(authoriseUrl({}, verifierPair.challenge));
-  assert.equal(start.status, 303, 'the authorisation endpoint sends the browser to the approval page');
-  const location = start.headers.get('location') ?? '';
-  const uid = /\/oauth\/interaction\/([A-Za-z0-9_-]+)$/.exec(location)?.[1] ?? '';
-  assert.ok(uid !== '', location);
-  const details = await browser.fetch(`${base}/oauth/interaction/${uid}/details`);
-  assert.equal(details.status, 200);
-  const approve = await browser.fetch(`${base}/oauth/interaction/${uid}/approve`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ schoolId: school.id, scopes }),
-  });
-  assert.equal(approve.status, 200, await approve.clone().text());
-  const { redirectTo } = (await approve.json()) as { redirectTo: string };
-  let next = await browser.fetch(redirectTo);
-  while (next.status === 303 || next.status === 302) {
-    const target = next.headers.get('location') ?? '';
-    if (target.startsWith(client.redirectUri)) {
-      const params = new URL(target).searchParams;
-      assert.equal(params.get('state'), 'state-123');
-      return { code: params.get('code') ?? '', verifier: verifierPair.verifier };
-    }
-    next = await browser.fetch(new URL(target, base).toString());
-  }
-  throw new Error(`the browser did not come back to the app (status ${next.status})`);
-}
-
-async function token(body: Record<string, string>, secret = registered.clientSecret): Promise<Response> {
-  return fetch(`${base}/oauth/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: basicAuth(registered.clientId, secret),
-    },
-    body: new URLSearchParams(body).toString(),
-  });
-}
-
-async function exchange(code: string, verifier: string): Promise<Response> {
-  return token({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: client.redirectUri,
-    code_verifier: verifier,
-  });
-}
-
-const api = (path: string, accessToken: string) =>
-  fetch(`${base}/api/apps/v1${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
-
-before(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  services = { ...(await createTestServices()), publicUrl: base };
-  app = await buildApp({ services, logger: pino({ level: 'silent' }) });
-  await app.listen({ host: '127.0.0.1', port });
-  client = await startClientApp();
-  school = await buildSchool(services);
-  admin = await buildUser(services, 'school_admin', school.id);
-  const outcome = await runImport(services, {
-    schoolId: school.id,
-    source: bufferSource('pupils.csv', Buffer.from(pupilsCsv(3))),
-    options: { pseudonymousUpn: false, noNames: false },
-    actor: { type: 'system', id: 'test' },
-    dryRun: false,
-  });
-  assert.equal(outcome.status, 'committed');
-  const developer = await buildUser(services, 'app_developer', PLATFORM_ORG_ID);
-  const jar = new CookieJar();
-  await signIn(jar, developer.email);
-  const created = await jar.fetch(`${base}/api/v1/developer/apps`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Homework Helper (test app)',
-      purpose: 'Sets homework for each class and shows teachers who has handed it in.',
-      privacyNoticeUrl: 'https://homework.example.invalid/privacy',
-      redirectUris: [client.redirectUri],
-      scopes: [
-        { scope: 'school', required: true, reason: 'To show the school name' },
-        { scope: 'students.basic', required: true, reason: 'To list pupils in each class' },
-        { scope: 'students.upn', required: false, reason: 'To match pupils when they move school' },
-      ],
-      acceptTerms: true,
-    }),
-  });
-  assert.equal(created.status, 201, await created.clone().text());
-  const body = (await created.json()) as { app: { id: string; clientId: string }; clientSecret: string };
-  registered = {
-    clientId: body.app.clientId,
-    clientSecret: body.clientSecret,
-    appId: body.app.id,
-    developerEmail: developer.email,
-  };
+const fixture = useOAuthFixture({
+  scopes: [
+    { scope: 'school', required: true, reason: 'To show the school name' },
+    { scope: 'students.basic', required: true, reason: 'To list pupils in each class' },
+    { scope: 'students.upn', required: false, reason: 'To match pupils when they move school' },
+  ],
 });
-
-after(async () => {
-  await new Promise<void>((resolve) => client.server.close(() => resolve()));
-  await app.close();
-  await services.close();
-});
+const authorise = (scopes: string[]) => fixture.authorise(scopes);
+const authoriseUrl = (overrides?: Record<string, string | undefined>) => fixture.authoriseUrl(overrides);
+const exchange = (code: string, verifier: string) => fixture.exchange(code, verifier);
+const signIn = (jar: CookieJar, email: string) => fixture.signIn(jar, email);
+const token = (body: Record<string, string>, secret?: string) => fixture.token(body, secret);
+const api = (path: string, accessToken: string) => fixture.api(path, accessToken);
 
 describe('an app authorised by a school over real HTTP', () => {
   test('code + PKCE, data read with exactly the approved scopes, then revoked: the next call is refused', async () => {
@@ -177,11 +38,11 @@ describe('an app authorised by a school over real HTTP', () => {
     assert.ok(tokens.refresh_token !== undefined);
 
     const introspect = () =>
-      fetch(`${base}/oauth/token/introspection`, {
+      fetch(`${fixture.base}/oauth/token/introspection`, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
-          authorization: basicAuth(registered.clientId, registered.clientSecret),
+          authorization: basicAuth(fixture.registered.clientId, fixture.registered.clientSecret),
         },
         body: new URLSearchParams({ token: tokens.access_token }).toString(),
       }).then(async (response) => (await response.json()) as { active: boolean; scope?: string });
@@ -191,7 +52,7 @@ describe('an app authorised by a school over real HTTP', () => {
 
     const schoolInfo = await api('/school', tokens.access_token);
     assert.equal(schoolInfo.status, 200);
-    assert.equal(((await schoolInfo.json()) as { id: string }).id, school.id);
+    assert.equal(((await schoolInfo.json()) as { id: string }).id, fixture.school.id);
     const students = await api('/students?per_page=2', tokens.access_token);
     assert.equal(students.status, 200);
     assert.equal(students.headers.get('total'), '3');
@@ -206,8 +67,8 @@ describe('an app authorised by a school over real HTTP', () => {
     assert.ok(!text.includes(syntheticUpn(1)) && !text.includes(syntheticUpn(2)));
 
     const admins = new CookieJar();
-    await signIn(admins, admin.email);
-    const listed = await admins.fetch(`${base}/api/v1/schools/${school.id}/apps`);
+    await signIn(admins, fixture.admin.email);
+    const listed = await admins.fetch(`${fixture.base}/api/v1/schools/${fixture.school.id}/apps`);
     const authorisations = (await listed.json()) as Array<{
       id: string;
       requestCount: number;
@@ -219,14 +80,14 @@ describe('an app authorised by a school over real HTTP', () => {
       ['school', 'students.basic'],
     );
     assert.equal(authorisations[0]?.requestCount, 2);
-    const mails = await readOutbox(services);
+    const mails = await readOutbox(fixture.services);
     assert.ok(
       mails.some((mail) => mail.includes('was approved')),
       'the school admins were told',
     );
 
     const revoked = await admins.fetch(
-      `${base}/api/v1/schools/${school.id}/apps/${authorisations[0]?.id ?? ''}`,
+      `${fixture.base}/api/v1/schools/${fixture.school.id}/apps/${authorisations[0]?.id ?? ''}`,
       {
         method: 'DELETE',
       },
@@ -272,24 +133,27 @@ describe('an app authorised by a school over real HTTP', () => {
     assert.equal((await api('/school', accessToken)).status, 200);
 
     const developerJar = new CookieJar();
-    await signIn(developerJar, registered.developerEmail);
-    const mine = (await (await developerJar.fetch(`${base}/api/v1/developer/apps`)).json()) as Array<{
+    await signIn(developerJar, fixture.registered.developerEmail);
+    const mine = (await (await developerJar.fetch(`${fixture.base}/api/v1/developer/apps`)).json()) as Array<{
       usage: { schools: number; requests: number };
     }>;
     assert.equal(mine[0]?.usage.schools, 1);
     assert.ok((mine[0]?.usage.requests ?? 0) >= 1);
-    assert.ok(!JSON.stringify(mine).includes(school.id), 'usage names no school');
+    assert.ok(!JSON.stringify(mine).includes(fixture.school.id), 'usage names no school');
 
-    const gone = await fetch(`${base}/api/apps/v1/authorisation`, {
+    const gone = await fetch(`${fixture.base}/api/apps/v1/authorisation`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${accessToken}` },
     });
     assert.equal(gone.status, 204);
     assert.equal((await api('/school', accessToken)).status, 401);
     const admins = new CookieJar();
-    await signIn(admins, admin.email);
-    assert.deepEqual(await (await admins.fetch(`${base}/api/v1/schools/${school.id}/apps`)).json(), []);
-    assert.ok((await readOutbox(services)).some((mail) => mail.includes('by the app itself')));
+    await signIn(admins, fixture.admin.email);
+    assert.deepEqual(
+      await (await admins.fetch(`${fixture.base}/api/v1/schools/${fixture.school.id}/apps`)).json(),
+      [],
+    );
+    assert.ok((await readOutbox(fixture.services)).some((mail) => mail.includes('by the app itself')));
   });
 
   test('an expired access token is refused as invalid_token', async () => {
@@ -297,7 +161,7 @@ describe('an app authorised by a school over real HTTP', () => {
     const { access_token: accessToken } = (await (await exchange(code, verifier)).json()) as {
       access_token: string;
     };
-    await services.db.withPlatform('test.expire_tokens', (trx) =>
+    await fixture.services.db.withPlatform('test.expire_tokens', (trx) =>
       trx
         .updateTable('oauth_artifacts')
         .set({ expires_at: new Date(Date.now() - 1000) })
@@ -362,9 +226,12 @@ describe('an app authorised by a school over real HTTP', () => {
     };
     assert.equal((await api('/school', liveToken)).status, 200);
     const operatorJar = new CookieJar();
-    await signIn(operatorJar, (await buildUser(services, 'platform_operator', PLATFORM_ORG_ID)).email);
+    await signIn(
+      operatorJar,
+      (await buildUser(fixture.services, 'platform_operator', PLATFORM_ORG_ID)).email,
+    );
     const setStatus = (status: string) =>
-      operatorJar.fetch(`${base}/api/v1/platform/apps/${registered.appId}/status`, {
+      operatorJar.fetch(`${fixture.base}/api/v1/platform/apps/${fixture.registered.appId}/status`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ status }),
@@ -375,6 +242,6 @@ describe('an app authorised by a school over real HTTP', () => {
     assert.equal(((await disabled.json()) as { error: string }).error, 'invalid_client');
     assert.equal((await setStatus('active')).status, 204);
     assert.equal((await api('/school', liveToken)).status, 200, 'enabled again, the grant still stands');
-    assert.equal((await fetch(`${base}/api/apps/v1/school`)).status, 401);
+    assert.equal((await fetch(`${fixture.base}/api/apps/v1/school`)).status, 401);
   });
 });

@@ -130,7 +130,7 @@ async function openIdentity(vault: SchoolVault, row: pupils.PupilRow): Promise<I
 }
 
 /** Contacts are stored as JSON (from a CTF); anything unreadable shows as no contacts, never as raw text. */
-function contactsOf(text: string): Contact[] | null {
+export function contactsOf(text: string): Contact[] | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

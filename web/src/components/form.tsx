@@ -109,26 +109,23 @@ function describedBy(id: string, hint: unknown, error: unknown): string | undefi
   return ids.length === 0 ? undefined : ids.join(' ');
 }
 
-/** Label, hint and error around one control; the control gets the ids that tie them together. */
-function FieldFrame({
-  id,
-  label,
-  hint,
-  error,
-  control,
-}: FieldProps & {
-  control: (aria: { 'aria-invalid': true | undefined; 'aria-describedby': string | undefined }) => ReactNode;
-}) {
+/** What ties a control to its hint and error for assistive technology. */
+function fieldAria(id: string, hint: unknown, error: string | undefined) {
+  return {
+    'aria-invalid': error === undefined ? undefined : true,
+    'aria-describedby': describedBy(id, hint, error),
+  } as const;
+}
+
+/** Label, hint and error around one control (the control itself uses `fieldAria`). */
+function FieldFrame({ id, label, hint, error, children }: FieldProps & { children: ReactNode }) {
   return (
     <div className={error === undefined ? 'field' : 'field field--error'}>
       <label htmlFor={id} className="label">
         {label}
       </label>
       <Described id={id} hint={hint} error={error} />
-      {control({
-        'aria-invalid': error === undefined ? undefined : true,
-        'aria-describedby': describedBy(id, hint, error),
-      })}
+      {children}
     </div>
   );
 }
@@ -141,13 +138,9 @@ export function TextField({
   ...input
 }: FieldProps & Omit<InputHTMLAttributes<HTMLInputElement>, 'id'>) {
   return (
-    <FieldFrame
-      id={id}
-      label={label}
-      hint={hint}
-      error={error}
-      control={(aria) => <input id={id} name={id} className="input" {...aria} {...input} />}
-    />
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      <input id={id} name={id} className="input" {...fieldAria(id, hint, error)} {...input} />
+    </FieldFrame>
   );
 }
 
@@ -159,13 +152,9 @@ export function TextArea({
   ...area
 }: FieldProps & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'>) {
   return (
-    <FieldFrame
-      id={id}
-      label={label}
-      hint={hint}
-      error={error}
-      control={(aria) => <textarea id={id} name={id} rows={3} {...aria} {...area} />}
-    />
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      <textarea id={id} name={id} rows={3} {...fieldAria(id, hint, error)} {...area} />
+    </FieldFrame>
   );
 }
 
@@ -180,21 +169,15 @@ export function SelectField({
   options: ReadonlyArray<{ value: string; label: string }>;
 } & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'>) {
   return (
-    <FieldFrame
-      id={id}
-      label={label}
-      hint={hint}
-      error={error}
-      control={(aria) => (
-        <select id={id} name={id} className="select" {...aria} {...select}>
-          {options.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      )}
-    />
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      <select id={id} name={id} className="select" {...fieldAria(id, hint, error)} {...select}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </FieldFrame>
   );
 }
 
