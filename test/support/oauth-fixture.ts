@@ -10,7 +10,14 @@ import { PLATFORM_ORG_ID } from '../../src/platform/audit/audit-log.ts';
 import { buildUser, TEST_PASSWORD } from './auth.ts';
 import { freePort } from './cli.ts';
 import { buildSchool } from './factories.ts';
-import { basicAuth, CookieJar, pkcePair, startClientApp } from './oauth-client.ts';
+import {
+  authoriseOverHttp,
+  basicAuth,
+  CookieJar,
+  pkcePair,
+  signInJar,
+  startClientApp,
+} from './oauth-client.ts';
 import { pupilsCsv } from './pupil-files.ts';
 import { createTestServices, type TestServices } from './services.ts';
 
@@ -75,12 +82,7 @@ export function useOAuthFixture(options: {
       return client?.redirectUri ?? '';
     },
     async signIn(jar, email) {
-      const response = await jar.fetch(`${base}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password: TEST_PASSWORD }),
-      });
-      assert.equal(response.status, 200);
+      await signInJar(jar, base, email, TEST_PASSWORD);
     },
     authoriseUrl(overrides = {}, challenge = pkcePair().challenge) {
       const params: Record<string, string | undefined> = {
@@ -101,34 +103,16 @@ export function useOAuthFixture(options: {
       return `${base}/oauth/auth?${query.toString()}`;
     },
     async authorise(scopes, which = {}) {
-      const pair = pkcePair();
-      const browser = new CookieJar();
-      await fixture.signIn(browser, which.adminEmail ?? admin.email);
-      const start = await browser.fetch(fixture.authoriseUrl({}, pair.challenge));
-      assert.equal(start.status, 303, 'the authorisation endpoint sends the browser to the approval page');
-      const location = start.headers.get('location') ?? '';
-      const uid = /\/oauth\/interaction\/([A-Za-z0-9_-]+)$/.exec(location)?.[1] ?? '';
-      assert.ok(uid !== '', location);
-      const details = await browser.fetch(`${base}/oauth/interaction/${uid}/details`);
-      assert.equal(details.status, 200);
-      const approve = await browser.fetch(`${base}/oauth/interaction/${uid}/approve`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ schoolId: which.schoolId ?? school.id, scopes }),
+      return authoriseOverHttp({
+        base,
+        clientId: registered.clientId,
+        redirectUri: fixture.redirectUri,
+        asked: options.scopes.map((scope) => scope.scope),
+        approved: scopes,
+        schoolId: which.schoolId ?? school.id,
+        adminEmail: which.adminEmail ?? admin.email,
+        password: TEST_PASSWORD,
       });
-      assert.equal(approve.status, 200, await approve.clone().text());
-      const { redirectTo } = (await approve.json()) as { redirectTo: string };
-      let next = await browser.fetch(redirectTo);
-      while (next.status === 303 || next.status === 302) {
-        const target = next.headers.get('location') ?? '';
-        if (target.startsWith(fixture.redirectUri)) {
-          const params = new URL(target).searchParams;
-          assert.equal(params.get('state'), 'state-123');
-          return { code: params.get('code') ?? '', verifier: pair.verifier };
-        }
-        next = await browser.fetch(new URL(target, base).toString());
-      }
-      throw new Error(`the browser did not come back to the app (status ${next.status})`);
     },
     async token(body, secret = registered.clientSecret) {
       return fetch(`${base}/oauth/token`, {
