@@ -5,6 +5,8 @@
 // Run: ./haven bench app-api
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
+import { Type } from 'typebox';
+import { Check } from 'typebox/value';
 import pino from 'pino';
 import { buildApp } from '../src/app.ts';
 import { registerApp } from '../src/modules/apps/registry.service.ts';
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
         adminEmail: admin,
         password: PASSWORD,
       });
-      const tokens = (await (
+      const issued: unknown = await (
         await exchangeCode(
           base,
           {
@@ -113,7 +115,11 @@ async function main(): Promise<void> {
           code,
           verifier,
         )
-      ).json()) as { access_token: string };
+      ).json();
+      if (!Check(Type.Object({ access_token: Type.String() }), issued)) {
+        throw new Error('no access token was issued');
+      }
+      const tokens = issued;
       const headers = { authorization: `Bearer ${tokens.access_token}` };
       const url = `${base}/api/apps/v1/students?per_page=100`;
       const sample = await fetch(url, { headers });
