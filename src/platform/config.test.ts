@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       HAVEN_PUBLIC_URL: 'https://haven.example.org/ignored/path',
       HAVEN_SMTP_URL: 'smtps://haven:secret@mail.example.org:465',
       HAVEN_MAIL_FROM: 'Haven <haven@example.org>',
+      HAVEN_APP_RATE_PER_5_MINUTES: '1200',
     });
     assert.deepEqual(config, {
       dataDir: '/srv/haven',
@@ -63,12 +64,18 @@ describe('loadConfig', () => {
         loginMaxFailures: 5,
         loginLockMinutes: 15,
         loginRatePerMinute: 20,
+        appRatePerFiveMinutes: 1200,
         publicOrigin: 'https://haven.example.org',
       },
     });
   });
 
   const refusals: Array<[string, Record<string, string>, RegExp]> = [
+    [
+      'an app rate limit of zero',
+      { HAVEN_APP_RATE_PER_5_MINUTES: '0' },
+      /^HAVEN_APP_RATE_PER_5_MINUTES must be between 1 and 1000000 \(got 0\)/,
+    ],
     [
       'a port that is not a number',
       { PORT: 'eighty' },
