@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { activeAuthorisationOfGrant, countUse } from './authorisations.service.ts';
+import { useAuthorisation } from './authorisations.service.ts';
 import type { OAuthServer } from './oauth/provider.ts';
 import type { Services } from '../../services.ts';
 
@@ -75,13 +75,12 @@ export function requireAppToken(services: Services, server: OAuthServer) {
     if (schoolId === '' || grantId === '') {
       throw invalidToken();
     }
-    const authorisation = await activeAuthorisationOfGrant(services, schoolId, grantId);
+    const authorisation = await useAuthorisation(services, schoolId, grantId);
     if (authorisation === undefined) {
       throw invalidToken();
     }
     const granted = new Set(authorisation.scopes);
     const scopes = new Set((token.scope ?? '').split(' ').filter((scope) => granted.has(scope)));
-    await countUse(services, schoolId, authorisation.id);
     request.appAccess = {
       schoolId,
       clientId: token.clientId ?? '',

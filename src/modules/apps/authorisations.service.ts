@@ -244,18 +244,23 @@ export async function revokeAuthorisation(
   );
 }
 
-/** The authorisation behind an access token's grant, if it is still in force. */
-export async function activeAuthorisationOfGrant(
+/**
+ * The authorisation behind an access token's grant, if it is still in force, counting the request for the
+ * school's view of the app's use (one transaction: this runs on every app request).
+ */
+export async function useAuthorisation(
   services: Services,
   schoolId: string,
   grantId: string,
 ): Promise<authorisations.AuthorisationRow | undefined> {
-  const row = await services.db.withSchool(schoolId, (trx) => authorisations.findByGrant(trx, grantId));
-  return row?.status === 'active' ? row : undefined;
-}
-
-export async function countUse(services: Services, schoolId: string, authorisationId: string): Promise<void> {
-  await services.db.withSchool(schoolId, (trx) => authorisations.recordUse(trx, authorisationId));
+  return services.db.withSchool(schoolId, async (trx) => {
+    const row = await authorisations.findByGrant(trx, grantId);
+    if (row?.status !== 'active') {
+      return undefined;
+    }
+    await authorisations.recordUse(trx, row.id);
+    return row;
+  });
 }
 
 export function refuseNotApprover(): AppError {

@@ -71,6 +71,7 @@ export class LocalKeyProvider implements KeyProvider {
   readonly #keks: Map<string, KeyObject>;
   readonly #signing: Array<ReturnType<typeof auditSigningKey>>;
   readonly #current: Buffer;
+  readonly #derived = new Map<string, Buffer>();
 
   constructor(current: Buffer, previous: readonly Buffer[] = []) {
     for (const kek of [current, ...previous]) {
@@ -98,7 +99,13 @@ export class LocalKeyProvider implements KeyProvider {
   }
 
   deriveSecret(purpose: string): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.#current, Buffer.alloc(0), `haven ${purpose} v1`, 32));
+    // Asked for per pupil by the app API's pairwise ids: derived once per purpose, then remembered.
+    let secret = this.#derived.get(purpose);
+    if (secret === undefined) {
+      secret = Buffer.from(hkdfSync('sha256', this.#current, Buffer.alloc(0), `haven ${purpose} v1`, 32));
+      this.#derived.set(purpose, secret);
+    }
+    return Buffer.from(secret);
   }
 
   async wrap(key: Buffer, context: string): Promise<WrappedKey> {
