@@ -150,12 +150,18 @@ export async function addClassMembers(
   if (rows.length === 0) {
     return 0;
   }
-  const result = await trx
-    .insertInto('class_members')
-    .values(rows)
-    .onConflict((conflict) => conflict.columns(['class_id', 'pupil_id']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+  // One array per column through unnest(), as results are written (decision 0005): an import adds
+  // thousands of memberships a batch, and a statement of fixed size parses and plans at once.
+  const result = await sql`
+    insert into class_members (school_id, class_id, pupil_id)
+    select m.school_id, m.class_id, m.pupil_id
+    from unnest(
+      ${rows.map((row) => row.school_id)}::uuid[], ${rows.map((row) => row.class_id)}::uuid[],
+      ${rows.map((row) => row.pupil_id)}::uuid[]
+    ) as m (school_id, class_id, pupil_id)
+    on conflict (class_id, pupil_id) do nothing
+  `.execute(trx);
+  return Number(result.numAffectedRows ?? 0n);
 }
 
 /**

@@ -11,11 +11,13 @@ import type { ResultRecord } from '../curriculum/result-record.ts';
 import type { PupilKey, PupilRecord } from '../pupils/pupil-record.ts';
 import { findPupilsByKeys, keyString, writePupils } from '../pupils/pupils.service.ts';
 import type { ImportOptions } from './imports.service.ts';
-import type { ParsedRow } from './parse.ts';
 
 // The commit's writing half: parsed rows written in batches inside the import's transaction.
 
-/** Pupil ids by key, remembered across batches: a results file names the same pupils again and again. */
+/**
+ * Pupil ids by key, remembered across batches: a results file names the same pupils again and again.
+ * One entry per pupil of the file (about 120 bytes each), not per row.
+ */
 export class PupilLookup {
   readonly #known = new Map<string, string>();
   readonly #vault: SchoolVault;
@@ -37,11 +39,12 @@ export class PupilLookup {
 /** Writes parsed rows batch by batch inside the import's transaction, keeping the counts. */
 export class BatchWriter {
   readonly written: Record<string, number> = {};
+  /** The pupils the import changed, in order, up to the number an audit event names. */
   readonly changedPupils = new Set<string>();
   readonly #subjects = new Map<string, string>();
   readonly #points = new Map<string, string>();
-  readonly #enrolled = new Set<string>();
   readonly #pupils: PupilLookup;
+  readonly #changedCap: number;
   readonly #trx: Transaction<DB>;
   readonly #vault: SchoolVault;
   readonly #schoolId: string;
@@ -55,7 +58,7 @@ export class BatchWriter {
     schoolId: string,
     importId: string,
     changedBy: string,
-    options: ImportOptions,
+    options: ImportOptions & { pupils: PupilLookup; changedCap: number },
   ) {
     this.#trx = trx;
     this.#vault = vault;
@@ -63,29 +66,26 @@ export class BatchWriter {
     this.#importId = importId;
     this.#changedBy = changedBy;
     this.#options = options;
-    this.#pupils = new PupilLookup(vault);
+    this.#pupils = options.pupils;
+    this.#changedCap = options.changedCap;
   }
 
   #add(name: string, by: number): void {
     this.written[name] = (this.written[name] ?? 0) + by;
   }
 
-  async write(rows: ParsedRow[]): Promise<void> {
-    const pupils = rows.flatMap((row) =>
-      row.kind === 'pupil' && row.record !== undefined ? [row.record] : [],
-    );
-    const results = rows.flatMap((row) =>
-      row.kind === 'result' && row.record !== undefined ? [row.record] : [],
-    );
-    if (pupils.length > 0) {
-      await this.#writePupils(pupils);
-    }
-    if (results.length > 0) {
-      await this.#writeResults(results);
+  #changed(pupilId: string): void {
+    // Later pupils would fall beyond the audit event's list anyway: not kept, so memory stays bounded.
+    if (this.changedPupils.size < this.#changedCap) {
+      this.changedPupils.add(pupilId);
     }
   }
 
-  async #writePupils(records: PupilRecord[]): Promise<void> {
+  /** Creates or updates a batch of checked pupils (no key twice in a batch). */
+  async writePupils(records: PupilRecord[]): Promise<void> {
+    if (records.length === 0) {
+      return;
+    }
     const context = {
       trx: this.#trx,
       vault: this.#vault,
@@ -99,7 +99,7 @@ export class BatchWriter {
     this.#add('pupils_unchanged', outcome.unchanged);
     this.#add('prior_attainment_written', outcome.priorAttainmentWritten);
     for (const id of [...outcome.created, ...outcome.updated]) {
-      this.changedPupils.add(id);
+      this.#changed(id);
     }
     const enrolments = records.flatMap((record) =>
       (record.classes ?? []).map((className) => ({
@@ -110,7 +110,11 @@ export class BatchWriter {
     this.#add('class_memberships_added', await enrolInClasses(this.#trx, this.#schoolId, enrolments));
   }
 
-  async #writeResults(records: ResultRecord[]): Promise<void> {
+  /** Writes a batch of checked results whose pupils exist. */
+  async writeResults(records: ResultRecord[]): Promise<void> {
+    if (records.length === 0) {
+      return;
+    }
     const pupilIds = await this.#pupils.resolve(records.map((record) => record.key));
     const newSubjects = records.map((record) => record.subject).filter((code) => !this.#subjects.has(code));
     if (newSubjects.length > 0) {
@@ -144,15 +148,15 @@ export class BatchWriter {
     this.#add('results_unchanged', records.length - written);
     if (written > 0) {
       for (const record of resolved) {
-        this.changedPupils.add(record.pupilId);
+        this.#changed(record.pupilId);
       }
     }
-    // Each pupil and class pair once per import, however many results repeat it.
+    // Each pupil and class pair once per batch, however many results repeat it; a pair a later batch
+    // repeats is already a member, which the database skips and does not count again.
     const enrolments = new Map<string, { pupilId: string; className: string; subjectId: string }>();
     for (const record of resolved) {
       const pair = `${record.className ?? ''}|${record.pupilId}`;
-      if (record.className !== undefined && !this.#enrolled.has(pair)) {
-        this.#enrolled.add(pair);
+      if (record.className !== undefined && !enrolments.has(pair)) {
         enrolments.set(pair, {
           pupilId: record.pupilId,
           className: record.className,

@@ -291,6 +291,58 @@ describe('results import', () => {
   });
 });
 
+describe('one pass: rows are written while the file is still being checked', () => {
+  test('an error after whole batches were written rolls every one of them back', async () => {
+    const school = await buildSchool(services);
+    // 999 pupils are two write batches: the first is written before the error on the last row is read.
+    const pupils = `${pupilsCsv(998)}${pupilRow(999, { sex: 'X' })}\n`;
+    const refused = await importText(school.id, pupils);
+    assert.equal(refused.status, 'refused');
+    assert.deepEqual(
+      refused.report.errors.map((issue) => `${issue.row}:${issue.field}`),
+      ['1000:sex'],
+    );
+    assert.equal(await count(school.id, 'pupils'), 0);
+    assert.equal(await count(school.id, 'class_members'), 0);
+
+    assert.equal((await importText(school.id, pupilsCsv(600))).status, 'committed');
+    // 6,000 results are more than one write batch; row 6,002 repeats row 2 with another grade.
+    const subjects = ['Maths', 'History', 'Geography', 'French', 'Music', 'Drama', 'Art & Design', 'PE'];
+    const points = ['Y10', 'Y11'];
+    const rows: string[] = [];
+    for (let n = 1; n <= 600; n += 1) {
+      for (const subject of subjects) {
+        rows.push(...points.map((point) => `${syntheticUpn(n)},${subject},${point},achieved,5`));
+      }
+    }
+    const results = resultsCsv([...rows.slice(0, 6_000), `${syntheticUpn(1)},Maths,Y10,achieved,6`]);
+    const conflicting = await importText(school.id, results);
+    assert.equal(conflicting.status, 'refused');
+    assert.deepEqual(
+      conflicting.report.errors.map((issue) => `${issue.row}:${issue.message}`),
+      ['6002:conflicts with row 2: the same pupil, subject, assessment point and facet with another grade'],
+    );
+    assert.equal(await count(school.id, 'results'), 0);
+    // A row that breaks the file's shape after the first batch was written: nothing stays either.
+    const ragged = await importText(
+      school.id,
+      `${resultsCsv(rows.slice(0, 5_500))}${syntheticUpn(1)},Maths,Y10,achieved,5,6,7\n`,
+    );
+    assert.equal(ragged.status, 'refused');
+    assert.match(ragged.report.errors[0]?.message ?? '', /Row 5502 has 7 cells/);
+    assert.equal(await count(school.id, 'results'), 0);
+    // Repeated rows with the same grade are warnings, written once.
+    const repeated = await importText(school.id, resultsCsv([...rows.slice(0, 6_000), rows[0] ?? '']));
+    assert.equal(repeated.status, 'committed', JSON.stringify(repeated.report.errors));
+    assert.deepEqual(
+      repeated.report.warnings.map((issue) => `${issue.row}:${issue.message}`),
+      ['6002:repeats row 2'],
+    );
+    assert.equal(await count(school.id, 'results'), 6_000);
+    assert.equal(repeated.written.results_written, 6_000);
+  });
+});
+
 describe('marksheet import', () => {
   test('one row per pupil, a column per subject and facet; other columns must be mapped or are unknown subjects', async () => {
     const school = await buildSchool(services);

@@ -1,15 +1,16 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../database.ts';
 import { recordAudit, type Actor as AuditActor } from '../../platform/audit/audit-log.ts';
 import { SchoolVault } from '../../platform/crypto/vault.ts';
 import type { Services } from '../../services.ts';
 import { isSubjectCode, saveSubjectNames, subjectResolver } from '../curriculum/curriculum.service.ts';
-import type { ResultRecord } from '../curriculum/result-record.ts';
 import type { PupilRecord } from '../pupils/pupil-record.ts';
-import { keyString } from '../pupils/pupils.service.ts';
 import { BatchWriter, PupilLookup } from './batch-writer.ts';
-import { parseFile, type ParseOptions, type ParsedRow } from './parse.ts';
+import { parseFile, type ParsedFile, type ParseOptions, type ParsedRow } from './parse.ts';
 import * as imports from './imports.repository.ts';
 import { FileShapeError } from './readers/rows.ts';
 import { ReportBuilder, type ImportReport } from './report.ts';
+import { RESULT_BATCH, RowChecker } from './row-checker.ts';
 import { inspectSource, type ImportSource, type SourceFacts } from './source.ts';
 
 export interface ImportOptions extends ParseOptions {
@@ -36,299 +37,356 @@ export interface ImportOutcome {
   written: Record<string, number>;
 }
 
-// Rows per write: pupils carry encryption work each; results are small and go through unnest().
+// Pupils are written this many at a time (each carries encryption work); results go RESULT_BATCH at a time.
 export const BATCH = 500;
-export const RESULT_BATCH = 5_000;
-// A file up to this many rows is parsed once: the checked rows are kept in memory for the commit.
-// Bigger files are read a second time instead, so memory stays bounded whatever the file's size.
-const KEEP_ROWS = 300_000;
-
-/** Rows parsed by the first pass, kept for the second when the file is small enough. */
-export interface KeptRows {
-  template: string;
-  rows: ParsedRow[];
-}
+export { RESULT_BATCH };
 
 // An audit event names the pupils an import changed, up to this many (the import row links the rest).
 const AUDIT_SUBJECT_CAP = 10_000;
 
 /**
- * Imports a file in two passes over it: the first checks every row and cross-row rule and builds the
- * report; only a report with no errors leads to the second, which writes everything in one transaction.
- * Either the whole file lands or nothing does, and memory stays bounded by the batch, not the file.
+ * Imports a file: every row and cross-row rule is checked and the report built, and only a file with no
+ * errors is committed. A real import does both in one pass over the file inside one transaction (rows
+ * are written batch by batch while the next are read, and the first error stops the writing and rolls
+ * everything back), so either the whole file lands or nothing does; a dry run only checks. Memory stays
+ * bounded by the batch, plus a few bytes per result row and a map entry per pupil (see RowChecker).
  */
 export async function runImport(services: Services, request: ImportRequest): Promise<ImportOutcome> {
-  const { facts, report: built, errorCount, kept } = await validateFile(services, request);
-  if (errorCount > 0 || request.dryRun) {
-    const status = errorCount > 0 ? 'refused' : 'validated';
-    const importId = await services.db.withSchool(request.schoolId, async (trx) => {
-      const id = await imports.insertImport(trx, {
-        schoolId: request.schoolId,
-        format: built.format,
-        fileDigest: facts.digest,
-        fileSize: request.source.size,
-        status,
-        counts: built.counts,
-        report: built,
-        createdBy: actorName(request.actor),
-      });
-      await recordAudit(trx, {
-        orgId: request.schoolId,
-        actor: request.actor,
-        action: status === 'refused' ? 'imports.refused' : 'imports.validated',
-        target: `import:${id}`,
-        requestId: request.requestId,
-        details: { errors: String(errorCount) },
-      });
-      return id;
-    });
-    return { importId, status, report: built, written: {} };
+  if (request.dryRun) {
+    const { facts, report, errorCount } = await validateFile(services, request);
+    return recordUncommitted(services, request, facts, report, errorCount);
   }
-  return commitFile(services, request, facts, built, undefined, kept);
+  const attempt = await checkAndCommit(services, request);
+  return attempt.status === 'committed'
+    ? attempt.outcome
+    : recordUncommitted(services, request, attempt.facts, attempt.report, attempt.errorCount);
 }
 
-/** The first pass alone: the file's facts and its validation report (nothing is written). */
+/** The import's record (and audit) for a file that was refused, or only validated (a dry run). */
+async function recordUncommitted(
+  services: Services,
+  request: ImportRequest,
+  facts: SourceFacts,
+  built: ImportReport,
+  errorCount: number,
+): Promise<ImportOutcome> {
+  const status = errorCount > 0 ? 'refused' : 'validated';
+  const importId = await services.db.withSchool(request.schoolId, async (trx) => {
+    const id = await imports.insertImport(trx, {
+      schoolId: request.schoolId,
+      format: built.format,
+      fileDigest: facts.digest,
+      fileSize: request.source.size,
+      status,
+      counts: built.counts,
+      report: built,
+      createdBy: actorName(request.actor),
+    });
+    await recordAudit(trx, {
+      orgId: request.schoolId,
+      actor: request.actor,
+      action: status === 'refused' ? 'imports.refused' : 'imports.validated',
+      target: `import:${id}`,
+      requestId: request.requestId,
+      details: { errors: String(errorCount) },
+    });
+    return id;
+  });
+  return { importId, status, report: built, written: {} };
+}
+
+/** Checking alone: the file's facts and its validation report (nothing is written). */
 export async function validateFile(
   services: Services,
   request: Pick<ImportRequest, 'schoolId' | 'source' | 'options' | 'onProgress'>,
-): Promise<{ facts: SourceFacts; report: ImportReport; errorCount: number; kept: KeptRows | undefined }> {
+): Promise<{ facts: SourceFacts; report: ImportReport; errorCount: number }> {
   const facts = await inspectSource(request.source);
-  const { report, kept } = await validate(services, request, facts);
-  return { facts, report: report.build(), errorCount: report.errorCount, kept };
+  const report = await services.db.withSchool(request.schoolId, async (trx) => {
+    const opened = await openFile(services, trx, request, facts);
+    if (opened.parsed === undefined) {
+      return opened.report;
+    }
+    const checker = new RowChecker(opened.report, new PupilLookup(opened.vault));
+    try {
+      let done = 0;
+      for await (const row of opened.parsed.rows) {
+        checker.check(row);
+        done = progressed(request, done);
+        if (checker.pendingResults >= RESULT_BATCH) {
+          await checker.checkPupilsExist();
+        }
+      }
+      await checker.checkPupilsExist();
+      checker.finish();
+      return opened.report;
+    } catch (error) {
+      return shapeProblem(error, opened.before);
+    }
+  });
+  return { facts, report: report.build(), errorCount: report.errorCount };
 }
 
 function actorName(actor: AuditActor): string {
   return `${actor.type}:${actor.id}`;
 }
 
-async function validate(
+/** Counts a row read, reporting progress every 5,000. */
+function progressed(request: Pick<ImportRequest, 'onProgress'>, done: number): number {
+  if ((done + 1) % 5000 === 0) {
+    request.onProgress?.({ phase: 'checking', rows: done + 1 });
+  }
+  return done + 1;
+}
+
+/** A file that is not the shape it claims to be is a report with that one error (and the mapping's). */
+function shapeProblem(error: unknown, before: ReportBuilder): ReportBuilder {
+  if (error instanceof FileShapeError) {
+    before.error({ ...(error.row === undefined ? {} : { row: error.row }), message: error.message });
+    return before;
+  }
+  throw error;
+}
+
+interface OpenedFile {
+  vault: SchoolVault;
+  /** The report so far: the mapping's problems, the columns and the file-level warnings. */
+  report: ReportBuilder;
+  /** The report before the file was opened: a file of the wrong shape is reported on it alone. */
+  before: ReportBuilder;
+  parsed: ParsedFile | undefined;
+}
+
+/** Checks the subject mapping, opens the file and maps its columns; reports what is wrong with them. */
+async function openFile(
   services: Services,
-  request: Pick<ImportRequest, 'schoolId' | 'source' | 'options' | 'onProgress'>,
+  trx: Transaction<DB>,
+  request: Pick<ImportRequest, 'schoolId' | 'source' | 'options'>,
   facts: SourceFacts,
-): Promise<{ report: ReportBuilder; kept: KeptRows | undefined }> {
+): Promise<OpenedFile> {
   const { options } = request;
-  const report = new ReportBuilder('unknown');
-  return services.db.withSchool(request.schoolId, async (trx) => {
-    for (const [name, code] of Object.entries(options.subjects ?? {})) {
-      if (!isSubjectCode(code)) {
-        report.error({
-          field: 'subject',
-          value: code.slice(0, 40),
-          message: `the subject mapping sends "${name.slice(0, 60)}" to an unknown subject code`,
-        });
-      }
-    }
-    const vault = new SchoolVault(services.keyring, trx, request.schoolId);
-    const resolve = await subjectResolver(trx, request.schoolId, options.subjects ?? {});
-    try {
-      const parsed = await parseFile(request.source, facts, options, resolve);
-      const withFormat = new ReportBuilder(`${parsed.template}-${parsed.format}`);
-      for (const issue of report.build().errors) {
-        withFormat.add(issue);
-      }
-      withFormat.columns(Object.fromEntries(parsed.mapped), parsed.dropped);
-      if (parsed.dropped.length > 0) {
-        withFormat.warning({
-          message: `${parsed.dropped.length} column(s) map to no Haven field and were not read: ${parsed.dropped.join(', ').slice(0, 500)}`,
-        });
-      }
-      if (parsed.format === 'csv' && facts.encoding === 'windows-1252') {
-        withFormat.warning({
-          message:
-            'The file is not UTF-8; it was read as Windows-1252 (Excel’s usual encoding). Check that names with accents look right.',
-        });
-      }
-      let kept: ParsedRow[] | undefined = [];
-      async function* keeping(): AsyncGenerator<ParsedRow> {
-        for await (const row of parsed.rows) {
-          if (kept !== undefined) {
-            kept = kept.length < KEEP_ROWS ? (kept.push(row), kept) : undefined;
-          }
-          yield row;
-        }
-      }
-      await checkRows(keeping(), withFormat, vault, request);
-      return {
-        report: withFormat,
-        kept: kept === undefined ? undefined : { template: parsed.template, rows: kept },
-      };
-    } catch (error) {
-      if (error instanceof FileShapeError) {
-        report.error({ ...(error.row === undefined ? {} : { row: error.row }), message: error.message });
-        return { report, kept: undefined };
-      }
-      throw error;
-    }
-  });
-}
-
-async function checkRows(
-  rows: AsyncIterable<ParsedRow>,
-  report: ReportBuilder,
-  vault: SchoolVault,
-  request: Pick<ImportRequest, 'onProgress'>,
-): Promise<void> {
-  const seenPupils = new Map<string, number>();
-  const seenResults = new Map<string, { grade: string; row: number }>();
-  const unknownSubjects = new Map<string, number[]>();
-  const unmapped = new Map<string, number>();
-  let pending: ResultRecord[] = [];
-  let done = 0;
-  const lookup = new PupilLookup(vault);
-  const checkPupilsExist = async (): Promise<void> => {
-    const found = await lookup.resolve(pending.map((record) => record.key));
-    for (const record of pending) {
-      if (!found.has(keyString(record.key))) {
-        report.error({
-          row: record.row,
-          field: 'upn',
-          message: 'no pupil in this school has this UPN (or name): import the pupils first',
-        });
-      }
-    }
-    pending = [];
-  };
-  for await (const parsed of rows) {
-    for (const issue of parsed.issues) {
-      report.add(issue);
-    }
-    done += 1;
-    if (done % 5000 === 0) {
-      request.onProgress?.({ phase: 'checking', rows: done });
-    }
-    if (parsed.kind === 'pupil') {
-      for (const name of parsed.unmapped ?? []) {
-        unmapped.set(name, (unmapped.get(name) ?? 0) + 1);
-      }
-    }
-    if (parsed.kind === 'result' && parsed.unknownSubject !== undefined) {
-      const rowsOf = unknownSubjects.get(parsed.unknownSubject) ?? [];
-      rowsOf.push(parsed.row);
-      unknownSubjects.set(parsed.unknownSubject, rowsOf);
-    }
-    if (parsed.record === undefined) {
-      continue;
-    }
-    if (parsed.kind === 'pupil') {
-      report.count('pupils');
-      const key = keyString(parsed.record.key);
-      const earlier = seenPupils.get(key);
-      if (earlier !== undefined) {
-        report.error({
-          row: parsed.row,
-          field: 'upn',
-          message: `the same pupil is already on row ${earlier}`,
-        });
-      } else {
-        seenPupils.set(key, parsed.row);
-      }
-      countPupilParts(report, parsed.record);
-      continue;
-    }
-    report.count('results');
-    const record = parsed.record;
-    const key = `${keyString(record.key)}|${record.subject}|${record.assessmentPoint}|${record.facet}`;
-    const earlier = seenResults.get(key);
-    if (earlier === undefined) {
-      seenResults.set(key, { grade: record.grade, row: record.row });
-    } else if (earlier.grade !== record.grade) {
-      report.error({
-        row: record.row,
-        field: 'grade',
-        message: `conflicts with row ${earlier.row}: the same pupil, subject, assessment point and facet with another grade`,
+  const before = new ReportBuilder('unknown');
+  for (const [name, code] of Object.entries(options.subjects ?? {})) {
+    if (!isSubjectCode(code)) {
+      before.error({
+        field: 'subject',
+        value: code.slice(0, 40),
+        message: `the subject mapping sends "${name.slice(0, 60)}" to an unknown subject code`,
       });
-    } else {
-      report.warning({ row: record.row, message: `repeats row ${earlier.row}` });
-    }
-    pending.push(record);
-    if (pending.length >= RESULT_BATCH) {
-      await checkPupilsExist();
     }
   }
-  await checkPupilsExist();
-  for (const [name, times] of unmapped) {
+  const vault = new SchoolVault(services.keyring, trx, request.schoolId);
+  const resolve = await subjectResolver(trx, request.schoolId, options.subjects ?? {});
+  let parsed: ParsedFile;
+  try {
+    parsed = await parseFile(request.source, facts, options, resolve);
+  } catch (error) {
+    return { vault, report: shapeProblem(error, before), before, parsed: undefined };
+  }
+  const report = new ReportBuilder(`${parsed.template}-${parsed.format}`);
+  for (const issue of before.build().errors) {
+    report.add(issue);
+  }
+  report.columns(Object.fromEntries(parsed.mapped), parsed.dropped);
+  if (parsed.dropped.length > 0) {
     report.warning({
-      path: name.startsWith('/') ? name : undefined,
-      message: name.startsWith('KS2 ')
-        ? `${name}: a KS2 assessment Haven does not map, on ${times} pupil(s); add a KS2 mapping if it should count as prior attainment`
-        : `<${name.split('/').at(-1) ?? name}> is not read, on ${times} pupil(s) or place(s)`,
+      message: `${parsed.dropped.length} column(s) map to no Haven field and were not read: ${parsed.dropped.join(', ').slice(0, 500)}`,
     });
   }
-  for (const [name, rowsOf] of unknownSubjects) {
-    report.error({
-      field: 'subject',
-      value: name,
-      message: `unknown subject name on ${rowsOf.length} row(s) (first on row ${rowsOf[0]}): map it to a subject (e.g. --subject "${name}=english_literature")`,
+  if (parsed.format === 'csv' && facts.encoding === 'windows-1252') {
+    report.warning({
+      message:
+        'The file is not UTF-8; it was read as Windows-1252 (Excel’s usual encoding). Check that names with accents look right.',
     });
+  }
+  return { vault, report, before, parsed };
+}
+
+/** The file had errors: everything written is rolled back, and the report says why. */
+class Refused extends Error {
+  readonly report: ReportBuilder;
+
+  constructor(report: ReportBuilder) {
+    super('the file has errors');
+    this.report = report;
   }
 }
 
-function countPupilParts(report: ReportBuilder, record: PupilRecord): void {
-  if (record.priorAttainment !== undefined) {
-    report.count('prior_attainment');
+export type CheckedCommit =
+  | { status: 'committed'; outcome: ImportOutcome }
+  | { status: 'refused'; facts: SourceFacts; report: ImportReport; errorCount: number };
+
+/**
+ * Checks and writes the file in one pass and one transaction. `stagedImportId` is the record of an
+ * upload validated earlier (the API's steps); otherwise the import's record is made here. A file with
+ * any error is rolled back whole and returned as refused, with the same report a check alone gives.
+ */
+export async function checkAndCommit(
+  services: Services,
+  request: ImportRequest,
+  stagedImportId?: string,
+): Promise<CheckedCommit> {
+  const facts = await inspectSource(request.source);
+  try {
+    const outcome = await services.db.withSchool(request.schoolId, (trx) =>
+      commitInTransaction(services, trx, request, facts, stagedImportId),
+    );
+    return { status: 'committed', outcome };
+  } catch (error) {
+    if (error instanceof Refused) {
+      return { status: 'refused', facts, report: error.report.build(), errorCount: error.report.errorCount };
+    }
+    throw error;
   }
-  if ((record.classes?.length ?? 0) > 0) {
-    report.count('class_memberships', record.classes?.length);
+}
+
+async function commitInTransaction(
+  services: Services,
+  trx: Transaction<DB>,
+  request: ImportRequest,
+  facts: SourceFacts,
+  stagedImportId: string | undefined,
+): Promise<ImportOutcome> {
+  const { schoolId, options } = request;
+  const opened = await openFile(services, trx, request, facts);
+  if (opened.parsed === undefined) {
+    throw new Refused(opened.report);
   }
+  const { report, vault } = opened;
+  const importId =
+    stagedImportId ??
+    (await imports.insertImport(trx, {
+      schoolId,
+      format: report.build().format,
+      fileDigest: facts.digest,
+      fileSize: request.source.size,
+      status: 'committed',
+      counts: {},
+      report: report.build(),
+      createdBy: actorName(request.actor),
+    }));
+  await saveSubjectNames(trx, schoolId, options.subjects ?? {});
+  const lookup = new PupilLookup(vault);
+  const checker = new RowChecker(report, lookup);
+  const writer = new BatchWriter(trx, vault, schoolId, importId, actorName(request.actor), {
+    ...options,
+    pupils: lookup,
+    changedCap: AUDIT_SUBJECT_CAP,
+  });
+  try {
+    await checkAndWrite(opened.parsed.rows, checker, writer, request);
+  } catch (error) {
+    throw new Refused(shapeProblem(error, opened.before));
+  }
+  const validated = report.build();
+  if (stagedImportId === undefined) {
+    await imports.updateValidation(trx, schoolId, importId, {
+      format: validated.format,
+      status: 'committed',
+      counts: validated.counts,
+      report: validated,
+    });
+  }
+  await imports.finishImport(trx, schoolId, importId, { ...validated.counts, ...writer.written });
+  await recordAudit(trx, {
+    orgId: schoolId,
+    actor: request.actor,
+    action: 'imports.committed',
+    target: `import:${importId}`,
+    requestId: request.requestId,
+    subjectIds: [...writer.changedPupils],
+    details: Object.fromEntries(Object.entries(writer.written).map(([name, value]) => [name, String(value)])),
+  });
+  return { importId, status: 'committed', report: validated, written: writer.written };
 }
 
 /**
- * The second pass: writes the whole file in one transaction. `stagedImportId` is the record of an
- * upload validated earlier (the API's two steps); otherwise the import's record is made here.
+ * The single pass: each row is checked as it is read; full batches of checked rows are written while
+ * the next batch is read (the database works while JavaScript parses). Once the report has an error
+ * nothing more is written, and the caller rolls back. Throws Refused when the file has errors.
  */
-export async function commitFile(
-  services: Services,
+async function checkAndWrite(
+  rows: AsyncIterable<ParsedRow>,
+  checker: RowChecker,
+  writer: BatchWriter,
   request: ImportRequest,
-  facts: SourceFacts,
-  validated: ImportReport,
-  stagedImportId?: string,
-  kept?: KeptRows,
-): Promise<ImportOutcome> {
-  const { schoolId, options } = request;
-  return services.db.withSchool(schoolId, async (trx) => {
-    const importId =
-      stagedImportId ??
-      (await imports.insertImport(trx, {
-        schoolId,
-        format: validated.format,
-        fileDigest: facts.digest,
-        fileSize: request.source.size,
-        status: 'committed',
-        counts: validated.counts,
-        report: validated,
-        createdBy: actorName(request.actor),
-      }));
-    await saveSubjectNames(trx, schoolId, options.subjects ?? {});
-    const vault = new SchoolVault(services.keyring, trx, schoolId);
-    const resolve = await subjectResolver(trx, schoolId, options.subjects ?? {});
-    const parsed = kept ?? (await parseFile(request.source, facts, options, resolve));
-    const writer = new BatchWriter(trx, vault, schoolId, importId, actorName(request.actor), options);
-    let batch: ParsedRow[] = [];
-    let done = 0;
-    for await (const row of parsed.rows) {
-      batch.push(row);
-      if (batch.length >= (parsed.template === 'pupils' ? BATCH : RESULT_BATCH)) {
-        await writer.write(batch);
-        done += batch.length;
-        request.onProgress?.({ phase: 'writing', rows: done });
-        batch = [];
-      }
+): Promise<void> {
+  const pipeline = new WritePipeline();
+  const clean = () => checker.report.errorCount === 0;
+  let written = 0;
+  const write = async (count: number, work: () => Promise<void>): Promise<void> => {
+    if (clean() && count > 0) {
+      await pipeline.push(work);
+      written += count;
+      request.onProgress?.({ phase: 'writing', rows: written });
     }
-    await writer.write(batch);
-    request.onProgress?.({ phase: 'writing', rows: done + batch.length });
-    await imports.finishImport(trx, schoolId, importId, { ...validated.counts, ...writer.written });
-    const changed = [...writer.changedPupils];
-    await recordAudit(trx, {
-      orgId: schoolId,
-      actor: request.actor,
-      action: 'imports.committed',
-      target: `import:${importId}`,
-      requestId: request.requestId,
-      subjectIds: changed.slice(0, AUDIT_SUBJECT_CAP),
-      details: Object.fromEntries(
-        Object.entries(writer.written).map(([name, value]) => [name, String(value)]),
-      ),
+  };
+  try {
+    await readAndWrite(rows, checker, writer, request, write);
+  } finally {
+    // Never leave a write running when the transaction ends (by commit or by rollback).
+    await pipeline.settle();
+  }
+  await pipeline.drain();
+  if (!clean()) {
+    throw new Refused(checker.report);
+  }
+}
+
+async function readAndWrite(
+  rows: AsyncIterable<ParsedRow>,
+  checker: RowChecker,
+  writer: BatchWriter,
+  request: ImportRequest,
+  write: (count: number, work: () => Promise<void>) => Promise<void>,
+): Promise<void> {
+  let pupils: PupilRecord[] = [];
+  let done = 0;
+  for await (const row of rows) {
+    const pupil = checker.check(row);
+    done = progressed(request, done);
+    if (pupil !== undefined) {
+      pupils.push(pupil);
+    }
+    if (pupils.length >= BATCH) {
+      const batch = pupils;
+      pupils = [];
+      await write(batch.length, () => writer.writePupils(batch));
+    }
+    if (checker.pendingResults >= RESULT_BATCH) {
+      const results = await checker.checkPupilsExist();
+      await write(results.length, () => writer.writeResults(results));
+    }
+  }
+  const results = await checker.checkPupilsExist();
+  await write(pupils.length, () => writer.writePupils(pupils));
+  await write(results.length, () => writer.writeResults(results));
+  checker.finish();
+}
+
+/**
+ * One write in flight at a time, started without waiting for it, so the next batch is read and checked
+ * while the database writes this one. A failed write fails the next push (or the drain).
+ */
+class WritePipeline {
+  #inFlight: Promise<void> = Promise.resolve();
+  #failure: { error: unknown } | undefined;
+
+  async push(work: () => Promise<void>): Promise<void> {
+    await this.drain();
+    this.#inFlight = work().catch((error: unknown) => {
+      this.#failure = { error };
     });
-    return { importId, status: 'committed' as const, report: validated, written: writer.written };
-  });
+  }
+
+  async drain(): Promise<void> {
+    await this.#inFlight;
+    if (this.#failure !== undefined) {
+      throw this.#failure.error;
+    }
+  }
+
+  /** Waits for the write in flight to end, however it ends. */
+  async settle(): Promise<void> {
+    await this.#inFlight;
+  }
 }

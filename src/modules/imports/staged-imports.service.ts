@@ -3,7 +3,7 @@ import { SchoolVault } from '../../platform/crypto/vault.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import type { SignedIn } from '../organisations/identity.ts';
-import { commitFile, validateFile, type ImportOptions } from './imports.service.ts';
+import { checkAndCommit, validateFile, type ImportOptions } from './imports.service.ts';
 import { ImportOptionsSchema } from './imports.schema.ts';
 import { Check } from 'typebox/value';
 import * as imports from './imports.repository.ts';
@@ -215,20 +215,7 @@ export async function commitUpload(
     }
     const options: ImportOptions = upload.options;
     try {
-      const { facts, report, errorCount } = await validateFile(services, { schoolId, source, options });
-      if (errorCount > 0) {
-        // The school's data changed since the check (e.g. a pupil was removed): report it afresh.
-        await services.db.withSchool(schoolId, (trx) =>
-          imports.updateValidation(trx, schoolId, importId, {
-            format: report.format,
-            status: 'refused',
-            counts: report.counts,
-            report,
-          }),
-        );
-        return;
-      }
-      await commitFile(
+      const attempt = await checkAndCommit(
         services,
         {
           schoolId,
@@ -243,10 +230,21 @@ export async function commitUpload(
             }
           },
         },
-        facts,
-        report,
         importId,
       );
+      if (attempt.status === 'refused') {
+        // The school's data changed since the check (e.g. a pupil was removed): report it afresh.
+        const { report } = attempt;
+        await services.db.withSchool(schoolId, (trx) =>
+          imports.updateValidation(trx, schoolId, importId, {
+            format: report.format,
+            status: 'refused',
+            counts: report.counts,
+            report,
+          }),
+        );
+        return;
+      }
       await services.db.withSchool(schoolId, async (trx) => {
         await imports.deleteUpload(trx, schoolId, importId);
         await new SchoolVault(services.keyring, trx, schoolId).shred(importId);

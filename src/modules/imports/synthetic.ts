@@ -163,6 +163,12 @@ function grade(base: number, random: () => number, spread: number): number {
   return Math.max(0, Math.min(9, Math.round(base + normal(random) * spread)));
 }
 
+/** One synthetic pupil's row of the pupils file and their rows of the results file. */
+export interface SyntheticPupil {
+  pupil: string[];
+  results: string[][];
+}
+
 /** One Year 11 cohort: pupils with KS2 and characteristics, and their results across the year. */
 export function syntheticSchool(
   index: number,
@@ -170,11 +176,39 @@ export function syntheticSchool(
   seed: number,
   points: readonly string[] = ASSESSMENT_POINTS,
 ): SyntheticSchool {
-  const random = seededRandom(seed * 7919 + index);
-  const name = `${pick(random, SURNAMES)} ${pick(random, ['Academy', 'High School', 'School', 'College'])} ${index + 1}`;
+  const cohort = syntheticCohort(index, pupilCount, seed, points);
   const pupils: string[][] = [];
   const results: string[][] = [];
+  for (const entry of cohort.pupils) {
+    pupils.push(entry.pupil);
+    results.push(...entry.results);
+  }
+  return { name: cohort.name, pupils, results };
+}
+
+/**
+ * The same cohort as `syntheticSchool` (same seed, same rows), one pupil at a time: for writing files
+ * far bigger than is sensible to hold in memory (benchmarks of 100,000 pupils).
+ */
+export function syntheticCohort(
+  index: number,
+  pupilCount: number,
+  seed: number,
+  points: readonly string[] = ASSESSMENT_POINTS,
+): { name: string; pupils: Generator<SyntheticPupil> } {
+  const random = seededRandom(seed * 7919 + index);
+  const name = `${pick(random, SURNAMES)} ${pick(random, ['Academy', 'High School', 'School', 'College'])} ${index + 1}`;
+  return { name, pupils: cohortPupils(random, index, pupilCount, points) };
+}
+
+function* cohortPupils(
+  random: () => number,
+  index: number,
+  pupilCount: number,
+  points: readonly string[],
+): Generator<SyntheticPupil> {
   for (let n = 0; n < pupilCount; n += 1) {
+    const results: string[][] = [];
     // LA code, establishment number, allocation year and serial: unique per school for up to 100,000 pupils.
     const upn = withCheckLetter(
       `${800 + (index % 199)}${4000 + (index % 6000)}${String(Math.floor(n / 1000) % 100).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`,
@@ -194,7 +228,7 @@ export function syntheticSchool(
     const month = 1 + Math.floor(random() * 12);
     const year = month >= 9 ? 2009 : 2010;
     const day = 1 + Math.floor(random() * 28);
-    pupils.push([
+    const pupil = [
       upn,
       pick(random, FORENAMES),
       pick(random, SURNAMES),
@@ -215,7 +249,7 @@ export function syntheticSchool(
       maths,
       teacherAssessment(reading),
       teacherAssessment(maths),
-    ]);
+    ];
     // Calibrated so the cohort's Progress 8 lands near 0 against the 2024 estimates, as a typical school's does.
     const base = (ks2Ability - 100) / 3.2 + 3.5;
     const triple = ks2Ability > 108 && random() < 0.5;
@@ -273,8 +307,8 @@ export function syntheticSchool(
         teachingGroup,
       ]);
     }
+    yield { pupil, results };
   }
-  return { name, pupils, results };
 }
 
 /** A CSV line, quoting where needed. */
