@@ -7,6 +7,7 @@ import type { SignedIn } from '../organisations/identity.ts';
 import type { Actor } from '../organisations/roles.policy.ts';
 import type { Actor as AuditActor } from '../../platform/audit/audit-log.ts';
 import * as analysis from './analysis.repository.ts';
+import { cohortGrades, cohortMemberships, cohortPupils } from './cohort.repository.ts';
 import { attainment8, type Attainment8, type SubjectGrade } from './attainment8.ts';
 import { ESTIMATES_YEARS, estimatesById, latestEstimates, type EstimatesYear } from './estimates.ts';
 import { measuresOf, subgroupGaps, type Dimension, type DimensionGaps, type Measures } from './gaps.ts';
@@ -86,27 +87,23 @@ export async function analyseCohort(
       };
     }
     const visible = await visiblePupils(trx, who.actor, who.userId, schoolId);
-    const grades = (await analysis.gradesAt(trx, schoolId, point.id, facet)).filter(
-      (row) => visible === 'all' || visible.includes(row.pupil_id),
+    const seen = visible === 'all' ? undefined : new Set(visible);
+    const inScope = (await cohortPupils(trx, schoolId, filter.yearGroup)).filter(
+      (pupil) => seen === undefined || seen.has(pupil.id),
     );
-    const byPupil = new Map<string, SubjectGrade[]>();
-    for (const row of grades) {
-      const list = byPupil.get(row.pupil_id) ?? [];
-      list.push({
-        subject: row.subject,
-        subjectName: row.subject_name,
-        pillar: row.pillar,
-        grade: row.grade,
-        points: row.points,
-      });
-      byPupil.set(row.pupil_id, list);
-    }
-    const pupils = await analysis.cohort(trx, schoolId, {
-      yearGroup: filter.yearGroup,
-      pupilIds: [...byPupil.keys()],
+    const gradesOf = await cohortGrades(
+      trx,
+      schoolId,
+      inScope.map((pupil) => pupil.id),
+      point.id,
+      facet,
+    );
+    // Only pupils with grades at the point are analysed, in id order.
+    const pupils = inScope.flatMap((pupil, index) => {
+      const grades = gradesOf[index];
+      return grades === undefined ? [] : [{ pupil, grades }];
     });
-    const analysed = pupils.map((pupil) => {
-      const subjectGrades = byPupil.get(pupil.id) ?? [];
+    const analysed = pupils.map(({ pupil, grades: subjectGrades }) => {
       const prior = priorAttainment(
         pupil.ks2_reading_score === null &&
           pupil.ks2_maths_score === null &&
@@ -191,9 +188,12 @@ export function headline(cohort: AnalysedCohort): Headline {
   const subjects = new Map<string, { subjectName: string; points: number[] }>();
   for (const entry of pupils) {
     for (const grade of entry.grades) {
-      const subject = subjects.get(grade.subject) ?? { subjectName: grade.subjectName, points: [] };
-      subject.points.push(grade.points);
-      subjects.set(grade.subject, subject);
+      const subject = subjects.get(grade.subject);
+      if (subject === undefined) {
+        subjects.set(grade.subject, { subjectName: grade.subjectName, points: [grade.points] });
+      } else {
+        subject.points.push(grade.points);
+      }
     }
   }
   return {
@@ -264,7 +264,7 @@ export async function gapsReport(
   dimensions?: readonly Dimension[],
 ): Promise<{ cohort: Measures & { pupils: number }; dimensions: DimensionGaps[] }> {
   const memberships = await services.db.withSchool(schoolId, (trx) =>
-    analysis.memberships(
+    cohortMemberships(
       trx,
       schoolId,
       cohort.pupils.map((entry) => entry.pupil.id),
