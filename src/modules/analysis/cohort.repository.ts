@@ -7,67 +7,59 @@ import type { SubjectGrade } from './attainment8.ts';
 
 // What a report reads for a whole cohort — up to 100,000 pupils and a million grades — in as few bytes
 // and JavaScript objects as the database can send them. Row by row (or as one JSON document of objects)
-// the transfer, parsing and garbage of a million rows cost several times the queries themselves, so:
-// pupils come as JSON arrays without keys; grades and class memberships as one text value each, whose
-// pupils and subjects are positions in lists this code sent, parsed here without a string per field.
+// the transfer, parsing and garbage of a million rows cost several times the queries themselves, so
+// pupils, grades and class memberships each come as one text value; in grades and memberships pupils
+// and subjects are positions in lists this code sent, parsed here without a string per field.
 // Never a direct identifier.
 
-const PUPIL_COLUMNS = 17;
+// Pupils travel as one text value: a record per pupil (separated by \x1e), its fields by \x1f —
+// control characters no field can hold: codes are constrained by the table, and the KS2 outcome and
+// teacher assessment columns (free text) are sent JSON-encoded, which escapes control characters.
+const RECORD = '\u001e';
+const FIELD = '\u001f';
+const PUPIL_FIELDS = 17;
 
-function cell(row: readonly unknown[], index: number): unknown {
-  return row[index] ?? null;
+const orNull = (field: string): string | null => (field === '' ? null : field);
+const numberOrNull = (field: string): number | null => (field === '' ? null : Number(field));
+const flag = (field: string): boolean | null => (field === '' ? null : field === '1');
+
+function jsonText(field: string): string | null {
+  if (field === '') {
+    return null;
+  }
+  const value: unknown = JSON.parse(field);
+  if (typeof value !== 'string') {
+    throw new Error('cohort pupils: a text field is not a JSON string');
+  }
+  return value;
 }
 
-function textOrNull(value: unknown): string | null {
-  if (value === null || typeof value === 'string') {
-    return value;
+function asPupil(record: string): CohortPupil {
+  const fields = record.split(FIELD);
+  if (fields.length !== PUPIL_FIELDS) {
+    throw new Error('cohort pupils: a record does not have the expected fields');
   }
-  throw new Error('cohort row: a text column has another type');
-}
-
-function numberOrNull(value: unknown): number | null {
-  if (value === null || typeof value === 'number') {
-    return value;
-  }
-  throw new Error('cohort row: a number column has another type');
-}
-
-function flag(value: unknown): boolean | null {
-  if (value === null || typeof value === 'boolean') {
-    return value;
-  }
-  throw new Error('cohort row: a yes/no column has another type');
-}
-
-function asPupil(row: unknown): CohortPupil {
-  if (!Array.isArray(row) || row.length !== PUPIL_COLUMNS) {
-    throw new Error('cohort row: not the expected array');
-  }
-  const values: readonly unknown[] = row;
-  const id = textOrNull(cell(values, 0));
-  if (id === null) {
-    throw new Error('cohort row: no id');
-  }
-  const sex = textOrNull(cell(values, 2));
-  const sen = textOrNull(cell(values, 7));
+  const field = (index: number): string => fields[index] ?? '';
+  const sex = orNull(field(2));
+  const sen = orNull(field(7));
   return {
-    id,
-    year_group: numberOrNull(cell(values, 1)),
+    id: field(0),
+    year_group: numberOrNull(field(1)),
     sex: sex === 'M' || sex === 'F' ? sex : null,
-    ethnicity: textOrNull(cell(values, 3)),
-    fsm: flag(cell(values, 4)),
-    fsm6: flag(cell(values, 5)),
-    disadvantaged: flag(cell(values, 6)),
+    ethnicity: orNull(field(3)),
+    fsm: flag(field(4)),
+    fsm6: flag(field(5)),
+    disadvantaged: flag(field(6)),
     sen: sen === 'N' || sen === 'K' || sen === 'E' ? sen : null,
-    eal: flag(cell(values, 8)),
-    gifted: flag(cell(values, 9)),
-    looked_after: flag(cell(values, 10)),
-    ks2_reading_score: numberOrNull(cell(values, 11)),
-    ks2_reading_outcome: textOrNull(cell(values, 12)),
-    ks2_maths_score: numberOrNull(cell(values, 13)),
-    ks2_maths_outcome: textOrNull(cell(values, 14)),
-    ks2_reading_ta: textOrNull(cell(values, 15)),
-    ks2_maths_ta: textOrNull(cell(values, 16)),
+    eal: flag(field(8)),
+    gifted: flag(field(9)),
+    looked_after: flag(field(10)),
+    ks2_reading_score: numberOrNull(field(11)),
+    ks2_reading_outcome: jsonText(field(12)),
+    ks2_maths_score: numberOrNull(field(13)),
+    ks2_maths_outcome: jsonText(field(14)),
+    ks2_reading_ta: jsonText(field(15)),
+    ks2_maths_ta: jsonText(field(16)),
   };
 }
 
@@ -77,22 +69,22 @@ export async function cohortPupils(
   schoolId: string,
   yearGroup: number | undefined,
 ): Promise<CohortPupil[]> {
-  const result = await sql<{ rows: unknown }>`
-    select coalesce(json_agg(json_build_array(
-      p.id, p.year_group, p.sex, p.ethnicity, p.fsm, p.fsm6, p.disadvantaged, p.sen, p.eal, p.gifted,
-      p.looked_after, a.ks2_reading_score, a.ks2_reading_outcome, a.ks2_maths_score, a.ks2_maths_outcome,
-      a.ks2_reading_ta, a.ks2_maths_ta
-    ) order by p.id), '[]'::json) as rows
+  const result = await sql<{ pupils: string | null }>`
+    select string_agg(concat_ws(E'\x1f',
+      p.id, coalesce(p.year_group::text, ''), coalesce(p.sex, ''), coalesce(p.ethnicity, ''),
+      coalesce(p.fsm::int::text, ''), coalesce(p.fsm6::int::text, ''),
+      coalesce(p.disadvantaged::int::text, ''), coalesce(p.sen, ''), coalesce(p.eal::int::text, ''),
+      coalesce(p.gifted::int::text, ''), coalesce(p.looked_after::int::text, ''),
+      coalesce(a.ks2_reading_score::text, ''), coalesce(to_json(a.ks2_reading_outcome)::text, ''),
+      coalesce(a.ks2_maths_score::text, ''), coalesce(to_json(a.ks2_maths_outcome)::text, ''),
+      coalesce(to_json(a.ks2_reading_ta)::text, ''), coalesce(to_json(a.ks2_maths_ta)::text, '')
+    ), E'\x1e' order by p.id) as pupils
     from pupils p left join prior_attainment a on a.pupil_id = p.id
     where p.school_id = ${schoolId} ${yearGroup === undefined ? sql`` : sql`and p.year_group = ${yearGroup}`}`.execute(
     trx,
   );
-  const value = result.rows[0]?.rows;
-  const rows: unknown = typeof value === 'string' ? JSON.parse(value) : value;
-  if (!Array.isArray(rows)) {
-    throw new Error('cohort: not a JSON array');
-  }
-  return rows.map((row: unknown) => asPupil(row));
+  const text = result.rows[0]?.pupils ?? null;
+  return text === null ? [] : text.split(RECORD).map((record) => asPupil(record));
 }
 
 /** Reads the unsigned integer at `at`; returns it and where it ends. */
@@ -117,6 +109,14 @@ interface SubjectRow {
   code: string;
   name: string;
   pillar: Pillar;
+}
+
+/**
+ * A list of ids as one uuid[] literal: pg would quote and escape each of 100,000 elements; ids read
+ * from the database (canonical uuid text) need neither.
+ */
+function uuidArray(ids: readonly string[]): string {
+  return `{${ids.join(',')}}`;
 }
 
 /** Reads a line of positions ("3 17 42") as numbers. */
@@ -158,7 +158,7 @@ export async function cohortGrades(
   const result = await sql<{ grades: string | null }>`
     select string_agg(concat(p.n, ' ', s.n, ' ', r.points, ' ', r.grade), E'\n') as grades
     from results r
-    join unnest(${[...pupilIds]}::uuid[]) with ordinality as p (id, n) on p.id = r.pupil_id
+    join unnest(${uuidArray(pupilIds)}::uuid[]) with ordinality as p (id, n) on p.id = r.pupil_id
     join unnest(${subjects.map((subject) => subject.id)}::uuid[]) with ordinality as s (id, n)
       on s.id = r.subject_id
     where r.school_id = ${schoolId} and r.assessment_point_id = ${assessmentPointId} and r.facet = ${facet}`.execute(
@@ -210,20 +210,22 @@ export async function cohortMemberships(
     return { classes, groups };
   }
   await sql`set local work_mem = '64MB'`.execute(trx);
-  const ids = [...pupilIds];
   // Each class's members as one line of positions (1-based) in the list sent.
   const result = await sql<{ kind: 'class' | 'group'; name: string; members: string }>`
+    with cohort as materialized (
+      select id, n from unnest(${uuidArray(pupilIds)}::uuid[]) with ordinality as p (id, n)
+    )
     select 'class' as kind, c.name, string_agg(p.n::text, ' ') as members
     from class_members m
     join classes c on c.id = m.class_id
-    join unnest(${ids}::uuid[]) with ordinality as p (id, n) on p.id = m.pupil_id
+    join cohort p on p.id = m.pupil_id
     where m.school_id = ${schoolId}
     group by c.name
     union all
     select 'group' as kind, g.name, string_agg(p.n::text, ' ') as members
     from pupil_group_members m
     join pupil_groups g on g.id = m.group_id
-    join unnest(${ids}::uuid[]) with ordinality as p (id, n) on p.id = m.pupil_id
+    join cohort p on p.id = m.pupil_id
     where m.school_id = ${schoolId}
     group by g.name`.execute(trx);
   for (const row of result.rows) {

@@ -104,28 +104,40 @@ export async function ensureAssessmentPoints(
   return ids;
 }
 
-/** Puts pupils into classes by name (creating the classes); returns new memberships. */
+/**
+ * Puts pupils into classes by name (creating the classes); returns new memberships. `known` remembers
+ * class ids by name across calls (an import's batches name the same classes again and again).
+ */
 export async function enrolInClasses(
   trx: Transaction<DB>,
   schoolId: string,
   enrolments: Array<{ pupilId: string; className: string; subjectId?: string | undefined }>,
+  known: Map<string, string> = new Map(),
 ): Promise<number> {
   const classes = new Map<string, string | undefined>();
   for (const enrolment of enrolments) {
+    if (known.has(enrolment.className)) {
+      continue;
+    }
     if (!classes.has(enrolment.className) || classes.get(enrolment.className) === undefined) {
       classes.set(enrolment.className, enrolment.subjectId);
     }
   }
-  const classIds = await curriculum.ensureClasses(
-    trx,
-    schoolId,
-    [...classes].map(([name, subjectId]) => ({ name, subjectId })),
-  );
+  if (classes.size > 0) {
+    const created = await curriculum.ensureClasses(
+      trx,
+      schoolId,
+      [...classes].map(([name, subjectId]) => ({ name, subjectId })),
+    );
+    for (const [name, id] of created) {
+      known.set(name, id);
+    }
+  }
   return curriculum.addClassMembers(
     trx,
     enrolments.map((enrolment) => ({
       school_id: schoolId,
-      class_id: classIds.get(enrolment.className) ?? '',
+      class_id: known.get(enrolment.className) ?? '',
       pupil_id: enrolment.pupilId,
     })),
   );

@@ -43,6 +43,7 @@ export class BatchWriter {
   readonly changedPupils = new Set<string>();
   readonly #subjects = new Map<string, string>();
   readonly #points = new Map<string, string>();
+  readonly #classes = new Map<string, string>();
   readonly #pupils: PupilLookup;
   readonly #changedCap: number;
   readonly #trx: Transaction<DB>;
@@ -107,7 +108,10 @@ export class BatchWriter {
         className,
       })),
     );
-    this.#add('class_memberships_added', await enrolInClasses(this.#trx, this.#schoolId, enrolments));
+    this.#add(
+      'class_memberships_added',
+      await enrolInClasses(this.#trx, this.#schoolId, enrolments, this.#classes),
+    );
   }
 
   /** Writes a batch of checked results whose pupils exist. */
@@ -166,7 +170,7 @@ export class BatchWriter {
     }
     this.#add(
       'class_memberships_added',
-      await enrolInClasses(this.#trx, this.#schoolId, [...enrolments.values()]),
+      await enrolInClasses(this.#trx, this.#schoolId, [...enrolments.values()], this.#classes),
     );
   }
 }
