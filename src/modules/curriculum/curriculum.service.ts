@@ -105,15 +105,16 @@ export async function ensureAssessmentPoints(
 }
 
 /**
- * Puts pupils into classes by name (creating the classes); returns new memberships. `known` remembers
- * class ids by name across calls (an import's batches name the same classes again and again).
+ * The memberships for these enrolments, ready to write: the classes are found by name, and created
+ * when missing. `known` remembers class ids by name across calls (an import's batches name the same
+ * classes again and again).
  */
-export async function enrolInClasses(
+export async function prepareEnrolments(
   trx: Transaction<DB>,
   schoolId: string,
-  enrolments: Array<{ pupilId: string; className: string; subjectId?: string | undefined }>,
+  enrolments: ReadonlyArray<{ pupilId: string; className: string; subjectId?: string | undefined }>,
   known: Map<string, string> = new Map(),
-): Promise<number> {
+): Promise<curriculum.MemberColumns> {
   const classes = new Map<string, string | undefined>();
   for (const enrolment of enrolments) {
     if (known.has(enrolment.className)) {
@@ -133,27 +134,38 @@ export async function enrolInClasses(
       known.set(name, id);
     }
   }
-  return curriculum.addClassMembers(
-    trx,
+  return curriculum.memberColumns(
     enrolments.map((enrolment) => ({
-      school_id: schoolId,
       class_id: known.get(enrolment.className) ?? '',
       pupil_id: enrolment.pupilId,
     })),
   );
 }
 
-/** Writes a batch of results whose pupils, subjects and points are resolved; returns rows changed. */
-export async function writeResults(
+/** Writes prepared memberships; returns how many are new. */
+export async function addMembers(
   trx: Transaction<DB>,
   schoolId: string,
-  importId: string,
-  results: Array<ResultRecord & { pupilId: string; subjectId: string; assessmentPointId: string }>,
+  members: curriculum.MemberColumns,
 ): Promise<number> {
-  return curriculum.upsertResults(
-    trx,
-    schoolId,
-    importId,
+  return curriculum.addClassMembers(trx, schoolId, members);
+}
+
+/** Puts pupils into classes by name (creating the classes); returns new memberships. */
+export async function enrolInClasses(
+  trx: Transaction<DB>,
+  schoolId: string,
+  enrolments: ReadonlyArray<{ pupilId: string; className: string; subjectId?: string | undefined }>,
+  known: Map<string, string> = new Map(),
+): Promise<number> {
+  return addMembers(trx, schoolId, await prepareEnrolments(trx, schoolId, enrolments, known));
+}
+
+/** Results whose pupils, subjects and points are resolved, ready to write in one statement. */
+export function resultRows(
+  results: ReadonlyArray<ResultRecord & { pupilId: string; subjectId: string; assessmentPointId: string }>,
+): curriculum.ResultColumns {
+  return curriculum.resultColumns(
     results.map((result) => ({
       pupil_id: result.pupilId,
       subject_id: result.subjectId,
@@ -163,6 +175,16 @@ export async function writeResults(
       points: result.points,
     })),
   );
+}
+
+/** Writes results prepared by `resultRows`; returns rows changed. */
+export async function writeResults(
+  trx: Transaction<DB>,
+  schoolId: string,
+  importId: string,
+  rows: curriculum.ResultColumns,
+): Promise<number> {
+  return curriculum.upsertResults(trx, schoolId, importId, rows);
 }
 
 /**

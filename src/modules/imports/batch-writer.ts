@@ -2,11 +2,15 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import type { SchoolVault } from '../../platform/crypto/vault.ts';
 import {
+  addMembers,
   enrolInClasses,
   ensureAssessmentPoints,
   ensureSubjects,
+  prepareEnrolments,
+  resultRows,
   writeResults,
 } from '../curriculum/curriculum.service.ts';
+import type { MemberColumns, ResultColumns } from '../curriculum/curriculum.repository.ts';
 import type { ResultRecord } from '../curriculum/result-record.ts';
 import type { PupilKey, PupilRecord } from '../pupils/pupil-record.ts';
 import { findPupilsByKeys, keyString, writePupils } from '../pupils/pupils.service.ts';
@@ -14,9 +18,13 @@ import type { ImportOptions } from './imports.service.ts';
 
 // The commit's writing half: parsed rows written in batches inside the import's transaction.
 
+// Pupils a lookup remembers: several batches' worth, so a file listing each pupil's rows together
+// asks the database once per pupil, while memory stays bounded whatever the number of pupils.
+const REMEMBERED_PUPILS = 20_000;
+
 /**
- * Pupil ids by key, remembered across batches: a results file names the same pupils again and again.
- * One entry per pupil of the file (about 120 bytes each), not per row.
+ * Pupil ids by key, remembered across batches (the most recently used first to stay): a results file
+ * names the same pupils again and again. After `resolve`, every key it was given that exists is there.
  */
 export class PupilLookup {
   readonly #known = new Map<string, string>();
@@ -27,15 +35,34 @@ export class PupilLookup {
   }
 
   async resolve(keys: readonly PupilKey[]): Promise<ReadonlyMap<string, string>> {
-    const missing = keys.filter((key) => !this.#known.has(keyString(key)));
+    const missing: PupilKey[] = [];
+    for (const key of keys) {
+      const text = keyString(key);
+      const id = this.#known.get(text);
+      if (id === undefined) {
+        missing.push(key);
+      } else {
+        // Used again: moved to the newest end, so it is the last to be forgotten.
+        this.#known.delete(text);
+        this.#known.set(text, id);
+      }
+    }
     if (missing.length > 0) {
       for (const [key, id] of await findPupilsByKeys(this.#vault, missing)) {
         this.#known.set(key, id);
       }
     }
+    const keep = Math.max(REMEMBERED_PUPILS, keys.length);
+    for (const oldest of this.#known.keys()) {
+      if (this.#known.size <= keep) {
+        break;
+      }
+      this.#known.delete(oldest);
+    }
     return this.#known;
   }
 }
+
 /** Writes parsed rows batch by batch inside the import's transaction, keeping the counts. */
 export class BatchWriter {
   readonly written: Record<string, number> = {};
@@ -114,11 +141,12 @@ export class BatchWriter {
     );
   }
 
-  /** Writes a batch of checked results whose pupils exist. */
-  async writeResults(records: ResultRecord[]): Promise<void> {
-    if (records.length === 0) {
-      return;
-    }
+  /**
+   * Turns a batch of checked results whose pupils exist into the rows to write (and the class
+   * memberships they imply), resolving subjects and assessment points (creating new ones). Nothing is
+   * written until `writeResults`, so this can run while the previous batch is being written.
+   */
+  async prepareResults(records: ResultRecord[]): Promise<PreparedResults> {
     const pupilIds = await this.#pupils.resolve(records.map((record) => record.key));
     const newSubjects = records.map((record) => record.subject).filter((code) => !this.#subjects.has(code));
     if (newSubjects.length > 0) {
@@ -147,14 +175,6 @@ export class BatchWriter {
       subjectId: this.#subjects.get(record.subject) ?? '',
       assessmentPointId: this.#points.get(record.assessmentPoint) ?? '',
     }));
-    const written = await writeResults(this.#trx, this.#schoolId, this.#importId, resolved);
-    this.#add('results_written', written);
-    this.#add('results_unchanged', records.length - written);
-    if (written > 0) {
-      for (const record of resolved) {
-        this.#changed(record.pupilId);
-      }
-    }
     // Each pupil and class pair once per batch, however many results repeat it; a pair a later batch
     // repeats is already a member, which the database skips and does not count again.
     const enrolments = new Map<string, { pupilId: string; className: string; subjectId: string }>();
@@ -168,9 +188,50 @@ export class BatchWriter {
         });
       }
     }
-    this.#add(
-      'class_memberships_added',
-      await enrolInClasses(this.#trx, this.#schoolId, [...enrolments.values()], this.#classes),
-    );
+    return {
+      records: records.length,
+      changed: [...new Set(resolved.map((record) => record.pupilId))],
+      rows: resultRows(resolved),
+      members: await prepareEnrolments(this.#trx, this.#schoolId, [...enrolments.values()], this.#classes),
+    };
   }
+
+  /** Writes a prepared batch of results and its class memberships. */
+  async writeResults(prepared: PreparedResults): Promise<void> {
+    if (prepared.records === 0) {
+      return;
+    }
+    // Both statements are queued at once: the database goes from one to the next without waiting for
+    // JavaScript in between (the transaction's connection still runs them one after the other). Both
+    // are waited for, even when one fails, so no statement outlives the transaction.
+    const [results, classes] = await Promise.allSettled([
+      writeResults(this.#trx, this.#schoolId, this.#importId, prepared.rows),
+      addMembers(this.#trx, this.#schoolId, prepared.members),
+    ]);
+    if (results.status === 'rejected') {
+      throw results.reason;
+    }
+    if (classes.status === 'rejected') {
+      throw classes.reason;
+    }
+    const written = results.value;
+    this.#add('results_written', written);
+    this.#add('results_unchanged', prepared.records - written);
+    if (written > 0) {
+      for (const pupilId of prepared.changed) {
+        this.#changed(pupilId);
+      }
+    }
+    this.#add('class_memberships_added', classes.value);
+  }
+}
+
+/** A batch of results ready to write, with the class memberships it implies. */
+export interface PreparedResults {
+  /** Rows in the batch as read, repeats included. */
+  records: number;
+  /** The batch's pupils, in the order they first appear. */
+  changed: string[];
+  rows: ResultColumns;
+  members: MemberColumns;
 }

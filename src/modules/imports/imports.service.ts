@@ -5,7 +5,7 @@ import { SchoolVault } from '../../platform/crypto/vault.ts';
 import type { Services } from '../../services.ts';
 import { isSubjectCode, saveSubjectNames, subjectResolver } from '../curriculum/curriculum.service.ts';
 import type { PupilRecord } from '../pupils/pupil-record.ts';
-import { BatchWriter, PupilLookup } from './batch-writer.ts';
+import { BatchWriter, PupilLookup, type PreparedResults } from './batch-writer.ts';
 import { parseFile, type ParsedFile, type ParseOptions, type ParsedRow } from './parse.ts';
 import * as imports from './imports.repository.ts';
 import { FileShapeError } from './readers/rows.ts';
@@ -332,6 +332,11 @@ async function checkAndWrite(
   }
 }
 
+/**
+ * Reads, checks and writes. Results are kept one batch deeper than pupils: a checked batch is prepared
+ * (ids resolved, rows built) and written only after the next batch's pupils have been looked up, so
+ * the database runs lookup, write, lookup, write… back to back while JavaScript reads and prepares.
+ */
 async function readAndWrite(
   rows: AsyncIterable<ParsedRow>,
   checker: RowChecker,
@@ -340,6 +345,18 @@ async function readAndWrite(
   write: (count: number, work: () => Promise<void>) => Promise<void>,
 ): Promise<void> {
   let pupils: PupilRecord[] = [];
+  let prepared: PreparedResults | undefined;
+  const resultsBatch = async (): Promise<void> => {
+    const results = await checker.checkPupilsExist();
+    if (prepared !== undefined) {
+      const ready = prepared;
+      await write(ready.records, () => writer.writeResults(ready));
+    }
+    prepared =
+      checker.report.errorCount === 0 && results.length > 0
+        ? await writer.prepareResults(results)
+        : undefined;
+  };
   let done = 0;
   for await (const row of rows) {
     const pupil = checker.check(row);
@@ -353,13 +370,12 @@ async function readAndWrite(
       await write(batch.length, () => writer.writePupils(batch));
     }
     if (checker.pendingResults >= RESULT_BATCH) {
-      const results = await checker.checkPupilsExist();
-      await write(results.length, () => writer.writeResults(results));
+      await resultsBatch();
     }
   }
-  const results = await checker.checkPupilsExist();
+  await resultsBatch();
+  await resultsBatch();
   await write(pupils.length, () => writer.writePupils(pupils));
-  await write(results.length, () => writer.writeResults(results));
   checker.finish();
 }
 

@@ -83,6 +83,9 @@ export async function findPupilsByKeys(
         wanted.set(index.value, keyString(key));
       }
     }
+    if (wanted.size === 0) {
+      continue;
+    }
     const ids = await vault.lookupMany(kind, [...wanted.keys()]);
     for (const [value, id] of ids) {
       const name = wanted.get(value);
