@@ -4,6 +4,8 @@ import type { AppTables } from './modules/apps/apps.tables.ts';
 import type { CurriculumTables } from './modules/curriculum/curriculum.tables.ts';
 import type { ImportTables } from './modules/imports/imports.tables.ts';
 import type { OrganisationTables } from './modules/organisations/organisations.tables.ts';
+import type { MarketingTables } from './modules/privacy/marketing.tables.ts';
+import type { PrivacyTables } from './modules/privacy/requests.tables.ts';
 import type { PupilTables } from './modules/pupils/pupils.tables.ts';
 import type { AuditTables } from './platform/audit/audit.tables.ts';
 import type { KeyTables } from './platform/crypto/keys.tables.ts';
@@ -16,4 +18,6 @@ export interface DB
     PupilTables,
     CurriculumTables,
     ImportTables,
-    AppTables {}
+    MarketingTables,
+    AppTables,
+    PrivacyTables {}

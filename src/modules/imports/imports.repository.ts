@@ -299,3 +299,44 @@ export async function deleteColumnMapping(
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
+
+/** The imports that wrote something about a pupil (its record, prior attainment or grades), oldest first. */
+export async function importsAboutPupil(
+  trx: Transaction<DB>,
+  schoolId: string,
+  pupilId: string,
+): Promise<Array<{ id: string; format: string; created_at: Date; committed_at: Date | null }>> {
+  return trx
+    .selectFrom('imports')
+    .select(['id', 'format', 'created_at', 'committed_at'])
+    .where('school_id', '=', schoolId)
+    .where((eb) =>
+      eb.or([
+        eb('id', 'in', eb.selectFrom('pupils').select('last_import_id').where('id', '=', pupilId)),
+        eb('id', 'in', eb.selectFrom('prior_attainment').select('import_id').where('pupil_id', '=', pupilId)),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('results')
+            .select('import_id')
+            .where('school_id', '=', schoolId)
+            .where('pupil_id', '=', pupilId),
+        ),
+      ]),
+    )
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Uploads still kept (each a whole file, so about many pupils) and when they go. */
+export async function keptUploads(
+  trx: Transaction<DB>,
+  schoolId: string,
+): Promise<Array<{ import_id: string; expires_at: Date }>> {
+  return trx
+    .selectFrom('import_uploads')
+    .select(['import_id', 'expires_at'])
+    .where('school_id', '=', schoolId)
+    .execute();
+}

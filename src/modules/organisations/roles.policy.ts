@@ -11,6 +11,7 @@ export const ROLES = [
   'virtual_school_head',
   'virtual_school_officer',
   'designated_teacher',
+  'dpo',
   'social_worker',
   'app_developer',
 ] as const;
@@ -27,6 +28,7 @@ export const PERMISSIONS = [
   'analysis.read',
   'apps.approve',
   'privacy.manage',
+  'privacy.approve',
   'support.grant',
   'pep.read',
   'pep.write',
@@ -44,6 +46,7 @@ export const ROLE_ORGANISATION: Record<Role, OrganisationKind> = {
   senior_leader: 'school',
   teacher: 'school',
   designated_teacher: 'school',
+  dpo: 'school',
   virtual_school_head: 'local_authority',
   virtual_school_officer: 'local_authority',
   social_worker: 'local_authority',
@@ -83,6 +86,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   senior_leader: ['organisation.read', 'pupils.read', 'pupils.read_own_classes', 'analysis.read'],
   teacher: ['organisation.read', 'pupils.read_own_classes', 'analysis.read'],
   designated_teacher: ['organisation.read', 'pupils.read_own_classes', 'pep.read', 'pep.write'],
+  // The school's data protection officer: runs the requests register with the school admin, and alone
+  // approves or refuses erasures (a second pair of eyes before anything is destroyed).
+  dpo: [
+    'organisation.read',
+    'audit.read',
+    'privacy.manage',
+    'privacy.approve',
+    'pupils.read',
+    'pupils.read_own_classes',
+  ],
   virtual_school_head: ['organisation.read', 'users.manage', 'pep.read', 'pep.write', 'pep.sign_off'],
   virtual_school_officer: ['organisation.read', 'pep.read', 'pep.write'],
   social_worker: ['organisation.read', 'pep.read', 'pep.write'],
@@ -100,8 +113,9 @@ const GRANTABLE: Partial<Record<Role, readonly Role[]>> = {
     'senior_leader',
     'teacher',
     'designated_teacher',
+    'dpo',
   ],
-  school_admin: ['school_admin', 'data_manager', 'senior_leader', 'teacher', 'designated_teacher'],
+  school_admin: ['school_admin', 'data_manager', 'senior_leader', 'teacher', 'designated_teacher', 'dpo'],
   virtual_school_head: ['virtual_school_head', 'virtual_school_officer', 'social_worker'],
 };
 

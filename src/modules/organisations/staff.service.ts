@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { SETUP_LINK_DAYS } from './account-links.service.ts';
 import { accessGrantedMail, invitationMail } from './account-mail.ts';
-import { canGrant, isRole } from './roles.policy.ts';
+import { canGrant, isRole, ROLE_PERMISSIONS, type Permission } from './roles.policy.ts';
 import * as users from './users.repository.ts';
 import { withIdentity, type SignedIn } from './identity.ts';
 import { createUser } from './users.service.ts';
@@ -153,6 +153,32 @@ export async function schoolAdminAddresses(services: Services, schoolId: string)
     );
     return Promise.all(
       admins.map((row) => vault.decrypt({ table: 'users', column: 'email', rowId: row.user_id }, row.email)),
+    );
+  });
+}
+
+/**
+ * The school's active staff holding a permission there by a school role (e.g. whoever handles data
+ * subject requests), with their addresses: for assigning work and for notices they must hear about.
+ */
+export async function schoolStaffHolding(
+  services: Services,
+  schoolId: string,
+  permission: Permission,
+): Promise<Array<{ userId: string; email: string }>> {
+  return withIdentity(services, async (trx) => {
+    const vault = new SchoolVault(services.keyring, trx, PLATFORM_ORG_ID);
+    const holders = new Map<string, Buffer>();
+    for (const row of await users.staffOf(trx, schoolId)) {
+      if (row.status === 'active' && isRole(row.role) && ROLE_PERMISSIONS[row.role].includes(permission)) {
+        holders.set(row.user_id, row.email);
+      }
+    }
+    return Promise.all(
+      [...holders].map(async ([userId, email]) => ({
+        userId,
+        email: await vault.decrypt({ table: 'users', column: 'email', rowId: userId }, email),
+      })),
     );
   });
 }

@@ -94,7 +94,7 @@ export async function readPupil(
 type IdentityView = Omit<PupilDetails['identity'], 'identifierKind'>;
 
 /** The pupil's identifiers, decrypted; all null (and `erased`) when the pupil's key was destroyed. */
-async function openIdentity(vault: SchoolVault, row: pupils.PupilRow): Promise<IdentityView> {
+export async function openIdentity(vault: SchoolVault, row: pupils.PupilRow): Promise<IdentityView> {
   const sealed: Record<string, Buffer> = {};
   for (const column of IDENTITY_COLUMNS) {
     const value = row[column];
@@ -140,7 +140,7 @@ export function contactsOf(text: string): Contact[] | null {
   return Check(ContactsSchema, parsed) ? parsed : null;
 }
 
-function characteristicsOf(row: pupils.PupilRow): PupilDetails['characteristics'] {
+export function characteristicsOf(row: pupils.PupilRow): PupilDetails['characteristics'] {
   return {
     yearGroup: row.year_group,
     birthYear: row.birth_year,

@@ -198,3 +198,32 @@ async function listItems(
   }
   return items;
 }
+
+/**
+ * Display names of some pupils, for staff working on something about them (a data subject request):
+ * pupils not found, and erased pupils, have no entry. The caller audits the read.
+ */
+export async function pupilDisplayNames(
+  trx: Transaction<DB>,
+  vault: SchoolVault,
+  schoolId: string,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) {
+    return new Map();
+  }
+  const named = await openNames(vault, await pupils.pupilNameRows(trx, schoolId, { ids }));
+  const labels = new Map<string, string>();
+  for (const pupil of named) {
+    const label = pupil.erased ? null : displayName(pupil.names);
+    if (label !== null) {
+      labels.set(pupil.id, label);
+    }
+  }
+  return labels;
+}
+
+/** Whether the school has this pupil (erased pupils have no row). */
+export async function pupilExists(trx: Transaction<DB>, schoolId: string, pupilId: string): Promise<boolean> {
+  return (await pupils.pupilById(trx, schoolId, pupilId)) !== undefined;
+}

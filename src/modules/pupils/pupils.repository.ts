@@ -218,3 +218,18 @@ export async function pupilIdPage(
     .executeTakeFirstOrThrow();
   return { ids: rows.map((row) => row.id), total: Number(count.count) };
 }
+
+/** A pupil's change history, oldest first (identity fields record only that they changed). */
+export async function changesOfPupil(
+  trx: Transaction<DB>,
+  schoolId: string,
+  pupilId: string,
+): Promise<Array<Selectable<PupilChangesTable>>> {
+  return trx
+    .selectFrom('pupil_changes')
+    .selectAll()
+    .where('school_id', '=', schoolId)
+    .where('pupil_id', '=', pupilId)
+    .orderBy('id')
+    .execute();
+}

@@ -77,3 +77,13 @@ export async function searchAudit(
   const { rows, total } = await repository.searchEvents(trx, orgId, filter, page);
   return { events: rows, total };
 }
+
+/** The events of an organisation's chain that name a data subject (for their access request). */
+export async function auditAboutSubject(
+  trx: Transaction<AuditTables>,
+  orgId: string,
+  subjectId: string,
+  actorType?: ActorType,
+): Promise<repository.AuditEventRow[]> {
+  return repository.eventsAboutSubject(trx, orgId, subjectId, actorType);
+}

@@ -1,5 +1,5 @@
-import type { Selectable, Transaction } from 'kysely';
-import type { AuditCheckpointsTable, AuditEventsTable, AuditTables } from './audit.tables.ts';
+import { sql, type Selectable, type Transaction } from 'kysely';
+import type { ActorType, AuditCheckpointsTable, AuditEventsTable, AuditTables } from './audit.tables.ts';
 import { GENESIS_HASH, type ChainedEvent } from './chain.ts';
 
 // The only file of the audit layer that touches Kysely.
@@ -133,4 +133,22 @@ export async function searchEvents(
   const total = await query.select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
   const rows = await query.selectAll().orderBy('seq', 'desc').offset(page.offset).limit(page.limit).execute();
   return { rows, total: Number(total.count) };
+}
+
+/** Events of one organisation naming a data subject, oldest first (optionally by one kind of actor). */
+export async function eventsAboutSubject(
+  trx: Trx,
+  orgId: string,
+  subjectId: string,
+  actorType?: ActorType,
+): Promise<AuditEventRow[]> {
+  let query = trx
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where(sql<boolean>`subject_ids @> array[${subjectId}]::uuid[]`);
+  if (actorType !== undefined) {
+    query = query.where('actor_type', '=', actorType);
+  }
+  return query.orderBy('seq').execute();
 }

@@ -25,6 +25,7 @@ const ROLE_NAMES: Record<string, string> = {
   virtual_school_head: 'Virtual school head',
   virtual_school_officer: 'Virtual school officer',
   designated_teacher: 'Designated teacher',
+  dpo: 'Data protection officer',
   social_worker: 'Social worker',
   app_developer: 'App developer',
 };

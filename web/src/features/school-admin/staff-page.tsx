@@ -26,6 +26,7 @@ export const SCHOOL_ROLES = [
   'senior_leader',
   'data_manager',
   'designated_teacher',
+  'dpo',
   'school_admin',
 ];
 

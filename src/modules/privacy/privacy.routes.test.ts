@@ -1,0 +1,378 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { buildUser, signInAs } from '../../../test/support/auth.ts';
+import { buildSchool } from '../../../test/support/factories.ts';
+import { useTestApp } from '../../../test/support/http.ts';
+import { syntheticUpn } from '../../../test/support/pupil-files.ts';
+import { todayInEngland } from '../../platform/calendar/working-days.ts';
+import { runImport } from '../imports/imports.service.ts';
+import { readZipEntries } from '../imports/readers/zip.reader.ts';
+import { bufferSource } from '../imports/source.ts';
+import { firstDueDate } from './deadlines.ts';
+
+const fixture = useTestApp();
+
+async function importCsv(schoolId: string, lines: string[]): Promise<void> {
+  const outcome = await runImport(fixture.services, {
+    schoolId,
+    source: bufferSource('file.csv', Buffer.from(`${lines.join('\n')}\n`)),
+    options: { pseudonymousUpn: false, noNames: false },
+    actor: { type: 'system', id: 'test' },
+    dryRun: false,
+  });
+  assert.equal(outcome.status, 'committed', JSON.stringify(outcome.report.errors));
+}
+
+// Synthetic pupils: names obviously not real.
+const ANNA = { upn: syntheticUpn(11), forename: 'Zqanna', surname: 'Xvprivacy' };
+const BEN = { upn: syntheticUpn(12), forename: 'Zqben', surname: 'Xvother' };
+
+async function pupilIdByUpn(schoolId: string, upn: string): Promise<string> {
+  const id = await fixture.services.db.withSchool(schoolId, async (trx) => {
+    const { SchoolVault } = await import('../../platform/crypto/vault.ts');
+    return new SchoolVault(fixture.services.keyring, trx, schoolId).lookup('upn', upn);
+  });
+  assert.ok(id !== undefined);
+  return id;
+}
+
+/** A school with two pupils and results, its admin and its DPO signed in. */
+async function schoolWithPupils() {
+  const school = await buildSchool(fixture.services);
+  await importCsv(school.id, [
+    'upn,forename,surname,dob,sex,year_group,ethnicity,fsm,sen,class,ks2_reading_score,ks2_maths_score',
+    `${ANNA.upn},${ANNA.forename},${ANNA.surname},2010-03-14,F,11,WBRI,Y,K,11A,104,108`,
+    `${BEN.upn},${BEN.forename},${BEN.surname},2010-07-02,M,11,APKN,N,N,11B,99,101`,
+  ]);
+  await importCsv(school.id, [
+    'upn,subject,assessment_point,facet,grade,class',
+    `${ANNA.upn},Maths,Y11 Autumn,achieved,5,11Ma1`,
+    `${ANNA.upn},English Language,Y11 Autumn,achieved,6,`,
+    `${BEN.upn},Maths,Y11 Autumn,achieved,4,11Ma2`,
+  ]);
+  const admin = await buildUser(fixture.services, 'school_admin', school.id);
+  const dpo = await buildUser(fixture.services, 'dpo', school.id);
+  return {
+    school,
+    anna: await pupilIdByUpn(school.id, ANNA.upn),
+    ben: await pupilIdByUpn(school.id, BEN.upn),
+    admin: await signInAs(fixture.app, admin.email),
+    dpo: await signInAs(fixture.app, dpo.email),
+  };
+}
+
+function call(method: 'GET' | 'POST', url: string, cookie: string, payload?: Record<string, unknown>) {
+  return fixture.app.inject({
+    method,
+    url,
+    headers: { cookie },
+    ...(payload === undefined ? {} : { payload }),
+  });
+}
+
+interface Details {
+  id: string;
+  reference: string;
+  status: string;
+  dueOn: string;
+  firstDueOn: string;
+  actions: string[];
+  history: Array<{ kind: string; note: string | null }>;
+  requester: { name: string };
+  certificateId: string | null;
+}
+
+async function newRequest(schoolId: string, cookie: string, body: Record<string, unknown>): Promise<Details> {
+  const created = await call('POST', `/api/v1/schools/${schoolId}/privacy/requests`, cookie, {
+    subjectType: 'pupil',
+    requester: { name: 'Zqparent Xvprivacy', contact: 'parent@example.org', relationship: 'parent' },
+    receivedOn: todayInEngland(),
+    ...body,
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  const { id } = created.json<{ id: string }>();
+  const read = await call('GET', `/api/v1/schools/${schoolId}/privacy/requests/${id}`, cookie);
+  assert.equal(read.statusCode, 200, read.body);
+  return read.json<Details>();
+}
+
+async function step(
+  schoolId: string,
+  id: string,
+  cookie: string,
+  path: string,
+  body: Record<string, unknown> = {},
+) {
+  return call('POST', `/api/v1/schools/${schoolId}/privacy/requests/${id}/${path}`, cookie, body);
+}
+
+async function unzip(buffer: Buffer): Promise<Map<string, string>> {
+  const entries = await readZipEntries(buffer, () => true);
+  const files = new Map<string, string>();
+  for (const [name, content] of entries) {
+    files.set(name, content.toString('utf8'));
+  }
+  return files;
+}
+
+describe('the requests register', () => {
+  test('a request gets its deadline, reference and history; the requester is stored encrypted', async () => {
+    const { school, anna, admin } = await schoolWithPupils();
+    const request = await newRequest(school.id, admin, {
+      kind: 'access',
+      subjectId: anna,
+      receivedOn: '2026-11-26',
+    });
+    assert.match(request.reference, /^DSR-2026-\d{4}$/);
+    assert.equal(request.firstDueOn, '2026-12-29');
+    assert.equal(request.requester.name, 'Zqparent Xvprivacy');
+    assert.deepEqual(
+      request.history.map((event) => event.kind),
+      ['created'],
+    );
+    const raw = await fixture.services.db.withSchool(school.id, (trx) =>
+      sql<{ requester: Buffer }>`select requester from privacy_requests where id = ${request.id}`.execute(
+        trx,
+      ),
+    );
+    assert.ok(!raw.rows[0]?.requester.toString('latin1').includes('Zqparent'));
+
+    const list = await call('GET', `/api/v1/schools/${school.id}/privacy/requests`, admin);
+    assert.equal(list.statusCode, 200);
+    const body = list.json<{ requests: Array<{ id: string }>; counts: { open: number } }>();
+    assert.deepEqual(
+      body.requests.map((entry) => entry.id),
+      [request.id],
+    );
+    assert.equal(body.counts.open, 1);
+  });
+
+  test('stopping the clock, restarting it and extending move the deadline; the reasons are kept', async () => {
+    const { school, anna, admin } = await schoolWithPupils();
+    const today = todayInEngland();
+    const request = await newRequest(school.id, admin, {
+      kind: 'access',
+      subjectId: anna,
+      receivedOn: today,
+    });
+    const paused = await step(school.id, request.id, admin, 'pause', {
+      reason: 'identity',
+      note: 'Asked for ID',
+    });
+    assert.equal(paused.statusCode, 200, paused.body);
+    assert.equal(paused.json<Details>().status, 'paused');
+    const resumed = await step(school.id, request.id, admin, 'resume', {});
+    assert.equal(resumed.json<Details>().status, 'open');
+    const extended = await step(school.id, request.id, admin, 'extend', {
+      months: 2,
+      reason: 'Complex: many records',
+    });
+    assert.equal(extended.statusCode, 200, extended.body);
+    const after = extended.json<Details>();
+    assert.ok(after.dueOn > firstDueDate(today));
+    assert.deepEqual(
+      after.history.map((event) => [event.kind, event.note]),
+      [
+        ['created', null],
+        ['pause', 'Asked for ID'],
+        ['resume', null],
+        ['extend', 'Complex: many records'],
+      ],
+    );
+    // No third month.
+    const again = await step(school.id, request.id, admin, 'extend', { months: 2, reason: 'More' });
+    assert.equal(again.statusCode, 409);
+  });
+
+  test('a request received in the future is refused, naming the field', async () => {
+    const { school, admin } = await schoolWithPupils();
+    const response = await call('POST', `/api/v1/schools/${school.id}/privacy/requests`, admin, {
+      kind: 'access',
+      subjectType: 'pupil',
+      requester: { name: 'Zq', contact: 'x@example.org', relationship: 'self' },
+      receivedOn: '2099-01-01',
+    });
+    assert.equal(response.statusCode, 400);
+    assert.equal(response.json<{ fields: Array<{ field: string }> }>().fields[0]?.field, 'body.receivedOn');
+  });
+});
+
+describe('access and portability', () => {
+  test('the bundle holds every module’s data about the pupil and nobody else’s', async () => {
+    const { school, anna, admin } = await schoolWithPupils();
+    const request = await newRequest(school.id, admin, { kind: 'access', subjectId: anna });
+    // Identity not yet checked: no data leaves.
+    const early = await step(school.id, request.id, admin, 'export');
+    assert.equal(early.statusCode, 409);
+    await step(school.id, request.id, admin, 'identity', { status: 'verified' });
+    const response = await step(school.id, request.id, admin, 'export');
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal(response.headers['content-type'], 'application/zip');
+    const files = await unzip(response.rawPayload);
+    assert.ok(files.has('report.html') && files.has('data.json') && files.has('results.csv'));
+    const data = JSON.parse(files.get('data.json') ?? '{}') as {
+      sections: Record<string, Array<Record<string, unknown>>>;
+    };
+    assert.equal(data.sections.identity?.[0]?.forename, ANNA.forename);
+    assert.equal(data.sections.identity?.[0]?.upn, ANNA.upn);
+    assert.equal(data.sections.results?.length, 2);
+    assert.equal(data.sections.prior_attainment?.[0]?.ks2ReadingScore, 104);
+    assert.ok((data.sections.sources?.length ?? 0) >= 1);
+    assert.equal(data.sections.requests?.[0]?.reference, request.reference);
+    const everything = [...files.values()].join('\n');
+    assert.ok(!everything.includes(BEN.forename) && !everything.includes(BEN.upn), 'another pupil leaked');
+    assert.match(files.get('report.html') ?? '', /How long it is kept/);
+  });
+});
+
+describe('erasure', () => {
+  test('only the DPO decides; once executed nothing about the pupil is left that can be read', async () => {
+    const { school, anna, ben, admin, dpo } = await schoolWithPupils();
+    const request = await newRequest(school.id, admin, {
+      kind: 'erasure',
+      subjectId: anna,
+      identityStatus: 'verified',
+    });
+    const impact = await call(
+      'GET',
+      `/api/v1/schools/${school.id}/privacy/requests/${request.id}/erasure-impact`,
+      admin,
+    );
+    assert.equal(impact.statusCode, 200, impact.body);
+    const rows = impact.json<{ rows: Record<string, number> }>().rows;
+    assert.equal(rows.pupils, 1);
+    assert.equal(rows.results, 2);
+    assert.equal((await step(school.id, request.id, admin, 'execute-erasure')).statusCode, 409);
+    assert.equal((await step(school.id, request.id, admin, 'submit-erasure')).statusCode, 200);
+    // The school admin may not approve their own school's erasure: that is the DPO's.
+    assert.equal(
+      (await step(school.id, request.id, admin, 'approve-erasure', { reason: 'ok' })).statusCode,
+      403,
+    );
+    const approved = await step(school.id, request.id, dpo, 'approve-erasure', {
+      reason: 'No reason to keep',
+    });
+    assert.equal(approved.statusCode, 200, approved.body);
+    const done = await step(school.id, request.id, admin, 'execute-erasure');
+    assert.equal(done.statusCode, 200, done.body);
+    const details = done.json<Details>();
+    assert.equal(details.status, 'completed');
+    assert.ok(details.certificateId !== null);
+
+    const left = await fixture.services.db.withSchool(school.id, async (trx) => {
+      const count = async (query: ReturnType<typeof sql<{ n: string | number }>>) =>
+        Number((await query.execute(trx)).rows[0]?.n ?? 0);
+      return {
+        pupils: await count(sql`select count(*) as n from pupils where id = ${anna}`),
+        results: await count(sql`select count(*) as n from results where pupil_id = ${anna}`),
+        keys: await count(sql`select count(*) as n from subject_keys where subject_id = ${anna}`),
+        indexes: await count(sql`select count(*) as n from blind_indexes where subject_id = ${anna}`),
+        ledger: await count(sql`select count(*) as n from erasure_ledger where subject_id = ${anna}`),
+        feed: await count(sql`select count(*) as n from subject_removals where pupil_id = ${anna}`),
+        benResults: await count(sql`select count(*) as n from results where pupil_id = ${ben}`),
+      };
+    });
+    assert.deepEqual(left, { pupils: 0, results: 0, keys: 0, indexes: 0, ledger: 1, feed: 1, benResults: 1 });
+
+    const certificate = await call(
+      'GET',
+      `/api/v1/schools/${school.id}/privacy/certificates/${details.certificateId}`,
+      admin,
+    );
+    assert.equal(certificate.statusCode, 200);
+    const body = certificate.json<{
+      subject: { pseudonymousId: string };
+      deleted: Record<string, number>;
+      digest: string;
+    }>();
+    assert.equal(body.subject.pseudonymousId, anna);
+    assert.equal(body.deleted.results, 2);
+    assert.match(body.digest, /^[0-9a-f]{64}$/);
+    assert.ok(!certificate.body.includes(ANNA.forename));
+  });
+
+  test('the DPO can refuse an erasure with a reason; nothing is deleted', async () => {
+    const { school, anna, admin, dpo } = await schoolWithPupils();
+    const request = await newRequest(school.id, admin, {
+      kind: 'erasure',
+      subjectId: anna,
+      identityStatus: 'verified',
+    });
+    await step(school.id, request.id, admin, 'submit-erasure');
+    const refused = await step(school.id, request.id, dpo, 'reject-erasure', {
+      reason: 'Legal obligation to keep',
+    });
+    assert.equal(refused.json<Details>().status, 'refused');
+    const pupils = await fixture.services.db.withSchool(school.id, (trx) =>
+      sql<{ n: number }>`select count(*)::int as n from pupils where id = ${anna}`.execute(trx),
+    );
+    assert.equal(pupils.rows[0]?.n, 1);
+  });
+});
+
+describe('rectification and restriction', () => {
+  test('a correction changes the record, keeps history, and moves its updated time', async () => {
+    const { school, anna, admin } = await schoolWithPupils();
+    const request = await newRequest(school.id, admin, {
+      kind: 'rectification',
+      subjectId: anna,
+      identityStatus: 'verified',
+    });
+    const fixed = await step(school.id, request.id, admin, 'rectify', {
+      changes: [
+        { field: 'forename', value: 'Zqannie' },
+        { field: 'sen', value: 'N' },
+      ],
+      reason: 'Parent showed the birth certificate',
+    });
+    assert.equal(fixed.statusCode, 200, fixed.body);
+    const admin2 = await buildUser(fixture.services, 'senior_leader', school.id);
+    const leader = await signInAs(fixture.app, admin2.email);
+    const record = await call('GET', `/api/v1/schools/${school.id}/pupils/${anna}`, leader);
+    const pupil = record.json<{
+      identity: { forename: string };
+      characteristics: { sen: { code: string } };
+    }>();
+    assert.equal(pupil.identity.forename, 'Zqannie');
+    assert.equal(pupil.characteristics.sen.code, 'N');
+    const bad = await step(school.id, request.id, admin, 'rectify', {
+      changes: [{ field: 'sex', value: 'Q' }],
+      reason: 'x',
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json<{ fields: Array<{ field: string }> }>().fields[0]?.field, 'body.changes[0].value');
+  });
+
+  test('a restriction is recorded, shown, and lifted with a reason', async () => {
+    const { school, anna, admin } = await schoolWithPupils();
+    const request = await newRequest(school.id, admin, {
+      kind: 'restriction',
+      subjectId: anna,
+      identityStatus: 'not_needed',
+    });
+    const applied = await step(school.id, request.id, admin, 'limit', { purpose: 'all' });
+    assert.equal(applied.statusCode, 200, applied.body);
+    assert.equal(applied.json<Details>().status, 'completed');
+    const limits = await call('GET', `/api/v1/schools/${school.id}/privacy/pupils/${anna}/limits`, admin);
+    assert.deepEqual(
+      limits
+        .json<{ limits: Array<{ kind: string; purpose: string }> }>()
+        .limits.map((limit) => [limit.kind, limit.purpose]),
+      [['restriction', 'all']],
+    );
+    const lifted = await call(
+      'POST',
+      `/api/v1/schools/${school.id}/privacy/pupils/${anna}/limits/lift`,
+      admin,
+      {
+        kind: 'restriction',
+        purpose: 'all',
+        reason: 'Accuracy confirmed',
+      },
+    );
+    assert.equal(lifted.statusCode, 204, lifted.body);
+    const after = await call('GET', `/api/v1/schools/${school.id}/privacy/pupils/${anna}/limits`, admin);
+    assert.deepEqual(after.json<{ limits: unknown[] }>().limits, []);
+  });
+});

@@ -1,0 +1,452 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { DB } from '../../database.ts';
+import { recordAudit } from '../../platform/audit/audit-log.ts';
+import { daysBetween, todayInEngland, type CalendarDate } from '../../platform/calendar/working-days.ts';
+import { SchoolVault } from '../../platform/crypto/vault.ts';
+import { badRequest, notFound } from '../../platform/http/errors.ts';
+import type { Services } from '../../services.ts';
+import type { SignedIn } from '../organisations/identity.ts';
+import { can } from '../organisations/roles.policy.ts';
+import { pupilDisplayNames, pupilExists } from '../pupils/pupil-search.service.ts';
+import { daysLeft, dueDate, firstDueDate, urgencyOf } from './deadlines.ts';
+import { assertAction, availableActions, isClosed, type RequestAction } from './requests.policy.ts';
+import * as requests from './requests.repository.ts';
+import type {
+  NewRequest,
+  RequestDetailsView,
+  RequestListView,
+  RequestSummaryView,
+} from './requests.schema.ts';
+import type { RequestStatus } from './requests.tables.ts';
+
+// The school's register of data subject requests: each with its legal clock (deadlines.ts), its status
+// history and its audit trail. Who asked and what they wrote are encrypted under the request's own key.
+
+/** Who is doing what, where: the frame of every change to a request. */
+export interface RequestWork {
+  services: Services;
+  who: SignedIn;
+  schoolId: string;
+  requestId: string;
+  /** The HTTP request id, for the audit trail. */
+  httpRequestId: string;
+}
+
+const REQUESTER = { table: 'privacy_requests', column: 'requester' } as const;
+const DESCRIPTION = { table: 'privacy_requests', column: 'description' } as const;
+const NOTE = { table: 'privacy_request_events', column: 'note' } as const;
+
+function today(): CalendarDate {
+  return todayInEngland();
+}
+
+/** Records a new request; its deadline follows from the day it was received. */
+export async function createRequest(
+  services: Services,
+  who: SignedIn,
+  schoolId: string,
+  input: NewRequest,
+  httpRequestId: string,
+  via: 'school' | 'platform' = 'school',
+): Promise<{ id: string; reference: string }> {
+  if (daysBetween(input.receivedOn, today()) < 0) {
+    throw badRequest('A request cannot be received in the future.', [
+      { field: 'body.receivedOn', message: 'is after today' },
+    ]);
+  }
+  return services.db.withSchool(schoolId, async (trx) => {
+    if (input.subjectId !== undefined && input.subjectType === 'pupil') {
+      await requirePupil(trx, schoolId, input.subjectId);
+    }
+    const id = randomUUID();
+    const vault = new SchoolVault(services.keyring, trx, schoolId);
+    const reference = await requests.nextReference(trx, schoolId, Number(input.receivedOn.slice(0, 4)));
+    const requester = JSON.stringify({ name: input.requester.name, contact: input.requester.contact });
+    await requests.insertRequest(trx, {
+      school_id: schoolId,
+      id,
+      reference,
+      kind: input.kind,
+      subject_type: input.subjectType,
+      subject_id: input.subjectId ?? null,
+      requester_relationship: input.requester.relationship,
+      requester: await vault.encrypt(id, { ...REQUESTER, rowId: id }, requester),
+      description:
+        input.description === undefined || input.description === ''
+          ? null
+          : await vault.encrypt(id, { ...DESCRIPTION, rowId: id }, input.description),
+      received_via: via,
+      received_on: input.receivedOn,
+      identity_status: input.identityStatus ?? 'not_checked',
+      status: 'open',
+      due_on: firstDueDate(input.receivedOn),
+      assignee_id: input.assigneeId ?? null,
+      created_by: via === 'school' ? who.userId : null,
+    });
+    await requests.insertEvent(trx, {
+      school_id: schoolId,
+      request_id: id,
+      kind: 'created',
+      status_to: 'open',
+      actor_id: who.userId,
+      details: { dueOn: firstDueDate(input.receivedOn), via },
+    });
+    await recordAudit(trx, {
+      orgId: schoolId,
+      actor: { type: 'user', id: who.userId },
+      action: 'privacy.request_created',
+      target: `privacy_request:${id}`,
+      subjectIds: input.subjectId === undefined ? [] : [input.subjectId],
+      requestId: httpRequestId,
+      details: { kind: input.kind, subjectType: input.subjectType, via },
+    });
+    return { id, reference };
+  });
+}
+
+async function requirePupil(trx: Transaction<DB>, schoolId: string, pupilId: string): Promise<void> {
+  if (!(await pupilExists(trx, schoolId, pupilId))) {
+    throw badRequest('That pupil is not in this school.', [
+      { field: 'body.subjectId', message: 'is unknown' },
+    ]);
+  }
+}
+
+function summaryOf(row: requests.RequestRow, on: CalendarDate): RequestSummaryView {
+  const closed = isClosed(row);
+  const facts = {
+    receivedOn: row.received_on,
+    extensionMonths: row.extension_months,
+    pausedDays: row.paused_days,
+    pausedSince: row.paused_since,
+  };
+  const due = closed ? row.due_on : dueDate(facts, on);
+  return {
+    id: row.id,
+    reference: row.reference,
+    kind: row.kind,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    status: row.status,
+    receivedOn: row.received_on,
+    receivedVia: row.received_via,
+    dueOn: due,
+    firstDueOn: firstDueDate(row.received_on),
+    daysLeft: daysLeft(due, on),
+    urgency: urgencyOf(due, on, { closed, paused: row.status === 'paused' }),
+    identityStatus: row.identity_status,
+    pauseReason: row.pause_reason,
+    pausedSince: row.paused_since,
+    extensionMonths: row.extension_months,
+    assigneeId: row.assignee_id,
+  };
+}
+
+/** The register: requests by due date, with the counts the overdue dashboard shows. */
+export async function listRequests(
+  services: Services,
+  who: SignedIn,
+  schoolId: string,
+  filter: requests.RequestFilter,
+  httpRequestId: string,
+): Promise<RequestListView> {
+  return services.db.withSchool(schoolId, async (trx) => {
+    const on = today();
+    const rows = await requests.listRequests(trx, schoolId, filter);
+    const open = await requests.listRequests(trx, schoolId, { status: 'open' });
+    const openSummaries = open.map((row) => summaryOf(row, on));
+    await recordAudit(trx, {
+      orgId: schoolId,
+      actor: { type: 'user', id: who.userId },
+      action: 'privacy.requests_listed',
+      requestId: httpRequestId,
+      details: { results: rows.length },
+    });
+    return {
+      requests: rows.map((row) => summaryOf(row, on)).toSorted((a, b) => a.dueOn.localeCompare(b.dueOn)),
+      counts: {
+        open: openSummaries.length,
+        overdue: openSummaries.filter((entry) => entry.urgency === 'overdue').length,
+        dueSoon: openSummaries.filter((entry) => entry.urgency === 'due_soon').length,
+        paused: openSummaries.filter((entry) => entry.urgency === 'paused').length,
+      },
+    };
+  });
+}
+
+async function loadRequest(
+  trx: Transaction<DB>,
+  schoolId: string,
+  requestId: string,
+  forUpdate: boolean,
+): Promise<requests.RequestRow> {
+  const row = await requests.requestById(trx, schoolId, requestId, { forUpdate });
+  if (row === undefined) {
+    throw notFound('That request');
+  }
+  return row;
+}
+
+/** The requester as stored (JSON written by createRequest); anything else reads as unknown. */
+function requesterOf(text: string): { name: string; contact: string } {
+  const parsed: unknown = JSON.parse(text);
+  if (
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    'name' in parsed &&
+    'contact' in parsed &&
+    typeof parsed.name === 'string' &&
+    typeof parsed.contact === 'string'
+  ) {
+    return { name: parsed.name, contact: parsed.contact };
+  }
+  return { name: 'unknown', contact: 'unknown' };
+}
+
+function canApprove(who: SignedIn, schoolId: string): boolean {
+  return can(who.actor, 'privacy.approve', { id: schoolId, kind: 'school' });
+}
+
+/** One request in full: requester, description and history decrypted (the read is audited). */
+export async function readRequest(work: RequestWork): Promise<RequestDetailsView> {
+  const { services, who, schoolId, requestId } = work;
+  return services.db.withSchool(schoolId, async (trx) => {
+    const row = await loadRequest(trx, schoolId, requestId, false);
+    const vault = new SchoolVault(services.keyring, trx, schoolId);
+    const requester = requesterOf(await vault.decrypt({ ...REQUESTER, rowId: row.id }, row.requester));
+    const events = await requests.eventsOf(trx, schoolId, [row.id]);
+    const history = await Promise.all(
+      events.map(async (event) => ({
+        kind: event.kind,
+        statusFrom: event.status_from,
+        statusTo: event.status_to,
+        note: event.note === null ? null : await vault.decrypt({ ...NOTE, rowId: row.id }, event.note),
+        details: event.details,
+        actorId: event.actor_id,
+        occurredAt: event.occurred_at.toISOString(),
+      })),
+    );
+    const labels =
+      row.subject_type === 'pupil' && row.subject_id !== null
+        ? await pupilDisplayNames(trx, vault, schoolId, [row.subject_id])
+        : new Map<string, string>();
+    const certificateId = await requests.certificateIdOf(trx, schoolId, row.id);
+    await recordAudit(trx, {
+      orgId: schoolId,
+      actor: { type: 'user', id: who.userId },
+      action: 'privacy.request_read',
+      target: `privacy_request:${row.id}`,
+      subjectIds: row.subject_id === null ? [] : [row.subject_id],
+      requestId: work.httpRequestId,
+    });
+    return {
+      ...summaryOf(row, today()),
+      requester: { ...requester, relationship: row.requester_relationship },
+      description:
+        row.description === null
+          ? null
+          : await vault.decrypt({ ...DESCRIPTION, rowId: row.id }, row.description),
+      outcome: row.outcome,
+      closedAt: row.closed_at?.toISOString() ?? null,
+      subjectLabel: row.subject_id === null ? null : (labels.get(row.subject_id) ?? null),
+      certificateId: certificateId ?? null,
+      history,
+      actions: availableActions(row, { canApprove: canApprove(who, schoolId), today: today() }),
+    };
+  });
+}
+
+export interface StepOutcome {
+  status?: RequestStatus;
+  changes?: Parameters<typeof requests.updateRequest>[3];
+  note?: string | undefined;
+  details?: Record<string, string | number | boolean | null>;
+}
+
+/**
+ * Carries out one step on a request in one transaction: locks it, checks the step is allowed now,
+ * runs the step's own work, then records the history event and the audit event. Every change to a
+ * request goes through here.
+ */
+export async function stepRequest<R extends StepOutcome>(
+  work: RequestWork,
+  action: RequestAction,
+  perform: (trx: Transaction<DB>, row: requests.RequestRow, on: CalendarDate) => Promise<R>,
+): Promise<R> {
+  const { services, who, schoolId, requestId } = work;
+  return services.db.withSchool(schoolId, async (trx) => {
+    const row = await loadRequest(trx, schoolId, requestId, true);
+    const on = today();
+    assertAction(row, action, { canApprove: canApprove(who, schoolId), today: on });
+    const outcome = await perform(trx, row, on);
+    const status = outcome.status ?? row.status;
+    const closing = status !== row.status && isClosed({ status });
+    const changes = { ...outcome.changes, status, ...(closing ? { closed_at: new Date() } : {}) };
+    const after = { ...row, ...changes };
+    // Frozen from here on when the request closes (the register then shows the deadline it had).
+    const due = dueDate(
+      {
+        receivedOn: after.received_on,
+        extensionMonths: after.extension_months,
+        pausedDays: after.paused_days,
+        pausedSince: after.paused_since,
+      },
+      on,
+    );
+    await requests.updateRequest(trx, schoolId, row.id, { ...changes, due_on: due });
+    const vault = new SchoolVault(services.keyring, trx, schoolId);
+    await requests.insertEvent(trx, {
+      school_id: schoolId,
+      request_id: row.id,
+      kind: action,
+      status_from: row.status,
+      status_to: status,
+      note:
+        outcome.note === undefined
+          ? null
+          : await vault.encrypt(row.id, { ...NOTE, rowId: row.id }, outcome.note),
+      actor_id: who.userId,
+      details: { ...outcome.details, dueOn: due },
+    });
+    await recordAudit(trx, {
+      orgId: schoolId,
+      actor: { type: 'user', id: who.userId },
+      action: `privacy.request_${action}`,
+      target: `privacy_request:${row.id}`,
+      subjectIds: after.subject_id === null ? [] : [after.subject_id],
+      requestId: work.httpRequestId,
+      details: { kind: row.kind, statusFrom: row.status, statusTo: status, ...outcome.details },
+    });
+    return outcome;
+  });
+}
+
+/** Stops the clock while the school waits for proof of identity or clarification. */
+export function pauseRequest(
+  work: RequestWork,
+  input: { reason: 'identity' | 'clarification'; note?: string | undefined; on?: string | undefined },
+): Promise<StepOutcome> {
+  return stepRequest(work, 'pause', async (_trx, row, on) => {
+    const since = input.on ?? on;
+    if (daysBetween(row.received_on, since) < 0 || daysBetween(since, on) < 0) {
+      throw badRequest('The clock can stop only between the day the request arrived and today.', [
+        { field: 'body.on', message: 'is outside the request’s life' },
+      ]);
+    }
+    return {
+      status: 'paused',
+      changes: { pause_reason: input.reason, paused_since: since },
+      note: input.note,
+      details: { reason: input.reason, since },
+    };
+  });
+}
+
+/** Restarts the clock; the days it stood still are added to the deadline. */
+export function resumeRequest(
+  work: RequestWork,
+  input: { on?: string | undefined; note?: string | undefined },
+): Promise<StepOutcome> {
+  return stepRequest(work, 'resume', async (_trx, row, on) => {
+    const since = row.paused_since ?? on;
+    const until = input.on ?? on;
+    if (daysBetween(since, until) < 0 || daysBetween(until, on) < 0) {
+      throw badRequest('The clock can restart only between the day it stopped and today.', [
+        { field: 'body.on', message: 'is outside the pause' },
+      ]);
+    }
+    const stood = daysBetween(since, until);
+    return {
+      status: 'open',
+      changes: { pause_reason: null, paused_since: null, paused_days: row.paused_days + stood },
+      note: input.note,
+      details: { pausedDays: stood },
+    };
+  });
+}
+
+/** Extends a complex request's deadline by up to two further months, with the reason recorded. */
+export function extendRequest(
+  work: RequestWork,
+  input: { months: number; reason: string },
+): Promise<StepOutcome> {
+  return stepRequest(work, 'extend', async (_trx, row) => {
+    if (input.months <= row.extension_months) {
+      throw badRequest(`This request is already extended by ${row.extension_months} month(s).`, [
+        { field: 'body.months', message: 'must be more than the present extension' },
+      ]);
+    }
+    return {
+      changes: { extension_months: input.months },
+      note: input.reason,
+      details: { months: input.months },
+    };
+  });
+}
+
+export function recordIdentityCheck(
+  work: RequestWork,
+  input: { status: requests.RequestRow['identity_status']; note?: string | undefined },
+): Promise<StepOutcome> {
+  return stepRequest(work, 'identity', async () => ({
+    changes: { identity_status: input.status },
+    note: input.note,
+    details: { identityStatus: input.status },
+  }));
+}
+
+export function assignRequest(work: RequestWork, assigneeId: string | null): Promise<StepOutcome> {
+  return stepRequest(work, 'assign', async () => ({
+    changes: { assignee_id: assigneeId },
+    details: { assigneeId },
+  }));
+}
+
+/** Links the pupil a request is about (requests routed from the platform arrive without one). */
+export function linkSubject(work: RequestWork, pupilId: string): Promise<StepOutcome> {
+  return stepRequest(work, 'link_subject', async (trx) => {
+    await requirePupil(trx, work.schoolId, pupilId);
+    return { changes: { subject_id: pupilId }, details: { subjectId: pupilId } };
+  });
+}
+
+export function completeRequest(work: RequestWork, note: string): Promise<StepOutcome> {
+  return stepRequest(work, 'complete', async () => ({
+    status: 'completed',
+    changes: { outcome: 'completed' },
+    note,
+  }));
+}
+
+/** Refuses a request (manifestly unfounded or excessive, or identity not proved), with the reason. */
+export function refuseRequest(work: RequestWork, note: string): Promise<StepOutcome> {
+  return stepRequest(work, 'refuse', async () => ({
+    status: 'refused',
+    changes: { outcome: 'refused' },
+    note,
+  }));
+}
+
+export function withdrawRequest(work: RequestWork, note: string | undefined): Promise<StepOutcome> {
+  return stepRequest(work, 'withdraw', async () => ({
+    status: 'withdrawn',
+    changes: { outcome: 'withdrawn' },
+    note,
+  }));
+}
+
+/** The day a reminder stage falls due: a week before, the day before, and every day once overdue. */
+export function reminderStage(dueOn: CalendarDate, on: CalendarDate): string | undefined {
+  const left = daysBetween(on, dueOn);
+  if (left < 0) {
+    return `overdue:${on}`;
+  }
+  if (left <= 1) {
+    return 'due_tomorrow';
+  }
+  if (left <= 7) {
+    return 'due_in_a_week';
+  }
+  return undefined;
+}
