@@ -6,7 +6,8 @@ import type { PupilResponse } from '../../../../src/modules/pupils/pupils.schema
 import { api } from '../../api/client.ts';
 import { formatDate, formatNumber, Page } from '../../components/page.tsx';
 import { QueryView } from '../../components/status.tsx';
-import { useSchool } from '../../session/session.tsx';
+import { can, useSchool } from '../../session/session.tsx';
+import { ProcessingLimits } from '../privacy/limits-note.tsx';
 import { FlightPath } from './flight-path.tsx';
 
 type Pupil = Static<typeof PupilResponse>;
@@ -162,6 +163,7 @@ function Groups({ pupil, schoolId }: { pupil: Pupil; schoolId: string }) {
 }
 
 function PupilRecord({ pupil, schoolId }: { pupil: Pupil; schoolId: string }) {
+  const school = useSchool();
   const name = pupil.identity.displayName ?? 'Pupil (name erased)';
   const results = useMemo(() => pupil.results, [pupil.results]);
   return (
@@ -169,6 +171,7 @@ function PupilRecord({ pupil, schoolId }: { pupil: Pupil; schoolId: string }) {
       <p className="hint">
         Opening this record is written to the school’s audit log. Pseudonymous id: <code>{pupil.id}</code>
       </p>
+      {can(school, 'privacy.manage') ? <ProcessingLimits schoolId={schoolId} pupilId={pupil.id} /> : null}
       <h2>Identity</h2>
       <Identity pupil={pupil} />
       <h2>Characteristics</h2>
