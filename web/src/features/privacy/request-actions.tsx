@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api/client.ts';
 import {
@@ -19,6 +19,7 @@ import {
   optionsOf,
   privacyPath,
   problemsByPath,
+  requestKey,
   requestPath,
   tableName,
   useStep,
@@ -349,8 +350,11 @@ function LinkPupil(props: PanelProps) {
 }
 
 function Export({ request, schoolId, onDone }: PanelProps) {
+  const queryClient = useQueryClient();
   const download = useMutation({
     mutationFn: () => downloadBundle(schoolId, request.id),
+    // The download is written to the request's history: read it again.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: requestKey(schoolId, request.id) }),
     onSuccess: (name) =>
       onDone(`The data has been downloaded as ${name}. Send it to the requester securely.`),
   });
