@@ -184,6 +184,47 @@ describe('privacy requests', { skip: browserMissing() }, () => {
     await page.context().close();
   });
 
+  test('a restriction shows on the pupil’s record, and is lifted with a reason', async () => {
+    const page = await e2e.newPage();
+    await signIn(page, people.admin, TEST_PASSWORD);
+    const api = `/api/v1/schools/${schoolId}`;
+    const found = await page.request.post(`${api}/pupils/search`, {
+      data: { query: BEN.forename, limit: 5 },
+    });
+    const benId = ((await found.json()) as { pupils: Array<{ id: string }> }).pupils[0]?.id ?? '';
+    const created = await page.request.post(`${api}/privacy/requests`, {
+      data: {
+        kind: 'restriction',
+        subjectType: 'pupil',
+        subjectId: benId,
+        identityStatus: 'not_needed',
+        requester: { name: 'Zqcarer Xvother', contact: 'carer@example.invalid', relationship: 'carer' },
+        receivedOn: await page.evaluate(() =>
+          new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date()),
+        ),
+      },
+    });
+    assert.equal(created.status(), 201, await created.text());
+    const { id } = (await created.json()) as { id: string };
+    await page.goto(`/schools/${schoolId}/privacy/requests/${id}`);
+    await page.getByText(/A restriction stops everything/).waitFor();
+    await page.getByRole('button', { name: 'Record the restriction' }).click();
+    await page.getByText('The limit on processing has been recorded and the request closed.').waitFor();
+
+    await page.goto(`/schools/${schoolId}/pupils/${benId}`);
+    const limits = page.getByRole('region', { name: 'Processing limits' });
+    await limits
+      .getByText(/Processing restricted since \d+ \w{3} \d{4} — left out of analysis, exports and apps/)
+      .waitFor();
+    await expectAccessible(page, 'privacy-pupil-limits');
+    await limits.getByRole('button', { name: /Lift/ }).click();
+    await limits.getByRole('link', { name: 'Enter why the limit is being lifted' }).waitFor();
+    await limits.getByLabel('Reason for lifting it').fill('The record was checked and is accurate');
+    await limits.getByRole('button', { name: /Lift/ }).click();
+    await limits.waitFor({ state: 'detached' });
+    await page.context().close();
+  });
+
   test('a teacher does not see the Privacy requests menu', async () => {
     const page = await e2e.newPage();
     await signIn(page, people.teacher, TEST_PASSWORD);

@@ -781,13 +781,16 @@ export function RequestActions({ request, schoolId, onDone }: PanelProps) {
       {has('execute_erasure') ? <Execute {...props} /> : null}
       {has('complete') ? <Close {...props} refuse={false} /> : null}
       <h2>Other actions</h2>
-      {has('identity') && request.identityStatus !== 'not_checked' ? <Identity {...props} /> : null}
-      {has('link_subject') && request.subjectId !== null ? <LinkPupil {...props} /> : null}
-      {has('assign') ? <Assign {...props} /> : null}
-      {has('pause') ? <Pause {...props} /> : null}
-      {has('extend') ? <Extend {...props} /> : null}
-      {has('refuse') ? <Close {...props} refuse /> : null}
-      {has('withdraw') ? <Withdraw {...props} /> : null}
+      <details>
+        <summary>Assign, stop the clock, extend, refuse or withdraw</summary>
+        {has('identity') && request.identityStatus !== 'not_checked' ? <Identity {...props} /> : null}
+        {has('link_subject') && request.subjectId !== null ? <LinkPupil {...props} /> : null}
+        {has('assign') ? <Assign {...props} /> : null}
+        {has('pause') ? <Pause {...props} /> : null}
+        {has('extend') ? <Extend {...props} /> : null}
+        {has('refuse') ? <Close {...props} refuse /> : null}
+        {has('withdraw') ? <Withdraw {...props} /> : null}
+      </details>
     </>
   );
 }
