@@ -1,7 +1,7 @@
 // The command line as users and scripts meet it: exit codes 0 done, 1 refused, 2 usage.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -212,6 +212,51 @@ describe('report', () => {
     );
     const wrong = await runCli(['report', 'league-table', '--school', schoolId, '--data', data]);
     assert.equal(wrong.code, 2);
+  });
+});
+
+describe('privacy', () => {
+  test('export writes a pupil’s bundle by UPN; an unknown UPN is refused; requests lists the register', async () => {
+    const data = tempDataDir();
+    const out = path.join(data, 'generated');
+    await runCli(['generate', '--schools', '1', '--pupils-per-school', '5', '--out', out]);
+    const school = await runCli(['school', 'create', '--name', 'Asked', '--json', '--data', data]);
+    const schoolId = (JSON.parse(school.stdout) as { id: string }).id;
+    const pupils = path.join(out, 'school-001', 'pupils.csv');
+    assert.equal((await runCli(['import', pupils, '--school', schoolId, '--data', data])).code, 0);
+    const upn = readFileSync(pupils, 'utf8').split('\n')[1]?.split(',')[0] ?? '';
+    const bundle = path.join(data, 'bundle.zip');
+    const exported = await runCli([
+      'privacy',
+      'export',
+      '--school',
+      schoolId,
+      '--pupil',
+      upn,
+      '--out',
+      bundle,
+      '--data',
+      data,
+    ]);
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.equal(readFileSync(bundle).subarray(0, 2).toString('latin1'), 'PK');
+    assert.ok(!exported.stdout.includes(upn), 'the UPN is not echoed');
+    const unknown = await runCli([
+      'privacy',
+      'export',
+      '--school',
+      schoolId,
+      '--pupil',
+      'A000000000000',
+      '--out',
+      bundle,
+      '--data',
+      data,
+    ]);
+    assert.equal(unknown.code, 1);
+    const register = await runCli(['privacy', 'requests', '--school', schoolId, '--data', data]);
+    assert.equal(register.code, 0, register.stderr);
+    assert.match(register.stdout, /^0 open, 0 overdue/);
   });
 });
 

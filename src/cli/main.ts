@@ -10,6 +10,7 @@ import { registerImport } from './import.command.ts';
 import { registerKeys } from './keys.command.ts';
 import { registerReport } from './report.command.ts';
 import { registerMigrate } from './migrate.command.ts';
+import { registerPrivacy } from './privacy.command.ts';
 import { registerOrganisation, registerSchool } from './school.command.ts';
 import { registerStart } from './start.command.ts';
 import { registerTest } from './test.command.ts';
@@ -34,6 +35,7 @@ function buildProgram(): Command {
   registerReport(program);
   registerKeys(program);
   registerAudit(program);
+  registerPrivacy(program);
   registerBench(program);
   // --data is accepted before or after the command name; subcommands read it through optsWithGlobals.
   program.hook('preAction', (_root, action) => {

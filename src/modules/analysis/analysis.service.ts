@@ -1,7 +1,7 @@
+import { analysablePupils } from './analysis-scope.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
-import { visiblePupils } from '../curriculum/curriculum.service.ts';
 import type { Facet } from '../curriculum/curriculum.tables.ts';
 import type { SignedIn } from '../organisations/identity.ts';
 import type { Actor } from '../organisations/roles.policy.ts';
@@ -86,10 +86,9 @@ export async function analyseCohort(
         empty: `No assessment point has ${facet} grades yet: import results first.`,
       };
     }
-    const visible = await visiblePupils(trx, who.actor, who.userId, schoolId);
-    const seen = visible === 'all' ? undefined : new Set(visible);
-    const inScope = (await cohortPupils(trx, schoolId, filter.yearGroup)).filter(
-      (pupil) => seen === undefined || seen.has(pupil.id),
+    const counted = await analysablePupils(trx, who, schoolId);
+    const inScope = (await cohortPupils(trx, schoolId, filter.yearGroup)).filter((pupil) =>
+      counted(pupil.id),
     );
     const gradesOf = await cohortGrades(
       trx,

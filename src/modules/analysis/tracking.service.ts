@@ -1,3 +1,4 @@
+import { analysablePupils } from './analysis-scope.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
@@ -41,8 +42,7 @@ export async function targetsReport(
         pupils: [],
       };
     }
-    const visible = await visiblePupils(trx, who.actor, who.userId, schoolId);
-    const seen = (pupilId: string) => visible === 'all' || visible.includes(pupilId);
+    const seen = await analysablePupils(trx, who, schoolId);
     const targets = new Map(
       (await analysis.gradesAt(trx, schoolId, targetPoint.id, 'target')).map((row) => [
         `${row.pupil_id}/${row.subject}`,
@@ -104,9 +104,9 @@ export async function residualsReport(
         ...subjectResiduals([]),
       };
     }
-    const visible = await visiblePupils(trx, who.actor, who.userId, schoolId);
-    const rows = (await analysis.gradesWithClasses(trx, schoolId, point.id, facet)).filter(
-      (row) => visible === 'all' || visible.includes(row.pupil_id),
+    const counted = await analysablePupils(trx, who, schoolId);
+    const rows = (await analysis.gradesWithClasses(trx, schoolId, point.id, facet)).filter((row) =>
+      counted(row.pupil_id),
     );
     await recordAudit(trx, {
       orgId: schoolId,

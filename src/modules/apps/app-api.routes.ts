@@ -10,6 +10,7 @@ import {
   ClassMembers,
   ClassParams,
   ClassView,
+  DeletionView,
   GradeSetView,
   PageQuery,
   PriorAttainmentView,
@@ -25,6 +26,7 @@ import {
   appAssessmentPoints,
   appClasses,
   appClassMembers,
+  appDeletions,
   appGradeSets,
   appPriorAttainment,
   appResults,
@@ -177,6 +179,30 @@ export const appApiRoutes: FastifyPluginAsyncTypebox<{ services: Services; serve
       const found = await appStudents(services, access, { page, since: modifiedSince(request) }, request.id);
       setPageHeaders(request, reply, page, found.total);
       return sendConditional(request, reply, found.students, found.lastModified);
+    },
+  );
+
+  app.get(
+    '/api/apps/v1/deletions',
+    {
+      config: config('app:students.basic'),
+      onRequest: token,
+      schema: {
+        summary:
+          'Pupils to delete (erased) or stop using (restricted, or withdrawn from apps), oldest first; If-Modified-Since gives only newer ones',
+        tags: ['app API'],
+        security: security('students.basic'),
+        querystring: PageQuery,
+        response: { 200: Type.Array(DeletionView), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const access = appAccessOf(request);
+      needScope(access, 'students.basic');
+      const page = { page: request.query.page, perPage: request.query.per_page };
+      const found = await appDeletions(services, access, { page, since: modifiedSince(request) }, request.id);
+      setPageHeaders(request, reply, page, found.total);
+      return sendConditional(request, reply, found.deletions, found.lastModified);
     },
   );
 

@@ -152,3 +152,11 @@ export const PriorAttainmentView = Type.Object({
   ks2_reading_ta: Nullable(Type.String()),
   ks2_maths_ta: Nullable(Type.String()),
 });
+
+export const DeletionView = Type.Object({
+  student_id: Type.String({ description: 'The pupil’s id for this app (as in /students)' }),
+  reason: Type.Union([Type.Literal('erased'), Type.Literal('restricted')], {
+    description: 'erased: delete every copy; restricted: stop using and showing the pupil',
+  }),
+  removed_at: Type.String({ format: 'date-time' }),
+});

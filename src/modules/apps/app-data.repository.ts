@@ -13,8 +13,22 @@ export interface PupilFilter {
   ids?: readonly string[] | undefined;
 }
 
+/**
+ * Pupils whose processing is restricted, or who objected to or withdrew consent for sharing with apps,
+ * are invisible to every app (UK GDPR Arts. 18, 21, 7(3)); the deletions feed tells apps to drop them.
+ */
+function sharable(schoolId: string, pupilColumn: string) {
+  return sql<boolean>`not exists (
+    select 1 from processing_limits l
+    where l.school_id = ${schoolId} and l.pupil_id = ${sql.ref(pupilColumn)} and l.purpose in ('all', 'apps')
+  )`;
+}
+
 function pupilQuery(trx: Transaction<DB>, schoolId: string, filter: PupilFilter) {
-  let query = trx.selectFrom('pupils').where('school_id', '=', schoolId);
+  let query = trx
+    .selectFrom('pupils')
+    .where('school_id', '=', schoolId)
+    .where(sharable(schoolId, 'pupils.id'));
   if (filter.since !== undefined) {
     query = query.where('updated_at', '>', filter.since);
   }
@@ -50,9 +64,13 @@ export async function pupilPage(
 }
 
 export async function pupilIds(trx: Transaction<DB>, schoolId: string): Promise<string[]> {
-  return (await trx.selectFrom('pupils').select('id').where('school_id', '=', schoolId).execute()).map(
-    (row) => row.id,
-  );
+  const rows = await trx
+    .selectFrom('pupils')
+    .select('id')
+    .where('school_id', '=', schoolId)
+    .where(sharable(schoolId, 'pupils.id'))
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 /** Each pupil's registration group: the class without a subject they belong to. */
@@ -132,6 +150,7 @@ export async function classMembers(
     .select('pupil_id')
     .where('school_id', '=', schoolId)
     .where('class_id', '=', classId)
+    .where(sharable(schoolId, 'class_members.pupil_id'))
     .orderBy('pupil_id')
     .execute();
   return rows.map((row) => row.pupil_id);
@@ -195,7 +214,8 @@ export async function resultPage(
     .selectFrom('results')
     .innerJoin('subjects', 'subjects.id', 'results.subject_id')
     .where('results.school_id', '=', schoolId)
-    .where('results.facet', 'in', filter.facets);
+    .where('results.facet', 'in', filter.facets)
+    .where(sharable(schoolId, 'results.pupil_id'));
   if (filter.assessmentPointId !== undefined) {
     query = query.where('results.assessment_point_id', '=', filter.assessmentPointId);
   }
@@ -235,6 +255,7 @@ export async function priorAttainmentPage(
     .selectFrom('prior_attainment')
     .selectAll()
     .where('school_id', '=', schoolId)
+    .where(sharable(schoolId, 'prior_attainment.pupil_id'))
     .orderBy('pupil_id')
     .offset(offset)
     .limit(limit)
@@ -243,6 +264,31 @@ export async function priorAttainmentPage(
     .selectFrom('prior_attainment')
     .select((eb) => eb.fn.countAll<string>().as('total'))
     .where('school_id', '=', schoolId)
+    .where(sharable(schoolId, 'prior_attainment.pupil_id'))
     .executeTakeFirstOrThrow();
   return { rows, total: Number(count.total) };
+}
+
+/** The deletions feed: pupils erased or withdrawn from apps, oldest first, after the cursor. */
+export async function removalsPage(
+  trx: Transaction<DB>,
+  schoolId: string,
+  filter: { since?: Date | undefined },
+  offset: number,
+  limit: number,
+) {
+  let query = trx.selectFrom('subject_removals').where('school_id', '=', schoolId);
+  if (filter.since !== undefined) {
+    query = query.where('removed_at', '>', filter.since);
+  }
+  const rows = await query
+    .select(['pupil_id', 'reason', 'removed_at'])
+    .orderBy('id')
+    .offset(offset)
+    .limit(limit)
+    .execute();
+  const summary = await query
+    .select((eb) => [eb.fn.countAll<string>().as('total'), eb.fn.max('removed_at').as('newest')])
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(summary.total), lastModified: summary.newest ?? undefined };
 }

@@ -334,3 +334,34 @@ export async function appPriorAttainment(
     };
   });
 }
+
+/**
+ * The deletions feed: pupils the app must delete (erased) or stop using (restricted, or withdrawn from
+ * apps), as this app's own ids for them. Reading it is audited like any read.
+ */
+export async function appDeletions(
+  services: Services,
+  access: AppAccess,
+  request: { page: PageRequest; since?: Date | undefined },
+  requestId: string,
+) {
+  return services.db.withSchool(access.schoolId, async (trx) => {
+    const found = await data.removalsPage(
+      trx,
+      access.schoolId,
+      { since: request.since },
+      offsetOf(request.page),
+      request.page.perPage,
+    );
+    await auditRead(trx, access, 'deletions', [], requestId);
+    return {
+      deletions: found.rows.map((row) => ({
+        student_id: pairwisePupilId(services, access.clientId, row.pupil_id),
+        reason: row.reason,
+        removed_at: row.removed_at.toISOString(),
+      })),
+      total: found.total,
+      lastModified: found.lastModified,
+    };
+  });
+}

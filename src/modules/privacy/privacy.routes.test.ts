@@ -351,9 +351,15 @@ describe('rectification and restriction', () => {
       subjectId: anna,
       identityStatus: 'not_needed',
     });
+    const before = await call('GET', `/api/v1/schools/${school.id}/analysis/headline`, admin);
+    assert.equal(before.json<{ pupils: number }>().pupils, 2);
     const applied = await step(school.id, request.id, admin, 'limit', { purpose: 'all' });
     assert.equal(applied.statusCode, 200, applied.body);
     assert.equal(applied.json<Details>().status, 'completed');
+    // While restricted, Anna is left out of analysis.
+    const headline = await call('GET', `/api/v1/schools/${school.id}/analysis/headline`, admin);
+    assert.equal(headline.statusCode, 200, headline.body);
+    assert.equal(headline.json<{ pupils: number }>().pupils, 1);
     const limits = await call('GET', `/api/v1/schools/${school.id}/privacy/pupils/${anna}/limits`, admin);
     assert.deepEqual(
       limits
@@ -373,6 +379,8 @@ describe('rectification and restriction', () => {
     );
     assert.equal(lifted.statusCode, 204, lifted.body);
     const after = await call('GET', `/api/v1/schools/${school.id}/privacy/pupils/${anna}/limits`, admin);
+    const again = await call('GET', `/api/v1/schools/${school.id}/analysis/headline`, admin);
+    assert.equal(again.json<{ pupils: number }>().pupils, 2);
     assert.deepEqual(after.json<{ limits: unknown[] }>().limits, []);
   });
 });

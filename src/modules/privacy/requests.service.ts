@@ -146,7 +146,7 @@ function summaryOf(row: requests.RequestRow, on: CalendarDate): RequestSummaryVi
 /** The register: requests by due date, with the counts the overdue dashboard shows. */
 export async function listRequests(
   services: Services,
-  who: SignedIn,
+  who: SignedIn | 'cli',
   schoolId: string,
   filter: requests.RequestFilter,
   httpRequestId: string,
@@ -158,7 +158,7 @@ export async function listRequests(
     const openSummaries = open.map((row) => summaryOf(row, on));
     await recordAudit(trx, {
       orgId: schoolId,
-      actor: { type: 'user', id: who.userId },
+      actor: who === 'cli' ? { type: 'cli', id: 'privacy requests' } : { type: 'user', id: who.userId },
       action: 'privacy.requests_listed',
       requestId: httpRequestId,
       details: { results: rows.length },

@@ -1,0 +1,76 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { exportPupil } from '../modules/privacy/access.service.ts';
+import { listRequests } from '../modules/privacy/requests.service.ts';
+import { SchoolVault } from '../platform/crypto/vault.ts';
+import { configFrom, withServices, type CommonOptions } from './context.ts';
+import { notFound } from '../platform/http/errors.ts';
+import { UsageError } from './errors.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function schoolOption(school: string): string {
+  if (!UUID.test(school)) {
+    throw new UsageError(`--school must be a school id (see ./haven school list), got "${school}".`);
+  }
+  return school;
+}
+
+/** `./haven privacy requests|export`: the requests register and access bundles from the command line. */
+export function registerPrivacy(program: Command): void {
+  const privacy = program.command('privacy').description('data subject requests and access bundles');
+
+  privacy
+    .command('requests')
+    .description('list a school’s data subject requests with their deadlines')
+    .requiredOption('--school <id>', 'the school')
+    .option('--status <status>', 'open (default), closed or all', 'open')
+    .option('--json', 'print JSON')
+    .action(async (options: CommonOptions & { school: string; status: string; json?: boolean }) => {
+      const schoolId = schoolOption(options.school);
+      if (!['open', 'closed', 'all'].includes(options.status)) {
+        throw new UsageError('--status must be open, closed or all.');
+      }
+      const status = options.status === 'closed' || options.status === 'all' ? options.status : 'open';
+      await withServices(configFrom(options), async (services) => {
+        const register = await listRequests(services, 'cli', schoolId, { status }, 'cli');
+        if (options.json === true) {
+          process.stdout.write(`${JSON.stringify(register, null, 2)}\n`);
+          return;
+        }
+        const { counts } = register;
+        process.stdout.write(
+          `${counts.open} open, ${counts.overdue} overdue, ${counts.dueSoon} due within 7 days, ${counts.paused} with the clock stopped\n`,
+        );
+        for (const request of register.requests) {
+          const left =
+            request.daysLeft < 0 ? `overdue by ${-request.daysLeft} days` : `${request.daysLeft} days left`;
+          process.stdout.write(
+            `${request.reference}  ${request.kind.padEnd(16)} ${request.status.padEnd(17)} received ${request.receivedOn}  due ${request.dueOn} (${left})\n`,
+          );
+        }
+      });
+    });
+
+  privacy
+    .command('export')
+    .description('write a pupil’s access bundle (zip of data.json, CSVs and a readable report)')
+    .requiredOption('--school <id>', 'the school')
+    .requiredOption('--pupil <upn>', 'the pupil’s UPN')
+    .requiredOption('--out <file.zip>', 'where to write the bundle')
+    .action(async (options: CommonOptions & { school: string; pupil: string; out: string }) => {
+      const schoolId = schoolOption(options.school);
+      await withServices(configFrom(options), async (services) => {
+        const upn = options.pupil.replace(/\s+/g, '').toUpperCase();
+        const pupilId = await services.db.withSchool(schoolId, (trx) =>
+          new SchoolVault(services.keyring, trx, schoolId).lookup('upn', upn),
+        );
+        if (pupilId === undefined) {
+          throw notFound('A pupil of that school with this UPN');
+        }
+        const zip = await exportPupil(services, schoolId, pupilId, { type: 'cli', id: 'privacy export' });
+        writeFileSync(options.out, zip, { mode: 0o600 });
+        process.stdout.write(`Wrote the access bundle for pupil ${pupilId} to ${options.out}\n${pupilId}\n`);
+      });
+    });
+}

@@ -1,0 +1,60 @@
+// What a restriction does elsewhere: the pupil disappears from the app data API and appears in its
+// deletions feed (apps must stop using them), and lifting it brings them back.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { useOAuthFixture } from '../../../test/support/oauth-fixture.ts';
+import { SYSTEM_ACTOR } from '../../platform/audit/audit-log.ts';
+import * as erasure from './erasure.repository.ts';
+import * as requests from './requests.repository.ts';
+
+const fixture = useOAuthFixture({
+  pupils: 4,
+  scopes: [
+    { scope: 'school', required: true, reason: 'The app shows the school' },
+    { scope: 'students.basic', required: false, reason: 'The app lists pupils' },
+  ],
+});
+
+async function json<T>(response: Response): Promise<T> {
+  assert.equal(response.status, 200, await response.clone().text());
+  return (await response.json()) as T;
+}
+
+async function restrict(pupilId: string): Promise<void> {
+  const schoolId = fixture.school.id;
+  await fixture.services.db.withSchool(schoolId, async (trx) => {
+    await requests.insertLimit(trx, {
+      school_id: schoolId,
+      pupil_id: pupilId,
+      kind: 'restriction',
+      purpose: 'all',
+      created_by: SYSTEM_ACTOR.id,
+    });
+    await erasure.recordRemoval(trx, schoolId, pupilId, 'restricted');
+  });
+}
+
+describe('a restricted pupil and the app data API', () => {
+  test('is left out of /students and listed in /deletions by the app’s own id', async () => {
+    const token = await fixture.accessToken(['school', 'students.basic']);
+    const before = await json<Array<{ id: string }>>(await fixture.api('/students', token));
+    assert.equal(before.length, 4);
+    const pupilIds = await fixture.services.db.withSchool(fixture.school.id, async (trx) =>
+      (await trx.selectFrom('pupils').select('id').orderBy('id').execute()).map((row) => row.id),
+    );
+    const restricted = pupilIds[0] ?? '';
+    await restrict(restricted);
+    const after = await json<Array<{ id: string }>>(await fixture.api('/students', token));
+    assert.equal(after.length, 3);
+    const deletions = await json<Array<{ student_id: string; reason: string }>>(
+      await fixture.api('/deletions', token),
+    );
+    assert.equal(deletions.length, 1);
+    assert.equal(deletions[0]?.reason, 'restricted');
+    const gone = before.map((student) => student.id).filter((id) => !after.some((left) => left.id === id));
+    assert.deepEqual(gone, [deletions[0]?.student_id]);
+    // The app's id for the pupil no longer answers either.
+    const one = await fixture.api(`/students/${gone[0] ?? ''}`, token);
+    assert.equal(one.status, 404);
+  });
+});
