@@ -9,6 +9,7 @@ import type { PrivacyTables } from './modules/privacy/requests.tables.ts';
 import type { PupilTables } from './modules/pupils/pupils.tables.ts';
 import type { AuditTables } from './platform/audit/audit.tables.ts';
 import type { KeyTables } from './platform/crypto/keys.tables.ts';
+import type { JobTables } from './platform/jobs/jobs.tables.ts';
 
 export interface DB
   extends
@@ -20,4 +21,5 @@ export interface DB
     ImportTables,
     MarketingTables,
     AppTables,
-    PrivacyTables {}
+    PrivacyTables,
+    JobTables {}

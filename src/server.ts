@@ -6,6 +6,8 @@ import { ensureDemoSchool, type DemoSchool } from './modules/imports/demo.servic
 import { resetInterruptedImports } from './modules/imports/staged-imports.service.ts';
 import { ensurePlatformOperator } from './modules/organisations/users.service.ts';
 import { checkpointAll } from './platform/audit/verify.ts';
+import { scheduleJobs } from './platform/jobs/scheduler.ts';
+import { deadlineRemindersJob } from './modules/privacy/reminders.jobs.ts';
 import { lockDataDirectory } from './platform/process-lock.ts';
 import { openServices, type Services } from './services.ts';
 
@@ -57,10 +59,12 @@ export async function startServer(
   const running = services;
   const openApp = app;
   const checkpoints = scheduleCheckpoints(services, log, config.auditCheckpointMinutes);
+  const stopJobs = scheduleJobs(services.db, log, [deadlineRemindersJob(services)]);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       clearInterval(checkpoints);
+      stopJobs();
       try {
         await openApp.close();
       } finally {

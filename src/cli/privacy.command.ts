@@ -2,8 +2,10 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { exportPupil } from '../modules/privacy/access.service.ts';
 import { listRequests } from '../modules/privacy/requests.service.ts';
+import { deadlineRemindersJob } from '../modules/privacy/reminders.jobs.ts';
 import { SchoolVault } from '../platform/crypto/vault.ts';
-import { configFrom, withServices, type CommonOptions } from './context.ts';
+import { runJob } from '../platform/jobs/job-runner.ts';
+import { commandLogger, configFrom, withServices, type CommonOptions } from './context.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { UsageError } from './errors.ts';
 
@@ -19,6 +21,22 @@ function schoolOption(school: string): string {
 /** `./haven privacy requests|export`: the requests register and access bundles from the command line. */
 export function registerPrivacy(program: Command): void {
   const privacy = program.command('privacy').description('data subject requests and access bundles');
+
+  privacy
+    .command('remind')
+    .description('send the deadline reminders due today now (the server does it hourly)')
+    .action(async (options: CommonOptions) => {
+      const config = configFrom(options);
+      await withServices(config, async (services) => {
+        const result = await runJob(services.db, commandLogger(config), deadlineRemindersJob(services));
+        process.stdout.write(
+          result.ran
+            ? `${result.outcome.reminders ?? 0} reminder(s) sent\n`
+            : 'Reminders are being sent by another Haven process right now.\n',
+        );
+        await services.mailer.drain();
+      });
+    });
 
   privacy
     .command('requests')

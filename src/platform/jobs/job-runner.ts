@@ -1,0 +1,75 @@
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { HavenDatabase } from '../db/database.ts';
+import type { JobTables } from './jobs.tables.ts';
+
+// Runs a named job at most once at a time across every app process: a run first takes a lease in
+// job_runs (the check and the insert serialised by a transaction-scoped advisory lock), works, then
+// records how it ended. Jobs must be idempotent and re-check their preconditions (they may be retried
+// after a crash); what they did is returned as counts, which the run records.
+
+export type JobOutcome = Record<string, number>;
+
+export interface JobDefinition {
+  name: string;
+  /** croner pattern, e.g. '0 * * * *' for hourly. */
+  schedule: string;
+  /** Longest a run may take; a lease older than this is taken over. */
+  leaseMinutes: number;
+  run: () => Promise<JobOutcome>;
+}
+
+export type JobResult = { ran: true; outcome: JobOutcome } | { ran: false; reason: 'already_running' };
+
+export async function runJob(
+  db: HavenDatabase<JobTables>,
+  log: Logger,
+  job: Pick<JobDefinition, 'name' | 'leaseMinutes' | 'run'>,
+): Promise<JobResult> {
+  const runId = await db.withPlatform(`job ${job.name}: lease`, async (trx) => {
+    const jobs = trx;
+    await sql`select pg_advisory_xact_lock(hashtext(${`job:${job.name}`}))`.execute(jobs);
+    const running = await jobs
+      .selectFrom('job_runs')
+      .select('id')
+      .where('name', '=', job.name)
+      .where('status', '=', 'running')
+      .where('lease_until', '>', new Date())
+      .executeTakeFirst();
+    if (running !== undefined) {
+      return undefined;
+    }
+    const row = await jobs
+      .insertInto('job_runs')
+      .values({
+        name: job.name,
+        status: 'running',
+        lease_until: new Date(Date.now() + job.leaseMinutes * 60_000),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return String(row.id);
+  });
+  if (runId === undefined) {
+    log.info({ job: job.name }, 'job already running elsewhere; skipped');
+    return { ran: false, reason: 'already_running' };
+  }
+  const finish = (status: 'succeeded' | 'failed', details: Record<string, number | string>) =>
+    db.withPlatform(`job ${job.name}: finish`, async (trx) => {
+      await trx
+        .updateTable('job_runs')
+        .set({ status, finished_at: new Date(), details: JSON.stringify(details) })
+        .where('id', '=', runId)
+        .execute();
+    });
+  try {
+    const outcome = await job.run();
+    await finish('succeeded', outcome);
+    log.info({ job: job.name, ...outcome }, 'job finished');
+    return { ran: true, outcome };
+  } catch (error) {
+    // The message may name a table or a constraint, never personal data (jobs handle ids only).
+    await finish('failed', { error: error instanceof Error ? error.name : 'unknown' });
+    throw error;
+  }
+}
