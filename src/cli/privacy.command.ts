@@ -1,6 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { exportPupil } from '../modules/privacy/access.service.ts';
+import {
+  erasureLedger,
+  replayErasureLedger,
+  type LedgerEntry,
+} from '../modules/privacy/erasure-ledger.service.ts';
 import { listRequests } from '../modules/privacy/requests.service.ts';
 import { deadlineRemindersJob } from '../modules/privacy/reminders.jobs.ts';
 import { SchoolVault } from '../platform/crypto/vault.ts';
@@ -18,9 +23,69 @@ function schoolOption(school: string): string {
   return school;
 }
 
+/** Reads a ledger file, refusing anything that is not a list of school and subject ids. */
+function readLedgerFile(file: string): LedgerEntry[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new UsageError(`--from: ${file} is not a readable JSON ledger.`);
+  }
+  const entries =
+    typeof parsed === 'object' && parsed !== null && 'entries' in parsed ? parsed.entries : undefined;
+  if (!Array.isArray(entries)) {
+    throw new UsageError(`--from: ${file} has no "entries" list.`);
+  }
+  return entries.map((entry: unknown, index) => {
+    if (
+      typeof entry === 'object' &&
+      entry !== null &&
+      'schoolId' in entry &&
+      'subjectId' in entry &&
+      typeof entry.schoolId === 'string' &&
+      typeof entry.subjectId === 'string' &&
+      UUID.test(entry.schoolId) &&
+      UUID.test(entry.subjectId)
+    ) {
+      return { schoolId: entry.schoolId, subjectId: entry.subjectId };
+    }
+    throw new UsageError(`--from: entry ${index + 1} of ${file} is not a school id and a subject id.`);
+  });
+}
+
 /** `./haven privacy requests|export`: the requests register and access bundles from the command line. */
 export function registerPrivacy(program: Command): void {
   const privacy = program.command('privacy').description('data subject requests and access bundles');
+
+  const ledger = privacy
+    .command('ledger')
+    .description(
+      'the erasure ledger (pseudonymous ids): keep a copy apart from backups, replay it after a restore',
+    );
+  ledger
+    .command('export')
+    .description('write the ledger as JSON (keep it where backups are not)')
+    .requiredOption('--out <file.json>', 'where to write it')
+    .action(async (options: CommonOptions & { out: string }) => {
+      await withServices(configFrom(options), async (services) => {
+        const entries = await erasureLedger(services);
+        writeFileSync(options.out, `${JSON.stringify({ entries }, null, 2)}\n`, { mode: 0o600 });
+        process.stdout.write(`${entries.length} erasure(s) written to ${options.out}\n`);
+      });
+    });
+  ledger
+    .command('replay')
+    .description('erase again everyone in the ledger (after restoring a backup)')
+    .option('--from <file.json>', 'a ledger written by `ledger export` (default: the database’s own)')
+    .action(async (options: CommonOptions & { from?: string }) => {
+      const entries = options.from === undefined ? undefined : readLedgerFile(options.from);
+      await withServices(configFrom(options), async (services) => {
+        const outcome = await replayErasureLedger(services, entries);
+        process.stdout.write(
+          `${outcome.subjects} erasure(s) replayed: ${outcome.pupilsErasedAgain} pupil record(s) and ${outcome.keysDestroyedAgain} key(s) found again and destroyed\n`,
+        );
+      });
+    });
 
   privacy
     .command('remind')

@@ -87,3 +87,18 @@ export async function certificateById(
     .where('id', '=', id)
     .executeTakeFirst();
 }
+
+export async function removalRecorded(
+  trx: Transaction<DB>,
+  schoolId: string,
+  pupilId: string,
+): Promise<boolean> {
+  const row = await trx
+    .selectFrom('subject_removals')
+    .select('id')
+    .where('school_id', '=', schoolId)
+    .where('pupil_id', '=', pupilId)
+    .where('reason', '=', 'erased')
+    .executeTakeFirst();
+  return row !== undefined;
+}

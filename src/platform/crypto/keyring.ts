@@ -182,6 +182,35 @@ export class Keyring {
     return keyId !== undefined;
   }
 
+  /**
+   * Re-applies an erasure already in the ledger (after a restore from a backup taken before it): the
+   * subject's key and blind indexes go again, without a second ledger entry. True if anything was left.
+   */
+  async reapplySubjectErasure(trx: Trx, schoolId: string, subjectId: string): Promise<boolean> {
+    const keyId = await keys.deleteSubjectKey(trx, schoolId, subjectId);
+    this.#subjectKeyIds.delete(`${schoolId}/${subjectId}`);
+    if (keyId !== undefined) {
+      this.#fieldKeys.delete(`${schoolId}/${keyId.replaceAll('-', '')}`);
+      await recordAudit(trx, {
+        orgId: schoolId,
+        actor: SYSTEM_ACTOR,
+        action: 'keys.erasure_reapplied',
+        subjectIds: [subjectId],
+      });
+    }
+    return keyId !== undefined;
+  }
+
+  /** The pseudonymous ids the erasure ledger holds for a school (subjects erased one by one). */
+  async erasedSubjects(trx: Trx, schoolId: string): Promise<string[]> {
+    return keys.erasedSubjects(trx, schoolId);
+  }
+
+  /** Schools with subject erasures in the ledger (for a replay after a restore). */
+  async schoolsWithErasures(trx: Trx): Promise<string[]> {
+    return keys.schoolsWithErasures(trx);
+  }
+
   /** Whole-school shredding (offboarding): every key of the school goes, so all its ciphertext is unreadable. */
   async destroySchoolKeys(trx: Trx, schoolId: string): Promise<void> {
     await keys.deleteAllSchoolKeys(trx, schoolId);

@@ -370,3 +370,24 @@ export async function subjectKeyCounts(
     .execute();
   return rows.map((row) => ({ ...row, count: Number(row.count) }));
 }
+
+export async function erasedSubjects(trx: Trx, schoolId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('erasure_ledger')
+    .select('subject_id')
+    .distinct()
+    .where('school_id', '=', schoolId)
+    .where('scope', '=', 'subject')
+    .execute();
+  return rows.flatMap((row) => (row.subject_id === null ? [] : [row.subject_id]));
+}
+
+export async function schoolsWithErasures(trx: Trx): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('erasure_ledger')
+    .select('school_id')
+    .distinct()
+    .where('scope', '=', 'subject')
+    .execute();
+  return rows.map((row) => row.school_id);
+}
