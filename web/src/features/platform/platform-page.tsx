@@ -18,6 +18,7 @@ import {
 import { formatDate, Page } from '../../components/page.tsx';
 import { Notice, QueryView } from '../../components/status.tsx';
 import { DevelopersSection } from './developers-section.tsx';
+import { MarketingSection } from './marketing-section.tsx';
 
 type Schools = Array<Static<typeof PlatformSchool>>;
 type Keys = Static<typeof KeyStatusResponse>;
@@ -216,6 +217,7 @@ export function PlatformPage() {
             <AddSchool />
             <KeyStatus schools={list} />
             <DevelopersSection />
+            <MarketingSection />
           </>
         )}
       </QueryView>
