@@ -25,6 +25,7 @@ import { twoFactorRoutes } from './modules/organisations/two-factor.routes.ts';
 import { pupilRoutes } from './modules/pupils/pupils.routes.ts';
 import { privacyActionRoutes } from './modules/privacy/privacy-actions.routes.ts';
 import { privacyRequestRoutes } from './modules/privacy/requests.routes.ts';
+import { platformRequestRoutes } from './modules/privacy/platform-requests.routes.ts';
 import { marketingRoutes } from './modules/privacy/marketing.routes.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
 import { installOriginCheck } from './platform/http/origin.ts';
@@ -118,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(pupilRoutes, { services: options.services });
   await app.register(privacyRequestRoutes, { services: options.services });
   await app.register(privacyActionRoutes, { services: options.services });
+  await app.register(platformRequestRoutes, { services: options.services });
   await app.register(appsRoutes, { services: options.services });
   await app.register(developersRoutes, { services: options.services });
   await app.register(marketingRoutes, { services: options.services });

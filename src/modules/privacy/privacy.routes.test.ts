@@ -4,6 +4,8 @@ import { sql } from 'kysely';
 import { buildUser, signInAs } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
 import { useTestApp } from '../../../test/support/http.ts';
+import { readOutbox } from '../../../test/support/services.ts';
+import { PLATFORM_ORG_ID } from '../../platform/audit/audit-log.ts';
 import { syntheticUpn } from '../../../test/support/pupil-files.ts';
 import { todayInEngland } from '../../platform/calendar/working-days.ts';
 import { runImport } from '../imports/imports.service.ts';
@@ -382,5 +384,43 @@ describe('rectification and restriction', () => {
     const again = await call('GET', `/api/v1/schools/${school.id}/analysis/headline`, admin);
     assert.equal(again.json<{ pupils: number }>().pupils, 2);
     assert.deepEqual(after.json<{ limits: unknown[] }>().limits, []);
+  });
+});
+
+describe('requests received by the platform', () => {
+  test('are passed to the school as controller: in its register, without a pupil, its handlers told', async () => {
+    const { school, admin } = await schoolWithPupils();
+    const operator = await buildUser(fixture.services, 'platform_operator', PLATFORM_ORG_ID);
+    const cookie = await signInAs(fixture.app, operator.email);
+    const routed = await call('POST', '/api/v1/platform/privacy-requests', cookie, {
+      schoolId: school.id,
+      kind: 'access',
+      subjectType: 'pupil',
+      requester: { name: 'Zqcaller', contact: 'caller@example.org', relationship: 'parent' },
+      receivedOn: todayInEngland(),
+      description: 'Wrote to the platform asking for their child’s data',
+    });
+    assert.equal(routed.statusCode, 201, routed.body);
+    const { reference } = routed.json<{ reference: string }>();
+    const list = await call('GET', `/api/v1/schools/${school.id}/privacy/requests`, admin);
+    const entry = list
+      .json<{ requests: Array<{ reference: string; receivedVia: string; subjectId: string | null }> }>()
+      .requests.find((request) => request.reference === reference);
+    assert.equal(entry?.receivedVia, 'platform');
+    assert.equal(entry?.subjectId, null);
+    const mail = (await readOutbox(fixture.services)).filter((message) => message.includes(reference));
+    assert.equal(mail.length, 2, 'the school admin and the DPO both handle requests');
+    assert.ok(!mail.join('\n').includes('Zqcaller'), 'no requester name in the mail');
+    // The operator reads nothing of the school's register.
+    const peek = await call('GET', `/api/v1/schools/${school.id}/privacy/requests`, cookie);
+    assert.equal(peek.statusCode, 404);
+    const unknown = await call('POST', '/api/v1/platform/privacy-requests', cookie, {
+      schoolId: '00000000-0000-4000-8000-000000000000',
+      kind: 'access',
+      subjectType: 'pupil',
+      requester: { name: 'Zq', contact: 'zq@example.org', relationship: 'self' },
+      receivedOn: todayInEngland(),
+    });
+    assert.equal(unknown.statusCode, 404);
   });
 });

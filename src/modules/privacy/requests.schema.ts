@@ -199,3 +199,12 @@ export const LimitsResponse = Type.Object({
   ),
 });
 export const LiftBody = Type.Object({ kind: LimitKind, purpose: LimitPurpose, reason: Note });
+
+export const RoutedRequestBody = Type.Object({
+  schoolId: Type.String({ format: 'uuid', description: 'The school that is the controller of the data' }),
+  kind: RequestKind,
+  subjectType: SubjectType,
+  requester: Requester,
+  receivedOn: CalendarDate,
+  description: Type.Optional(Type.String({ maxLength: 5000, description: 'What was asked, in their words' })),
+});

@@ -15,6 +15,8 @@ import { importRoutes } from '../features/imports/routes.tsx';
 import { pupilRoutes } from '../features/pupils/routes.tsx';
 import { platformRoutes } from '../features/platform/routes.tsx';
 import { appRoutes, publicAppRoutes, schoolAppRoutes } from '../features/apps/routes.tsx';
+import { privacyRoutes } from '../features/privacy/routes.tsx';
+import { publicMarketingRoutes } from '../features/marketing/routes.tsx';
 
 /** Pages inside a school: /schools/:schoolId/… Each feature owns its routes (features/<name>/routes.tsx). */
 const schoolRoutes: RouteObject[] = [
@@ -24,6 +26,7 @@ const schoolRoutes: RouteObject[] = [
   ...pupilRoutes,
   ...schoolAdminRoutes,
   ...schoolAppRoutes,
+  ...privacyRoutes,
 ];
 
 export const routes: RouteObject[] = [
@@ -35,6 +38,7 @@ export const routes: RouteObject[] = [
       { path: '/reset-password', Component: SetPasswordPage },
       { path: '/set-password', Component: SetPasswordPage },
       ...publicAppRoutes,
+      ...publicMarketingRoutes,
     ],
   },
   {
