@@ -78,7 +78,7 @@ export class BatchWriter {
   readonly #schoolId: string;
   readonly #importId: string;
   readonly #changedBy: string;
-  readonly #options: ImportOptions;
+  readonly #options: ImportOptions & { restricted: ReadonlySet<string> };
 
   constructor(
     trx: Transaction<DB>,
@@ -86,7 +86,12 @@ export class BatchWriter {
     schoolId: string,
     importId: string,
     changedBy: string,
-    options: ImportOptions & { pupils: PupilLookup; changedCap: number },
+    options: ImportOptions & {
+      pupils: PupilLookup;
+      changedCap: number;
+      /** Pupils whose processing is restricted: left as they are. */
+      restricted: ReadonlySet<string>;
+    },
   ) {
     this.#trx = trx;
     this.#vault = vault;
@@ -120,17 +125,21 @@ export class BatchWriter {
       schoolId: this.#schoolId,
       importId: this.#importId,
       changedBy: this.#changedBy,
+      frozen: this.#options.restricted,
     };
     const outcome = await writePupils(context, records, { pseudonymousUpn: this.#options.pseudonymousUpn });
     this.#add('pupils_created', outcome.created.length);
     this.#add('pupils_updated', outcome.updated.length);
     this.#add('pupils_unchanged', outcome.unchanged);
+    if (outcome.frozen > 0) {
+      this.#add('pupils_left_restricted', outcome.frozen);
+    }
     this.#add('prior_attainment_written', outcome.priorAttainmentWritten);
     for (const id of [...outcome.created, ...outcome.updated]) {
       this.#changed(id);
     }
     const enrolments = records.flatMap((record) =>
-      (record.classes ?? []).map((className) => ({
+      (outcome.idsByRow.has(record.row) ? (record.classes ?? []) : []).map((className) => ({
         pupilId: outcome.idsByRow.get(record.row) ?? '',
         className,
       })),
@@ -169,12 +178,18 @@ export class BatchWriter {
         record,
       ]),
     );
-    const resolved = [...unique.values()].map((record) => ({
-      ...record,
-      pupilId: pupilIds.get(keyString(record.key)) ?? '',
-      subjectId: this.#subjects.get(record.subject) ?? '',
-      assessmentPointId: this.#points.get(record.assessmentPoint) ?? '',
-    }));
+    const resolved = [...unique.values()]
+      .map((record) => ({
+        ...record,
+        pupilId: pupilIds.get(keyString(record.key)) ?? '',
+        subjectId: this.#subjects.get(record.subject) ?? '',
+        assessmentPointId: this.#points.get(record.assessmentPoint) ?? '',
+      }))
+      // A restricted pupil's grades are not updated (UK GDPR Art. 18): counted, not written.
+      .filter((record) => !this.#options.restricted.has(record.pupilId));
+    if (resolved.length < unique.size) {
+      this.#add('results_left_restricted', unique.size - resolved.length);
+    }
     // Each pupil and class pair once per batch, however many results repeat it; a pair a later batch
     // repeats is already a member, which the database skips and does not count again.
     const enrolments = new Map<string, { pupilId: string; className: string; subjectId: string }>();

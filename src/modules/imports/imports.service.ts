@@ -1,3 +1,4 @@
+import { limitedPupilIds } from '../privacy/limits.service.ts';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import { recordAudit, type Actor as AuditActor } from '../../platform/audit/audit-log.ts';
@@ -271,6 +272,7 @@ async function commitInTransaction(
     ...options,
     pupils: lookup,
     changedCap: AUDIT_SUBJECT_CAP,
+    restricted: new Set(await limitedPupilIds(trx, schoolId, 'imports')),
   });
   try {
     await checkAndWrite(opened.parsed.rows, checker, writer, request);

@@ -15,7 +15,7 @@ import { firstDueDate } from './deadlines.ts';
 
 const fixture = useTestApp();
 
-async function importCsv(schoolId: string, lines: string[]): Promise<void> {
+async function importCsv(schoolId: string, lines: string[]): Promise<Record<string, number>> {
   const outcome = await runImport(fixture.services, {
     schoolId,
     source: bufferSource('file.csv', Buffer.from(`${lines.join('\n')}\n`)),
@@ -24,6 +24,7 @@ async function importCsv(schoolId: string, lines: string[]): Promise<void> {
     dryRun: false,
   });
   assert.equal(outcome.status, 'committed', JSON.stringify(outcome.report.errors));
+  return outcome.written;
 }
 
 // Synthetic pupils: names obviously not real.
@@ -358,6 +359,27 @@ describe('rectification and restriction', () => {
     const applied = await step(school.id, request.id, admin, 'limit', { purpose: 'all' });
     assert.equal(applied.statusCode, 200, applied.body);
     assert.equal(applied.json<Details>().status, 'completed');
+    // While restricted, imports do not update Anna's record or grades.
+    const pupilsWritten = await importCsv(school.id, [
+      'upn,forename,surname,sen',
+      `${ANNA.upn},${ANNA.forename},${ANNA.surname},E`,
+    ]);
+    assert.equal(pupilsWritten.pupils_left_restricted, 1);
+    const resultsWritten = await importCsv(school.id, [
+      'upn,subject,assessment_point,facet,grade',
+      `${ANNA.upn},Maths,Y11 Autumn,achieved,9`,
+      `${BEN.upn},Maths,Y11 Autumn,achieved,7`,
+    ]);
+    assert.equal(resultsWritten.results_left_restricted, 1);
+    assert.equal(resultsWritten.results_written, 1);
+    const kept = await fixture.services.db.withSchool(school.id, (trx) =>
+      sql<{ sen: string; grade: string }>`
+        select p.sen, r.grade from pupils p join results r on r.pupil_id = p.id
+        join subjects s on s.id = r.subject_id where p.id = ${anna} and s.code = 'maths' and r.facet = 'achieved'`.execute(
+        trx,
+      ),
+    );
+    assert.deepEqual(kept.rows, [{ sen: 'K', grade: '5' }]);
     // While restricted, Anna is left out of analysis.
     const headline = await call('GET', `/api/v1/schools/${school.id}/analysis/headline`, admin);
     assert.equal(headline.statusCode, 200, headline.body);

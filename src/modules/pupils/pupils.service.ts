@@ -13,12 +13,16 @@ export interface PupilWriteContext {
   schoolId: string;
   importId: string;
   changedBy: string;
+  /** Pupils whose processing is restricted: their records are not updated (UK GDPR Art. 18). */
+  frozen?: ReadonlySet<string>;
 }
 
 export interface PupilWriteCounts {
   created: string[];
   updated: string[];
   unchanged: number;
+  /** Existing pupils left as they were because their processing is restricted. */
+  frozen: number;
   priorAttainmentWritten: number;
 }
 
@@ -165,7 +169,13 @@ export async function writePupils(
   const existingRows = new Map(
     (await pupils.pupilsByIds(trx, schoolId, [...new Set(existingIds.values())])).map((row) => [row.id, row]),
   );
-  const counts: PupilWriteCounts = { created: [], updated: [], unchanged: 0, priorAttainmentWritten: 0 };
+  const counts: PupilWriteCounts = {
+    created: [],
+    updated: [],
+    unchanged: 0,
+    frozen: 0,
+    priorAttainmentWritten: 0,
+  };
   const idsByRow = new Map<number, string>();
   const inserts: Insertable<PupilsTable>[] = [];
   const changes: Insertable<PupilChangesTable>[] = [];
@@ -209,6 +219,10 @@ export async function writePupils(
       continue;
     }
     if (existing === undefined) {
+      continue;
+    }
+    if (context.frozen?.has(existing.id) === true) {
+      counts.frozen += 1;
       continue;
     }
     idsByRow.set(record.row, existing.id);
@@ -294,7 +308,10 @@ async function writePriorAttainment(
   records: readonly PupilRecord[],
   idsByRow: Map<number, string>,
 ): Promise<number> {
-  const withPrior = records.filter((record) => record.priorAttainment !== undefined);
+  // Rows without an id are pupils left as they were (restricted).
+  const withPrior = records.filter(
+    (record) => record.priorAttainment !== undefined && idsByRow.has(record.row),
+  );
   const existing = new Map(
     (
       await pupils.priorAttainmentByPupils(
@@ -348,7 +365,7 @@ async function writeGroups(
   const names = [...new Set(records.flatMap((record) => record.groups ?? []))];
   const groupIds = await pupils.ensureGroups(trx, schoolId, names);
   const members = records.flatMap((record) =>
-    (record.groups ?? []).map((name) => ({
+    (idsByRow.has(record.row) ? (record.groups ?? []) : []).map((name) => ({
       school_id: schoolId,
       group_id: groupIds.get(name) ?? '',
       pupil_id: idsByRow.get(record.row) ?? '',
