@@ -70,3 +70,22 @@ export function urgencyOf(
   }
   return left <= 7 ? 'due_soon' : 'on_track';
 }
+
+/** What the register tells staff about a request received on a day, before they record it. */
+export function deadlineFor(receivedOn: CalendarDate): {
+  receivedOn: CalendarDate;
+  dueOn: CalendarDate;
+  latestExtendedDueOn: CalendarDate;
+  extendBy: CalendarDate;
+} {
+  const dueOn = firstDueDate(receivedOn);
+  return {
+    receivedOn,
+    dueOn,
+    latestExtendedDueOn: dueDate(
+      { receivedOn, extensionMonths: MAX_EXTENSION_MONTHS, pausedDays: 0, pausedSince: null },
+      receivedOn,
+    ),
+    extendBy: dueOn,
+  };
+}

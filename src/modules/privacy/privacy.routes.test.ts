@@ -81,7 +81,7 @@ interface Details {
   dueOn: string;
   firstDueOn: string;
   actions: string[];
-  history: Array<{ kind: string; note: string | null }>;
+  history: Array<{ kind: string; note: string | null; actorLabel: string }>;
   requester: { name: string };
   certificateId: string | null;
 }

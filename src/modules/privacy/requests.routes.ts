@@ -10,6 +10,8 @@ import {
   AssignBody,
   AssigneesResponse,
   CloseBody,
+  DeadlineQuery,
+  DeadlineResponse,
   ExtendBody,
   IdentityBody,
   ListQuery,
@@ -23,6 +25,7 @@ import {
   SchoolParams,
   SubjectBody,
 } from './requests.schema.ts';
+import { deadlineFor } from './deadlines.ts';
 import * as service from './requests.service.ts';
 
 const errors = errorResponses(400, 401, 403, 404, 409);
@@ -86,6 +89,23 @@ export const privacyRequestRoutes: FastifyPluginAsyncTypebox<{ services: Service
       );
       return reply.status(201).send(created);
     },
+  );
+
+  app.get(
+    '/api/v1/schools/:schoolId/privacy/deadline',
+    {
+      config: { access: MANAGE },
+      onRequest: managers,
+      schema: {
+        summary:
+          'The deadline a request received on a day gets: due date, the latest an extension allows, and by when to decide one',
+        tags: ['privacy'],
+        params: SchoolParams,
+        querystring: DeadlineQuery,
+        response: { 200: DeadlineResponse, ...errors },
+      },
+    },
+    async (request) => deadlineFor(request.query.receivedOn),
   );
 
   app.get(

@@ -97,6 +97,7 @@ export const RequestEvent = Type.Object({
     Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
   ),
   actorId: Type.String(),
+  actorLabel: Type.String({ description: 'Who did it: a staff address, or Haven for automatic steps' }),
   occurredAt: Type.String({ format: 'date-time' }),
 });
 
@@ -207,4 +208,12 @@ export const RoutedRequestBody = Type.Object({
   requester: Requester,
   receivedOn: CalendarDate,
   description: Type.Optional(Type.String({ maxLength: 5000, description: 'What was asked, in their words' })),
+});
+
+export const DeadlineQuery = Type.Object({ receivedOn: CalendarDate });
+export const DeadlineResponse = Type.Object({
+  receivedOn: CalendarDate,
+  dueOn: CalendarDate,
+  latestExtendedDueOn: CalendarDate,
+  extendBy: CalendarDate,
 });

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
-import { recordAudit } from '../../platform/audit/audit-log.ts';
+import { recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit-log.ts';
 import { daysBetween, todayInEngland, type CalendarDate } from '../../platform/calendar/working-days.ts';
 import { SchoolVault } from '../../platform/crypto/vault.ts';
 import { badRequest, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import type { SignedIn } from '../organisations/identity.ts';
 import { can } from '../organisations/roles.policy.ts';
+import { schoolStaffHolding } from '../organisations/staff.service.ts';
 import { pupilDisplayNames, pupilExists } from '../pupils/pupil-search.service.ts';
 import { daysLeft, dueDate, firstDueDate, urgencyOf } from './deadlines.ts';
 import { assertAction, availableActions, isClosed, type RequestAction } from './requests.policy.ts';
@@ -210,6 +211,28 @@ function canApprove(who: SignedIn, schoolId: string): boolean {
 
 /** One request in full: requester, description and history decrypted (the read is audited). */
 export async function readRequest(work: RequestWork): Promise<RequestDetailsView> {
+  const details = await readRequestRecord(work);
+  // Who did each step, by their staff address (the staff directory is outside the school's tenant).
+  const staff = new Map(
+    (await schoolStaffHolding(work.services, work.schoolId, 'organisation.read')).map((person) => [
+      person.userId,
+      person.email,
+    ]),
+  );
+  return {
+    ...details,
+    history: details.history.map((event) => ({ ...event, actorLabel: actorLabel(event.actorId, staff) })),
+  };
+}
+
+function actorLabel(actorId: string, staff: ReadonlyMap<string, string>): string {
+  if (actorId === SYSTEM_ACTOR.id) {
+    return 'Haven (automatic)';
+  }
+  return staff.get(actorId) ?? 'Someone no longer on the school’s staff, or the platform operator';
+}
+
+async function readRequestRecord(work: RequestWork): Promise<RequestDetailsView> {
   const { services, who, schoolId, requestId } = work;
   return services.db.withSchool(schoolId, async (trx) => {
     const row = await loadRequest(trx, schoolId, requestId, false);
@@ -224,6 +247,7 @@ export async function readRequest(work: RequestWork): Promise<RequestDetailsView
         note: event.note === null ? null : await vault.decrypt({ ...NOTE, rowId: row.id }, event.note),
         details: event.details,
         actorId: event.actor_id,
+        actorLabel: '',
         occurredAt: event.occurred_at.toISOString(),
       })),
     );
