@@ -1,16 +1,20 @@
 // Journeys through the school's register of data subject requests: a school admin records an access
 // request for a pupil (found by a search whose text never reaches the address), confirms the requester's
 // identity and downloads the bundle; records an erasure request and sends it to the DPO, who approves it;
-// the admin carries it out and opens the certificate. A teacher has no Privacy menu. Axe on every page.
+// the admin carries it out and opens the certificate. A teacher has no Privacy menu. The platform
+// operator passes on a request Haven received; the school's admin finds it in the register, marked as
+// received via the platform. Axe on every page.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { runImport } from '../../src/modules/imports/imports.service.ts';
 import { bufferSource } from '../../src/modules/imports/source.ts';
+import { PLATFORM_ORG_ID } from '../../src/platform/audit/audit-log.ts';
 import { TEST_PASSWORD, buildUser } from '../support/auth.ts';
 import { buildSchool } from '../support/factories.ts';
 import { syntheticUpn } from '../support/pupil-files.ts';
+import { readOutbox } from '../support/services.ts';
 import { browserMissing, expectAccessible, signIn, useE2e } from './support/e2e.ts';
 
 const e2e = useE2e();
@@ -93,6 +97,24 @@ describe('privacy requests', { skip: browserMissing() }, () => {
       'received defaults to today',
     );
     await expectAccessible(page, 'privacy-new-errors');
+    await page
+      .getByText(/^This request must be answered by \w{3} \d+ \w{3} \d{4}\. If it is complex/)
+      .waitFor();
+    await page.getByLabel('Date received').fill('2025-01-31');
+    await page
+      .getByText(
+        'This request must be answered by Fri 28 Feb 2025. If it is complex you may extend it to Wed 30 Apr 2025, but you must decide and tell the requester by Fri 28 Feb 2025.',
+      )
+      .waitFor();
+    assert.equal(
+      await page
+        .locator('[aria-live="polite"]')
+        .filter({ hasText: 'must be answered by Fri 28 Feb 2025' })
+        .count(),
+      1,
+      'the deadline is announced politely',
+    );
+    await expectAccessible(page, 'privacy-new-deadline');
     await page.goto(`/schools/${schoolId}/privacy`);
 
     await recordRequest(page, 'access', 'not_checked');
@@ -101,6 +123,11 @@ describe('privacy requests', { skip: browserMissing() }, () => {
       .first()
       .waitFor();
     await page.getByRole('link', { name: `${ANNA.forename} ${ANNA.surname}` }).waitFor();
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: 'Request recorded' })
+      .getByText(`by ${people.admin}`)
+      .waitFor();
     assert.equal(
       await page.getByRole('button', { name: 'Download the data (zip)' }).count(),
       0,
@@ -233,5 +260,52 @@ describe('privacy requests', { skip: browserMissing() }, () => {
     await menu.getByRole('link', { name: 'Home' }).waitFor();
     assert.equal(await menu.getByRole('link', { name: 'Privacy requests' }).count(), 0);
     await page.context().close();
+  });
+
+  test('the platform operator passes a request on; the school’s admin finds it in the register', async () => {
+    const operator = await buildUser(e2e.services, 'platform_operator', PLATFORM_ORG_ID);
+    const page = await e2e.newPage();
+    await signIn(page, operator.email, TEST_PASSWORD);
+    await page.waitForURL('**/platform');
+    const section = page.getByRole('region', { name: 'Pass on a data protection request' });
+    await section.getByText(/the school is the controller/).waitFor();
+    await section.getByRole('button', { name: 'Pass it to the school' }).click();
+    await section.getByRole('link', { name: 'Choose the school whose data the request is about' }).waitFor();
+    await section.getByRole('link', { name: /Enter the name of the person who made the request/ }).waitFor();
+    await expectAccessible(page, 'platform-privacy-errors');
+
+    await section.getByLabel('The school').selectOption({ label: 'Zq Privacy Academy' });
+    await section.getByLabel('What they asked for').selectOption({ label: 'Access to their data' });
+    await section.getByLabel('Who it is about').selectOption({ label: 'A pupil' });
+    await section.getByLabel('Their name').fill('Zqrouted Xvrequester');
+    await section.getByLabel('How to reach them').fill('routed@example.invalid');
+    await section.getByLabel('Who they are').selectOption({ label: 'Parent' });
+    await section.getByLabel('What they asked (optional)').fill('A copy of everything held about my son');
+    await section.getByRole('button', { name: 'Pass it to the school' }).click();
+    const passed = section.getByText(/^Passed to Zq Privacy Academy as DSR-\d{4}-\d{4}$/);
+    await passed.waitFor();
+    const reference = /DSR-\d{4}-\d{4}/.exec(await passed.innerText())?.[0] ?? '';
+    assert.ok(!page.url().toLowerCase().includes('zqrouted'), 'no name in the address');
+    await expectAccessible(page, 'platform-privacy-passed');
+    const mails = await readOutbox(e2e.services);
+    assert.ok(
+      mails.some((mail) => mail.includes(`added it to your register as ${reference}`)),
+      'the school’s request handlers were e-mailed',
+    );
+    await page.context().close();
+
+    const admin = await e2e.newPage();
+    await signIn(admin, people.admin, TEST_PASSWORD);
+    await openRegister(admin);
+    const row = admin.getByRole('row').filter({ hasText: reference });
+    await row.getByText('Received via the platform').waitFor();
+    await expectAccessible(admin, 'privacy-register-routed');
+    await row.getByRole('link', { name: reference }).click();
+    await admin.getByRole('heading', { level: 1, name: `Request ${reference}` }).waitFor();
+    await admin.getByText(/received via the platform/).waitFor();
+    await admin.getByText('A pupil, not yet linked to their record').waitFor();
+    await admin.getByText('Zqrouted Xvrequester (Parent)').waitFor();
+    await expectAccessible(admin, 'privacy-request-routed');
+    await admin.context().close();
   });
 });

@@ -19,6 +19,7 @@ import { formatDate, Page } from '../../components/page.tsx';
 import { Notice, QueryView } from '../../components/status.tsx';
 import { DevelopersSection } from './developers-section.tsx';
 import { MarketingSection } from './marketing-section.tsx';
+import { PrivacyRoutingSection } from './privacy-routing-section.tsx';
 
 type Schools = Array<Static<typeof PlatformSchool>>;
 type Keys = Static<typeof KeyStatusResponse>;
@@ -218,6 +219,7 @@ export function PlatformPage() {
             <KeyStatus schools={list} />
             <DevelopersSection />
             <MarketingSection />
+            <PrivacyRoutingSection schools={list} />
           </>
         )}
       </QueryView>

@@ -6,6 +6,7 @@ import type { Static } from 'typebox';
 import type {
   AssigneesResponse,
   CertificateResponse,
+  DeadlineResponse,
   ErasureImpactResponse,
   LimitsResponse,
   ListResponse,
@@ -23,6 +24,7 @@ export type ErasureImpact = Static<typeof ErasureImpactResponse>;
 export type Certificate = Static<typeof CertificateResponse>;
 export type Limits = Static<typeof LimitsResponse>;
 export type Limit = Limits['limits'][number];
+export type Deadline = Static<typeof DeadlineResponse>;
 
 /** The value if it is one of the record's keys, else the fallback (form values are plain strings). */
 export function choice<K extends string>(names: Record<K, string>, value: string, fallback: K): K {
@@ -181,6 +183,24 @@ export function dueInWords(request: Pick<RequestRow, 'daysLeft' | 'status' | 'ur
     return `Clock stopped (due ${longDate(request.dueOn)} when it stopped)`;
   }
   return `${left} (${longDate(request.dueOn)})`;
+}
+
+/** Whether a form value is a real calendar date written yyyy-mm-dd (so not 2026-02-30). */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    return false;
+  }
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+}
+
+/** The deadline a request gets, in words: when it is due, how far it may be extended, by when to decide. */
+export function deadlineInWords(deadline: Deadline): string {
+  return (
+    `This request must be answered by ${longDate(deadline.dueOn)}. ` +
+    `If it is complex you may extend it to ${longDate(deadline.latestExtendedDueOn)}, ` +
+    `but you must decide and tell the requester by ${longDate(deadline.extendBy)}.`
+  );
 }
 
 /** Today in England, as yyyy-mm-dd (the day a request is received, by default). */

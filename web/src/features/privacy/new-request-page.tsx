@@ -26,6 +26,7 @@ import {
   todayInEngland,
   type Details,
 } from './api.ts';
+import { DeadlinePreview } from './deadline-preview.tsx';
 import { PupilPicker } from './pupil-picker.tsx';
 import './privacy.css';
 
@@ -63,6 +64,7 @@ export function NewRequestPage() {
   const [problems, setProblems] = useState<FormProblem[]>([]);
   const [subjectType, setSubjectType] = useState<SubjectType>('pupil');
   const today = todayInEngland();
+  const [enteredOn, setEnteredOn] = useState(today);
   const create = useMutation({
     mutationFn: (body: NewRequest) =>
       api.post<{ id: string; reference: string }>(`${privacyPath(school.id)}/requests`, body),
@@ -112,7 +114,7 @@ export function NewRequestPage() {
     <Page title="Record a request" caption="Privacy requests">
       <p>
         Record it on the day it arrives, by any route (e-mail, letter, said in person). The deadline is one
-        calendar month from the day received; Haven shows it once the request is saved.
+        calendar month from the day received; Haven shows it as soon as the date received is entered.
       </p>
       <ErrorSummary problems={problems} />
       <form onSubmit={submit} noValidate>
@@ -166,9 +168,11 @@ export function NewRequestPage() {
           type="date"
           max={today}
           defaultValue={today}
+          onChange={(event) => setEnteredOn(event.target.value)}
           className="input input--narrow"
           error={problemFor(problems, 'receivedOn')}
         />
+        <DeadlinePreview schoolId={school.id} receivedOn={enteredOn} today={today} />
         <TextArea
           id="description"
           label="What they asked (optional)"

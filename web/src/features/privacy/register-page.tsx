@@ -130,7 +130,12 @@ export function PrivacyRegisterPage() {
                           </Link>
                         </td>
                         <td>{KIND_NAMES[request.kind]}</td>
-                        <td>{shortDate(request.receivedOn)}</td>
+                        <td>
+                          {shortDate(request.receivedOn)}
+                          {request.receivedVia === 'platform' ? (
+                            <span className="hint received-via">Received via the platform</span>
+                          ) : null}
+                        </td>
                         <td>{shortDate(request.dueOn)}</td>
                         <td>
                           <TimeLeft request={request} />

@@ -63,7 +63,9 @@ function Summary({ request, schoolId }: { request: Details; schoolId: string }) 
       </Row>
       <Row label="Received">
         {longDate(request.receivedOn)}
-        {request.receivedVia === 'platform' ? ' (through Haven)' : ''}
+        {request.receivedVia === 'platform'
+          ? ', received via the platform (Haven passed it on; identify the pupil and check who asked)'
+          : ''}
       </Row>
       <Row label="Due">
         <span className={urgent ? 'urgent' : undefined}>{dueInWords(request)}</span>
@@ -110,7 +112,9 @@ function History({ history }: { history: Details['history'] }) {
           // oxlint-disable-next-line react/no-array-index-key
           <li key={index}>
             <span className="timeline__title">{eventName(event.kind)}</span>
-            <span className="hint">{formatDateTime(event.occurredAt)}</span>
+            <span className="hint">
+              {formatDateTime(event.occurredAt)} by {event.actorLabel}
+            </span>
             {change === undefined ? null : <p>{change}</p>}
             {event.note === null ? null : <p className="pre-line">Note: {event.note}</p>}
           </li>
