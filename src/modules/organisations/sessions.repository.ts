@@ -152,3 +152,13 @@ export async function revokeOtherSessions(
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+/** Every session a user ever opened (for their access request), newest first. */
+export async function sessionsOfUser(trx: Transaction<DB>, userId: string): Promise<SessionRow[]> {
+  return trx
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}

@@ -7,24 +7,35 @@ import type { Plain, SubjectRecord } from './subject-data.ts';
 
 export interface BundleContent {
   school: { id: string; name: string };
-  pupilId: string;
+  subject: { type: 'pupil' | 'staff'; id: string };
   generatedAt: string;
   requestReference: string | null;
   sections: Record<string, SubjectRecord[]>;
   recipients: Array<{ app: string; scopes: string[]; approvedAt: string | null }>;
 }
 
-const PURPOSES = [
+const PUPIL_PURPOSES = [
   'Recording and analysing attainment and progress (Attainment 8, Progress 8, targets) so the school can support the pupil’s learning: the school’s public task under the Education Act 1996.',
   'Sharing with the apps the school has approved, limited to the data each was approved to read.',
   'Answering the pupil’s and their family’s requests about their data, and keeping evidence of what was done (legal obligation under UK GDPR).',
 ];
 
-const CATEGORIES = [
+const PUPIL_CATEGORIES = [
   'Identity and contact: UPN, names, date of birth, address, contacts (kept encrypted).',
   'Characteristics: year group, month and year of birth, sex, free school meals, disadvantage, SEN provision, English as an additional language, looked-after status.',
   'Special category data: ethnicity (and SEN where it reveals health), used only for the school’s equality monitoring.',
   'Attainment: KS2 prior attainment, grades, targets and predictions.',
+];
+
+const STAFF_PURPOSES = [
+  'Giving you access to the school’s data in Haven, as your role requires, and keeping that access secure (sign-in, two-factor).',
+  'Keeping a tamper-evident record of what is done with pupils’ data, as the school’s accountability under UK GDPR requires.',
+];
+
+const STAFF_CATEGORIES = [
+  'Account: your work e-mail address (kept encrypted), whether two-factor sign-in is on, your roles.',
+  'Sign-in history: when sessions were opened, last used and ended.',
+  'Actions recorded in the school’s audit log, by pseudonymous ids of the pupils concerned.',
 ];
 
 const RETENTION = [
@@ -89,12 +100,12 @@ export function reportHtml(content: BundleContent): string {
 <html lang="en-GB"><head><meta charset="utf-8"><title>Your data held by ${escapeHtml(content.school.name)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}table{border-collapse:collapse;margin-bottom:1.5rem}th,td{border:1px solid #888;padding:.25rem .5rem;text-align:left;vertical-align:top}</style>
 </head><body>
-<h1>The data ${escapeHtml(content.school.name)} holds about this pupil</h1>
+<h1>The data ${escapeHtml(content.school.name)} holds about this ${content.subject.type === 'staff' ? 'member of staff' : 'pupil'}</h1>
 <p>Produced ${escapeHtml(content.generatedAt.slice(0, 10))}${content.requestReference === null ? '' : ` in answer to request ${escapeHtml(content.requestReference)}`}. The school is the controller of this data; Haven stores and processes it on the school’s behalf. The same data is in <code>data.json</code> and the <code>csv</code> folder, for use in other software.</p>
-<h2>Why the school holds it</h2>${list(PURPOSES)}
-<h2>What kinds of data</h2>${list(CATEGORIES)}
+<h2>Why the school holds it</h2>${list(content.subject.type === 'staff' ? STAFF_PURPOSES : PUPIL_PURPOSES)}
+<h2>What kinds of data</h2>${list(content.subject.type === 'staff' ? STAFF_CATEGORIES : PUPIL_CATEGORIES)}
 <h2>Where it came from</h2><p>${sources.length === 0 ? 'Entered or imported by the school.' : `Imported by the school from its management information system (${sources.length} import${sources.length === 1 ? '' : 's'}, listed below).`}</p>
-<h2>Who received it</h2>${recipients}<p>${disclosures.length} read${disclosures.length === 1 ? '' : 's'} of this pupil’s data by apps are recorded (listed below under “Disclosures”).</p>
+<h2>Who received it</h2>${recipients}<p>${disclosures.length} read${disclosures.length === 1 ? '' : 's'} of this person’s data by apps are recorded (listed below under “Disclosures”).</p>
 <h2>How long it is kept</h2>${list(RETENTION)}
 <h2>The data</h2>
 ${sections}

@@ -7,6 +7,7 @@ import type { DB } from '../../database.ts';
 import { appByClientId } from '../apps/registry.service.ts';
 import { schoolAuthorisations } from '../apps/authorisations.service.ts';
 import { getSchool } from '../organisations/organisations.service.ts';
+import { staffSubjectData } from '../organisations/staff-data.service.ts';
 import { pupilExists } from '../pupils/pupil-search.service.ts';
 import { bundleZip, type BundleContent } from './access-bundle.ts';
 import { stepRequest, type RequestWork } from './requests.service.ts';
@@ -76,7 +77,7 @@ async function withRecipients(
 export async function buildBundle(
   services: Services,
   schoolId: string,
-  pupilId: string,
+  subject: BundleContent['subject'],
   gathered: Record<string, SubjectRecord[]>,
   requestReference: string | null,
 ): Promise<Buffer> {
@@ -84,7 +85,7 @@ export async function buildBundle(
   const { sections, recipients } = await withRecipients(services, schoolId, gathered);
   return bundleZip({
     school: { id: school.id, name: school.name },
-    pupilId,
+    subject,
     generatedAt: new Date().toISOString(),
     requestReference,
     sections,
@@ -96,14 +97,20 @@ export async function buildBundle(
 export async function exportForRequest(work: RequestWork): Promise<{ zip: Buffer; reference: string }> {
   let gathered: Record<string, SubjectRecord[]> = {};
   let reference = '';
-  let pupilId = '';
+  let subject: BundleContent['subject'] = { type: 'pupil', id: '' };
   await stepRequest(work, 'export', async (trx, row) => {
-    pupilId = row.subject_id ?? '';
+    subject = { type: row.subject_type === 'staff' ? 'staff' : 'pupil', id: row.subject_id ?? '' };
     reference = row.reference;
-    gathered = await gatherSubjectData(trx, work.services, work.schoolId, pupilId);
-    return { details: { sections: Object.keys(gathered).length } };
+    if (subject.type === 'pupil') {
+      gathered = await gatherSubjectData(trx, work.services, work.schoolId, subject.id);
+    }
+    return { details: { subject: subject.type } };
   });
-  return { zip: await buildBundle(work.services, work.schoolId, pupilId, gathered, reference), reference };
+  if (subject.type === 'staff') {
+    // The staff directory is outside the school's tenant: read after the school's transaction.
+    gathered = await staffSubjectData(work.services, work.schoolId, subject.id);
+  }
+  return { zip: await buildBundle(work.services, work.schoolId, subject, gathered, reference), reference };
 }
 
 /** The bundle for a pupil without a request (the CLI, for the operator at a school's instruction). */
@@ -127,5 +134,5 @@ export async function exportPupil(
     });
     return sections;
   });
-  return buildBundle(services, schoolId, pupilId, gathered, null);
+  return buildBundle(services, schoolId, { type: 'pupil', id: pupilId }, gathered, null);
 }

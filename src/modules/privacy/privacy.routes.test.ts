@@ -229,6 +229,46 @@ describe('access and portability', () => {
   });
 });
 
+describe('a member of staff as the subject', () => {
+  test('their bundle holds their account, roles, sign-ins and recorded actions; another school’s staff cannot be named', async () => {
+    const { school, admin } = await schoolWithPupils();
+    const teacher = await buildUser(fixture.services, 'teacher', school.id);
+    const teacherCookie = await signInAs(fixture.app, teacher.email);
+    await call('GET', `/api/v1/schools/${school.id}/pupils`, teacherCookie);
+    const request = await newRequest(school.id, admin, {
+      kind: 'access',
+      subjectType: 'staff',
+      subjectId: teacher.id,
+      identityStatus: 'verified',
+    });
+    assert.ok(request.actions.includes('export'));
+    assert.ok(!request.actions.includes('rectify'));
+    const response = await step(school.id, request.id, admin, 'export');
+    assert.equal(response.statusCode, 200, response.body);
+    const files = await unzip(response.rawPayload);
+    const data = JSON.parse(files.get('data.json') ?? '{}') as {
+      sections: Record<string, Array<Record<string, unknown>>>;
+    };
+    assert.equal(data.sections.account?.[0]?.email, teacher.email);
+    assert.deepEqual(data.sections.roles, [{ role: 'teacher' }]);
+    assert.ok((data.sections.sign_ins?.length ?? 0) >= 1);
+    assert.ok(data.sections.actions_recorded?.some((event) => event.action === 'pupils.list'));
+    assert.match(files.get('report.html') ?? '', /member of staff/);
+    assert.ok(!files.get('data.json')?.includes('password'), 'no password hash');
+
+    const other = await buildSchool(fixture.services);
+    const stranger = await buildUser(fixture.services, 'teacher', other.id);
+    const refused = await call('POST', `/api/v1/schools/${school.id}/privacy/requests`, admin, {
+      kind: 'access',
+      subjectType: 'staff',
+      subjectId: stranger.id,
+      requester: { name: 'Zq', contact: 'zq@example.org', relationship: 'self' },
+      receivedOn: todayInEngland(),
+    });
+    assert.equal(refused.statusCode, 400);
+  });
+});
+
 describe('erasure', () => {
   test('only the DPO decides; once executed nothing about the pupil is left that can be read', async () => {
     const { school, anna, ben, admin, dpo } = await schoolWithPupils();
@@ -277,6 +317,9 @@ describe('erasure', () => {
       };
     });
     assert.deepEqual(left, { pupils: 0, results: 0, keys: 0, indexes: 0, ledger: 1, feed: 1, benResults: 1 });
+    // No analysis figure counts Anna any more.
+    const headline = await call('GET', `/api/v1/schools/${school.id}/analysis/headline`, admin);
+    assert.equal(headline.json<{ pupils: number }>().pupils, 1);
 
     const certificate = await call(
       'GET',

@@ -43,10 +43,9 @@ export function isClosed(request: Pick<RequestRow, 'status'>): boolean {
   return CLOSED.has(request.status);
 }
 
-/** Disclosing or destroying data needs a known pupil and a settled identity check. */
+/** Disclosing or destroying data needs a known subject and a settled identity check. */
 function readyToAct(request: RequestFacts): boolean {
   return (
-    request.subject_type === 'pupil' &&
     request.subject_id !== null &&
     (request.identity_status === 'verified' || request.identity_status === 'not_needed')
   );
@@ -64,10 +63,17 @@ const KIND_ACTIONS: Record<RequestRow['kind'], RequestAction[]> = {
 
 /** Work on the subject's data that the request's kind calls for, while the clock runs. */
 function kindActions(request: RequestFacts): RequestAction[] {
-  if (!readyToAct(request)) {
-    return request.kind === 'erasure' ? [] : ['complete'];
+  if (request.subject_type === 'pupil') {
+    if (!readyToAct(request)) {
+      // An erasure of a pupil closes only through the DPO's decision.
+      return request.kind === 'erasure' ? [] : ['complete'];
+    }
+    return KIND_ACTIONS[request.kind];
   }
-  return KIND_ACTIONS[request.kind];
+  // A member of staff's data is exported by Haven; other subjects' requests are answered by hand.
+  const exportable =
+    request.subject_type === 'staff' && (request.kind === 'access' || request.kind === 'portability');
+  return exportable && readyToAct(request) ? ['export', 'complete'] : ['complete'];
 }
 
 /** Extensions are decided, and the requester told, within the first month (ICO guidance). */
@@ -100,7 +106,8 @@ export function availableActions(request: RequestFacts, context: ActionContext):
       add('assign', 'execute_erasure');
       break;
   }
-  if ((request.status === 'open' || request.status === 'paused') && request.subject_type === 'pupil') {
+  const linkable = request.subject_type === 'pupil' || request.subject_type === 'staff';
+  if ((request.status === 'open' || request.status === 'paused') && linkable) {
     add('link_subject');
   }
   if ((request.status === 'open' || request.status === 'paused') && mayExtend(request, context.today)) {

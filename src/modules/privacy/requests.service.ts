@@ -8,6 +8,7 @@ import { badRequest, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import type { SignedIn } from '../organisations/identity.ts';
 import { can } from '../organisations/roles.policy.ts';
+import { isStaffOf } from '../organisations/staff-data.service.ts';
 import { schoolStaffHolding } from '../organisations/staff.service.ts';
 import { pupilDisplayNames, pupilExists } from '../pupils/pupil-search.service.ts';
 import { daysLeft, dueDate, firstDueDate, urgencyOf } from './deadlines.ts';
@@ -19,7 +20,7 @@ import type {
   RequestListView,
   RequestSummaryView,
 } from './requests.schema.ts';
-import type { RequestStatus } from './requests.tables.ts';
+import type { RequestStatus, SubjectType } from './requests.tables.ts';
 
 // The school's register of data subject requests: each with its legal clock (deadlines.ts), its status
 // history and its audit trail. Who asked and what they wrote are encrypted under the request's own key.
@@ -56,9 +57,14 @@ export async function createRequest(
       { field: 'body.receivedOn', message: 'is after today' },
     ]);
   }
+  // The staff directory is its own tenant: asked before the school's transaction opens.
+  const isStaff =
+    input.subjectId !== undefined && input.subjectType === 'staff'
+      ? await isStaffOf(services, schoolId, input.subjectId)
+      : false;
   return services.db.withSchool(schoolId, async (trx) => {
-    if (input.subjectId !== undefined && input.subjectType === 'pupil') {
-      await requirePupil(trx, schoolId, input.subjectId);
+    if (input.subjectId !== undefined) {
+      await requireSubject(trx, schoolId, { type: input.subjectType, id: input.subjectId, isStaff });
     }
     const id = randomUUID();
     const vault = new SchoolVault(services.keyring, trx, schoolId);
@@ -106,11 +112,23 @@ export async function createRequest(
   });
 }
 
-async function requirePupil(trx: Transaction<DB>, schoolId: string, pupilId: string): Promise<void> {
-  if (!(await pupilExists(trx, schoolId, pupilId))) {
-    throw badRequest('That pupil is not in this school.', [
-      { field: 'body.subjectId', message: 'is unknown' },
-    ]);
+/** The subject a request names must be the school's: one of its pupils, or one of its staff. */
+async function requireSubject(
+  trx: Transaction<DB>,
+  schoolId: string,
+  subject: { type: SubjectType; id: string; isStaff: boolean },
+): Promise<void> {
+  const known =
+    subject.type === 'pupil'
+      ? await pupilExists(trx, schoolId, subject.id)
+      : subject.type === 'staff' && subject.isStaff;
+  if (!known) {
+    throw badRequest(
+      subject.type === 'pupil'
+        ? 'That pupil is not in this school.'
+        : 'Only a pupil or a member of this school’s staff can be linked to a request.',
+      [{ field: 'body.subjectId', message: 'is unknown' }],
+    );
   }
 }
 
@@ -427,11 +445,12 @@ export function assignRequest(work: RequestWork, assigneeId: string | null): Pro
   }));
 }
 
-/** Links the pupil a request is about (requests routed from the platform arrive without one). */
-export function linkSubject(work: RequestWork, pupilId: string): Promise<StepOutcome> {
-  return stepRequest(work, 'link_subject', async (trx) => {
-    await requirePupil(trx, work.schoolId, pupilId);
-    return { changes: { subject_id: pupilId }, details: { subjectId: pupilId } };
+/** Links the pupil (or member of staff) a request is about (requests from the platform arrive without). */
+export async function linkSubject(work: RequestWork, subjectId: string): Promise<StepOutcome> {
+  const isStaff = await isStaffOf(work.services, work.schoolId, subjectId);
+  return stepRequest(work, 'link_subject', async (trx, row) => {
+    await requireSubject(trx, work.schoolId, { type: row.subject_type, id: subjectId, isStaff });
+    return { changes: { subject_id: subjectId }, details: { subjectId } };
   });
 }
 

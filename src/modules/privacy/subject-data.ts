@@ -58,7 +58,7 @@ export const NOT_PUPIL_DATA: Readonly<Record<string, string>> = {
   schools: 'organisations, not people',
   school_settings: 'organisation settings',
   organisations: 'organisations, not people',
-  users: 'staff accounts (staff are data subjects of their own, not pupil data)',
+  users: 'staff accounts: staff are data subjects of their own (organisations/staff-data.service.ts)',
   memberships: 'staff roles',
   sessions: 'staff sign-in sessions',
   login_failures: 'keyed digests of sign-in addresses, kept minutes',

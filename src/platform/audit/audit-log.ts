@@ -87,3 +87,12 @@ export async function auditAboutSubject(
 ): Promise<repository.AuditEventRow[]> {
   return repository.eventsAboutSubject(trx, orgId, subjectId, actorType);
 }
+
+/** The events of an organisation's chain done by one actor (for a staff member's access request). */
+export async function auditByActor(
+  trx: Transaction<AuditTables>,
+  orgId: string,
+  actorId: string,
+): Promise<repository.AuditEventRow[]> {
+  return repository.eventsByActor(trx, orgId, actorId);
+}

@@ -152,3 +152,14 @@ export async function eventsAboutSubject(
   }
   return query.orderBy('seq').execute();
 }
+
+/** Events of one organisation done by one actor, oldest first. */
+export async function eventsByActor(trx: Trx, orgId: string, actorId: string): Promise<AuditEventRow[]> {
+  return trx
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('actor_id', '=', actorId)
+    .orderBy('seq')
+    .execute();
+}
