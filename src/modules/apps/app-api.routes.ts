@@ -10,6 +10,7 @@ import {
   ClassMembers,
   ClassParams,
   ClassView,
+  DeletionsQuery,
   DeletionView,
   GradeSetView,
   PageQuery,
@@ -192,7 +193,7 @@ export const appApiRoutes: FastifyPluginAsyncTypebox<{ services: Services; serve
           'Pupils to delete (erased) or stop using (restricted, or withdrawn from apps), oldest first; If-Modified-Since gives only newer ones',
         tags: ['app API'],
         security: security('students.basic'),
-        querystring: PageQuery,
+        querystring: DeletionsQuery,
         response: { 200: Type.Array(DeletionView), ...errors },
       },
     },
@@ -200,7 +201,9 @@ export const appApiRoutes: FastifyPluginAsyncTypebox<{ services: Services; serve
       const access = appAccessOf(request);
       needScope(access, 'students.basic');
       const page = { page: request.query.page, perPage: request.query.per_page };
-      const found = await appDeletions(services, access, { page, since: modifiedSince(request) }, request.id);
+      const since =
+        request.query.since === undefined ? modifiedSince(request) : new Date(request.query.since);
+      const found = await appDeletions(services, access, { page, since }, request.id);
       setPageHeaders(request, reply, page, found.total);
       return sendConditional(request, reply, found.deletions, found.lastModified);
     },

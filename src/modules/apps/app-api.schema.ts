@@ -160,3 +160,13 @@ export const DeletionView = Type.Object({
   }),
   removed_at: Type.String({ format: 'date-time' }),
 });
+
+export const DeletionsQuery = Type.Object({
+  ...PageQuery.properties,
+  since: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Only removals after this moment (like If-Modified-Since)',
+    }),
+  ),
+});

@@ -2,6 +2,8 @@
 // deletions feed (apps must stop using them), and lifting it brings them back.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { buildUser } from '../../../test/support/auth.ts';
+import { CookieJar } from '../../../test/support/oauth-client.ts';
 import { useOAuthFixture } from '../../../test/support/oauth-fixture.ts';
 import { SYSTEM_ACTOR } from '../../platform/audit/audit-log.ts';
 import * as erasure from './erasure.repository.ts';
@@ -56,5 +58,55 @@ describe('a restricted pupil and the app data API', () => {
     // The app's id for the pupil no longer answers either.
     const one = await fixture.api(`/students/${gone[0] ?? ''}`, token);
     assert.equal(one.status, 404);
+  });
+});
+
+describe('an erased pupil and the app data API', () => {
+  test('appears in /deletions as erased (also with ?since=), and nowhere else', async () => {
+    const token = await fixture.accessToken(['school', 'students.basic']);
+    const schoolId = fixture.school.id;
+    const before = await json<Array<{ id: string }>>(await fixture.api('/students', token));
+    const mark = new Date().toISOString();
+    const jar = new CookieJar();
+    await fixture.signIn(jar, fixture.admin.email);
+    const dpoUser = await buildUser(fixture.services, 'dpo', schoolId);
+    const dpo = new CookieJar();
+    await fixture.signIn(dpo, dpoUser.email);
+    const pupilId = await fixture.services.db.withSchool(schoolId, async (trx) => {
+      const rows = await trx.selectFrom('pupils').select('id').orderBy('id', 'desc').limit(1).execute();
+      return rows[0]?.id ?? '';
+    });
+    const post = (cookies: CookieJar, path: string, body: Record<string, unknown>) =>
+      cookies.fetch(`${fixture.base}/api/v1/schools/${schoolId}/privacy/requests${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: fixture.base },
+        body: JSON.stringify(body),
+      });
+    const created = await post(jar, '', {
+      kind: 'erasure',
+      subjectType: 'pupil',
+      subjectId: pupilId,
+      identityStatus: 'verified',
+      requester: { name: 'Zq', contact: 'zq@example.org', relationship: 'self' },
+      receivedOn: mark.slice(0, 10),
+    });
+    assert.equal(created.status, 201, await created.clone().text());
+    const { id } = (await created.json()) as { id: string };
+    for (const [cookies, path, body] of [
+      [jar, 'submit-erasure', {}],
+      [dpo, 'approve-erasure', { reason: 'Asked for' }],
+      [jar, 'execute-erasure', {}],
+    ] as const) {
+      const response = await post(cookies, `/${id}/${path}`, body);
+      assert.equal(response.status, 200, `${path}: ${await response.clone().text()}`);
+    }
+    const deletions = await json<Array<{ student_id: string; reason: string }>>(
+      await fixture.api(`/deletions?since=${encodeURIComponent(mark)}`, token),
+    );
+    assert.equal(deletions.length, 1);
+    assert.equal(deletions[0]?.reason, 'erased');
+    const after = await json<Array<{ id: string }>>(await fixture.api('/students', token));
+    assert.equal(after.length, before.length - 1);
+    assert.ok(!after.some((student) => student.id === deletions[0]?.student_id));
   });
 });
