@@ -25,7 +25,9 @@ export function DeadlinePreview({
     staleTime: Infinity,
   });
   let words = '';
-  if (valid && deadline.isError) {
+  if (isCalendarDate(receivedOn) && receivedOn > today) {
+    words = 'The date received cannot be in the future, so there is no deadline to show yet.';
+  } else if (valid && deadline.isError) {
     words = 'The deadline could not be worked out just now. Haven shows it once the request is saved.';
   } else if (valid && deadline.data?.receivedOn === receivedOn) {
     words = deadlineInWords(deadline.data);
