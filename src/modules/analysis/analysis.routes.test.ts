@@ -3,25 +3,20 @@ import { describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { buildUser, signInAs } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
+import { importCsvLines } from '../../../test/support/imports.ts';
 import { useTestApp } from '../../../test/support/http.ts';
 import { syntheticUpn } from '../../../test/support/pupil-files.ts';
-import { runImport } from '../imports/imports.service.ts';
-import { bufferSource } from '../imports/source.ts';
 import { csvLine, PUPILS_HEADER, RESULTS_HEADER, syntheticSchool } from '../imports/synthetic.ts';
 import { estimatesById } from './estimates.ts';
 
 const fixture = useTestApp();
 
-async function importCsv(schoolId: string, text: string) {
-  const outcome = await runImport(fixture.services, {
+const importCsv = (schoolId: string, text: string) =>
+  importCsvLines(
+    fixture.services,
     schoolId,
-    source: bufferSource('file.csv', Buffer.from(text)),
-    options: { pseudonymousUpn: false, noNames: false },
-    actor: { type: 'system', id: 'test' },
-    dryRun: false,
-  });
-  assert.equal(outcome.status, 'committed', JSON.stringify(outcome.report.errors));
-}
+    text.split('\n').filter((line) => line !== ''),
+  );
 
 function results(upn: string, grades: Array<[string, string]>): string[] {
   return grades.map(([subject, grade]) => `${upn},${subject},Y11 Summer,achieved,${grade}`);

@@ -6,11 +6,10 @@ import { sql } from 'kysely';
 import { buildUser, signInAs } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
 import { useTestApp } from '../../../test/support/http.ts';
+import { importCsvLines } from '../../../test/support/imports.ts';
 import { syntheticUpn } from '../../../test/support/pupil-files.ts';
 import { SchoolVault } from '../../platform/crypto/vault.ts';
 import { ownerKysely } from '../../platform/db/connect.ts';
-import { runImport } from '../imports/imports.service.ts';
-import { bufferSource } from '../imports/source.ts';
 import { erasureLedger, replayErasureLedger } from './erasure-ledger.service.ts';
 
 const fixture = useTestApp();
@@ -92,14 +91,7 @@ describe('the erasure ledger after a restore', () => {
       ],
       ['upn,subject,assessment_point,facet,grade', `${UPN},Maths,Y11 Autumn,achieved,5`],
     ]) {
-      const outcome = await runImport(fixture.services, {
-        schoolId: school.id,
-        source: bufferSource('file.csv', Buffer.from(`${lines.join('\n')}\n`)),
-        options: { pseudonymousUpn: false, noNames: false },
-        actor: { type: 'system', id: 'test' },
-        dryRun: false,
-      });
-      assert.equal(outcome.status, 'committed');
+      await importCsvLines(fixture.services, school.id, lines);
     }
     const pupilId = await fixture.services.db.withSchool(school.id, (trx) =>
       new SchoolVault(fixture.services.keyring, trx, school.id).lookup('upn', UPN),

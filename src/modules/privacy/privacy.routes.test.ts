@@ -3,29 +3,18 @@ import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { buildUser, signInAs } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
+import { importCsvLines } from '../../../test/support/imports.ts';
 import { useTestApp } from '../../../test/support/http.ts';
 import { readOutbox } from '../../../test/support/services.ts';
 import { PLATFORM_ORG_ID } from '../../platform/audit/audit-log.ts';
 import { syntheticUpn } from '../../../test/support/pupil-files.ts';
 import { todayInEngland } from '../../platform/calendar/working-days.ts';
-import { runImport } from '../imports/imports.service.ts';
 import { readZipEntries } from '../imports/readers/zip.reader.ts';
-import { bufferSource } from '../imports/source.ts';
 import { firstDueDate } from './deadlines.ts';
 
 const fixture = useTestApp();
 
-async function importCsv(schoolId: string, lines: string[]): Promise<Record<string, number>> {
-  const outcome = await runImport(fixture.services, {
-    schoolId,
-    source: bufferSource('file.csv', Buffer.from(`${lines.join('\n')}\n`)),
-    options: { pseudonymousUpn: false, noNames: false },
-    actor: { type: 'system', id: 'test' },
-    dryRun: false,
-  });
-  assert.equal(outcome.status, 'committed', JSON.stringify(outcome.report.errors));
-  return outcome.written;
-}
+const importCsv = (schoolId: string, lines: string[]) => importCsvLines(fixture.services, schoolId, lines);
 
 // Synthetic pupils: names obviously not real.
 const ANNA = { upn: syntheticUpn(11), forename: 'Zqanna', surname: 'Xvprivacy' };

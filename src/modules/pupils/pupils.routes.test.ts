@@ -5,26 +5,16 @@ import { Keyring } from '../../platform/crypto/keyring.ts';
 import { SchoolVault } from '../../platform/crypto/vault.ts';
 import { buildUser, signInAs } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
+import { importCsvLines } from '../../../test/support/imports.ts';
 import { useTestApp } from '../../../test/support/http.ts';
 import { syntheticUpn } from '../../../test/support/pupil-files.ts';
-import { runImport } from '../imports/imports.service.ts';
-import { bufferSource } from '../imports/source.ts';
 import type { SignedIn } from '../organisations/identity.ts';
 import { readPupil } from './pupil-details.service.ts';
 import { listPupils, searchPupils } from './pupil-search.service.ts';
 
 const fixture = useTestApp();
 
-async function importCsv(schoolId: string, lines: string[]): Promise<void> {
-  const outcome = await runImport(fixture.services, {
-    schoolId,
-    source: bufferSource('file.csv', Buffer.from(`${lines.join('\n')}\n`)),
-    options: { pseudonymousUpn: false, noNames: false },
-    actor: { type: 'system', id: 'test' },
-    dryRun: false,
-  });
-  assert.equal(outcome.status, 'committed', JSON.stringify(outcome.report.errors));
-}
+const importCsv = (schoolId: string, lines: string[]) => importCsvLines(fixture.services, schoolId, lines);
 
 // Synthetic pupils (names obviously not real). By surname: Xvjones, Xvsmith, Xvsmithers, Xvsmithson.
 const ANNA = { upn: syntheticUpn(1), shown: 'Zqanna Xvsmithers' };
