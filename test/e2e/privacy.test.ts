@@ -3,7 +3,9 @@
 // identity and downloads the bundle; records an erasure request and sends it to the DPO, who approves it;
 // the admin carries it out and opens the certificate. A teacher has no Privacy menu. The platform
 // operator passes on a request Haven received; the school's admin finds it in the register, marked as
-// received via the platform. Axe on every page.
+// received via the platform. The admin records an access request about a teacher, chosen from the
+// school's staff, and downloads their data; the DPO, who cannot list the staff, is told who links them.
+// Axe on every page.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { before, describe, test } from 'node:test';
@@ -24,7 +26,8 @@ const ANNA = { upn: syntheticUpn(21), forename: 'Zqanna', surname: 'Xvprivacy' }
 const BEN = { upn: syntheticUpn(22), forename: 'Zqben', surname: 'Xvother' };
 
 let schoolId = '';
-const people = { admin: '', dpo: '', teacher: '' };
+const people = { admin: '', dpo: '', teacher: '', subjectTeacher: '' };
+let subjectTeacherId = '';
 
 async function openRegister(page: Page): Promise<void> {
   await page.goto(`/schools/${schoolId}`);
@@ -74,6 +77,10 @@ describe('privacy requests', { skip: browserMissing() }, () => {
     people.admin = (await buildUser(e2e.services, 'school_admin', schoolId)).email;
     people.dpo = (await buildUser(e2e.services, 'dpo', schoolId)).email;
     people.teacher = (await buildUser(e2e.services, 'teacher', schoolId)).email;
+    // The member of staff a request is about (a synthetic example.invalid address).
+    const subject = await buildUser(e2e.services, 'teacher', schoolId);
+    people.subjectTeacher = subject.email;
+    subjectTeacherId = subject.id;
   });
 
   let erasurePath = '';
@@ -307,5 +314,67 @@ describe('privacy requests', { skip: browserMissing() }, () => {
     await admin.getByText('Zqrouted Xvrequester (Parent)').waitFor();
     await expectAccessible(admin, 'privacy-request-routed');
     await admin.context().close();
+  });
+  test('a school admin records an access request about a teacher and downloads their data', async () => {
+    const page = await e2e.newPage();
+    await signIn(page, people.admin, TEST_PASSWORD);
+    await openRegister(page);
+    await page.getByRole('link', { name: 'Record a request' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Record a request' }).waitFor();
+    await page.getByLabel('What they asked for', { exact: true }).selectOption('access');
+    await page.getByLabel('Who it is about').selectOption({ label: 'A member of staff' });
+    const picker = page.getByLabel('The member of staff');
+    await picker.waitFor();
+    assert.equal(await page.getByLabel('Find the pupil').count(), 0, 'no pupil search for staff');
+    await expectAccessible(page, 'privacy-new-staff');
+    await picker.selectOption({ label: `${people.subjectTeacher} (teacher)` });
+    await page.getByLabel('Their name').fill('Zqstaff Xvsubject');
+    await page.getByLabel('How to reach them').fill('zqstaff.home@example.invalid');
+    await page.getByLabel('Who they are').selectOption('self');
+    await page.getByRole('button', { name: 'Save the request' }).click();
+    await page.getByText('The request has been recorded').waitFor();
+    assert.match(page.url(), /\/privacy\/requests\/[0-9a-f-]{36}$/, 'addressed by its id only');
+    assert.ok(!page.url().includes(people.subjectTeacher), 'no e-mail in the address');
+    const requestPath = new URL(page.url()).pathname;
+    const about = page.getByRole('definition').filter({ hasText: people.subjectTeacher });
+    await about.waitFor();
+    assert.equal(
+      await page.getByRole('button', { name: 'Download the data (zip)' }).count(),
+      0,
+      'no download before the identity check',
+    );
+    await expectAccessible(page, 'privacy-request-staff');
+
+    await page.getByLabel('Identity', { exact: true }).selectOption('verified');
+    await page.getByRole('button', { name: 'Record the identity check' }).click();
+    await page.getByText('The identity check has been recorded.').waitFor();
+    await page.getByText(/everything Haven holds about the member of staff/).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the data (zip)' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^DSR-\d{4}-\d{4}-data\.zip$/);
+    const file = await readFile((await download.path()) ?? '');
+    assert.equal(file.subarray(0, 4).toString('latin1'), 'PK\u0003\u0004', 'the download is a zip');
+    await page.getByText(/The data has been downloaded as/).waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'Data downloaded for the requester' }).waitFor();
+    await expectAccessible(page, 'privacy-request-staff-downloaded');
+    await page.context().close();
+
+    // The DPO cannot list the staff: the request names the member of staff by id, and the form says
+    // who links one.
+    const dpo = await e2e.newPage();
+    await signIn(dpo, people.dpo, TEST_PASSWORD);
+    await dpo.goto(requestPath);
+    await dpo.getByText(`A member of staff (id ${subjectTeacherId})`).waitFor();
+    assert.equal(await dpo.getByText(people.subjectTeacher).count(), 0, 'no e-mail without the staff list');
+    await expectAccessible(dpo, 'privacy-request-staff-dpo');
+    await dpo.goto(`/schools/${schoolId}/privacy/new`);
+    await dpo.getByRole('heading', { level: 1, name: 'Record a request' }).waitFor();
+    await dpo.getByLabel('Who it is about').selectOption({ label: 'A member of staff' });
+    await dpo.getByText(/A school administrator .* links the member of staff/).waitFor();
+    assert.equal(await dpo.getByLabel('The member of staff').count(), 0, 'no staff list for the DPO');
+    await expectAccessible(dpo, 'privacy-new-staff-dpo');
+    await dpo.context().close();
   });
 });

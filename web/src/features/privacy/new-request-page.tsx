@@ -28,6 +28,7 @@ import {
 } from './api.ts';
 import { DeadlinePreview } from './deadline-preview.tsx';
 import { PupilPicker } from './pupil-picker.tsx';
+import { StaffPicker } from './staff-picker.tsx';
 import './privacy.css';
 
 type Kind = Details['kind'];
@@ -38,7 +39,6 @@ type Identity = Details['identityStatus'];
 const SERVER_FIELDS = {
   kind: { id: 'kind', label: 'What they asked for' },
   subjectType: { id: 'subjectType', label: 'Who it is about' },
-  subjectId: { id: 'pupilQuery', label: 'The pupil' },
   'requester.name': { id: 'requesterName', label: 'Their name' },
   'requester.contact': { id: 'requesterContact', label: 'How to reach them' },
   'requester.relationship': { id: 'relationship', label: 'Who they are' },
@@ -46,6 +46,17 @@ const SERVER_FIELDS = {
   description: { id: 'description', label: 'What they asked' },
   identityStatus: { id: 'identityStatus', label: 'Identity check' },
 };
+
+/** The server's fields, the subject's mapped onto the pupil search or the staff select. */
+function serverFields(subjectType: SubjectType) {
+  return {
+    ...SERVER_FIELDS,
+    subjectId:
+      subjectType === 'staff'
+        ? { id: 'staffId', label: 'The member of staff' }
+        : { id: 'pupilQuery', label: 'The pupil' },
+  };
+}
 
 interface NewRequest {
   kind: Kind;
@@ -70,7 +81,7 @@ export function NewRequestPage() {
       api.post<{ id: string; reference: string }>(`${privacyPath(school.id)}/requests`, body),
     onSuccess: (created) =>
       navigate(`/schools/${school.id}/privacy/requests/${created.id}`, { state: { recorded: true } }),
-    onError: (error) => setProblems(problemsByPath(error, SERVER_FIELDS)),
+    onError: (error, body) => setProblems(problemsByPath(error, serverFields(body.subjectType))),
   });
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -99,7 +110,7 @@ export function NewRequestPage() {
     create.mutate({
       kind: choice(KIND_NAMES, formText(data, 'kind'), 'access'),
       subjectType,
-      ...(subjectType === 'pupil' && subjectId !== '' ? { subjectId } : {}),
+      ...((subjectType === 'pupil' || subjectType === 'staff') && subjectId !== '' ? { subjectId } : {}),
       requester: {
         name,
         contact,
@@ -138,6 +149,14 @@ export function NewRequestPage() {
             id="pupilQuery"
             name="subjectId"
             error={problemFor(problems, 'pupilQuery')}
+          />
+        ) : subjectType === 'staff' ? (
+          <StaffPicker
+            school={school}
+            id="staffId"
+            name="subjectId"
+            optional
+            error={problemFor(problems, 'staffId')}
           />
         ) : null}
         <h2>Who made the request</h2>

@@ -12,6 +12,7 @@ import {
   type FormProblem,
 } from '../../components/form.tsx';
 import { ErrorNotice, QueryView } from '../../components/status.tsx';
+import { can, useSchool } from '../../session/session.tsx';
 import {
   choice,
   downloadBundle,
@@ -28,6 +29,7 @@ import {
   type ErasureImpact,
 } from './api.ts';
 import { PupilPicker } from './pupil-picker.tsx';
+import { StaffLinkedLater, StaffPicker } from './staff-picker.tsx';
 
 type Done = (message: string) => void;
 interface PanelProps {
@@ -349,6 +351,51 @@ function LinkPupil(props: PanelProps) {
   );
 }
 
+function LinkStaff(props: PanelProps) {
+  const school = useSchool();
+  const linked = props.request.subjectId !== null;
+  if (!can(school, 'users.manage')) {
+    return (
+      <section className="action-panel" aria-labelledby="subject-title">
+        <h3 id="subject-title">{linked ? 'Link a different member of staff' : 'Link the member of staff'}</h3>
+        <StaffLinkedLater id="link-staff" />
+      </section>
+    );
+  }
+  return (
+    <StepPanel<{ subjectId: string }>
+      {...props}
+      path="subject"
+      title={linked ? 'Link a different member of staff' : 'Link the member of staff'}
+      intro={<p>The member of staff whose data the request is about.</p>}
+      submit="Link this member of staff"
+      done="The member of staff has been linked to the request."
+      variant={linked ? 'secondary' : 'primary'}
+      serverFields={{ subjectId: { id: 'link-staff', label: 'The member of staff' } }}
+      read={(data) => {
+        const subjectId = formText(data, 'link-subject');
+        return subjectId === ''
+          ? { problems: [{ field: 'link-staff', message: 'Choose the member of staff' }] }
+          : { body: { subjectId } };
+      }}
+    >
+      {(problems) => (
+        <StaffPicker
+          school={school}
+          id="link-staff"
+          name="link-subject"
+          error={problemFor(problems, 'link-staff')}
+        />
+      )}
+    </StepPanel>
+  );
+}
+
+/** Linking the subject: the pupil search for a pupil, the staff select for a member of staff. */
+function LinkSubject(props: PanelProps) {
+  return props.request.subjectType === 'staff' ? <LinkStaff {...props} /> : <LinkPupil {...props} />;
+}
+
 function Export({ request, schoolId, onDone }: PanelProps) {
   const queryClient = useQueryClient();
   const download = useMutation({
@@ -361,11 +408,20 @@ function Export({ request, schoolId, onDone }: PanelProps) {
   return (
     <section className="action-panel" aria-labelledby="export-title">
       <h3 id="export-title">Download their data</h3>
-      <p>
-        A zip file with everything Haven holds about the pupil: a readable report (what is kept, why, for how
-        long and who receives it), the data as JSON and a spreadsheet (CSV) per section. The download is
-        written to the audit log.
-      </p>
+      {request.subjectType === 'staff' ? (
+        <p>
+          A zip file with everything Haven holds about the member of staff (their account, roles, sign-ins and
+          the actions recorded in the school’s audit log): a readable report, the data as JSON and a
+          spreadsheet (CSV) per section. Passwords and two-factor secrets are never included. The download is
+          written to the audit log.
+        </p>
+      ) : (
+        <p>
+          A zip file with everything Haven holds about the pupil: a readable report (what is kept, why, for
+          how long and who receives it), the data as JSON and a spreadsheet (CSV) per section. The download is
+          written to the audit log.
+        </p>
+      )}
       {download.isError ? (
         <ErrorNotice error={download.error} title="The data could not be downloaded" />
       ) : null}
@@ -765,7 +821,7 @@ export function RequestActions({ request, schoolId, onDone }: PanelProps) {
   return (
     <>
       <h2>What to do next</h2>
-      {has('link_subject') && request.subjectId === null ? <LinkPupil {...props} /> : null}
+      {has('link_subject') && request.subjectId === null ? <LinkSubject {...props} /> : null}
       {has('identity') && request.identityStatus === 'not_checked' ? <Identity {...props} /> : null}
       {has('resume') ? <Resume {...props} /> : null}
       {has('export') ? <Export {...props} /> : null}
@@ -784,7 +840,7 @@ export function RequestActions({ request, schoolId, onDone }: PanelProps) {
       <details>
         <summary>Assign, stop the clock, extend, refuse or withdraw</summary>
         {has('identity') && request.identityStatus !== 'not_checked' ? <Identity {...props} /> : null}
-        {has('link_subject') && request.subjectId !== null ? <LinkPupil {...props} /> : null}
+        {has('link_subject') && request.subjectId !== null ? <LinkSubject {...props} /> : null}
         {has('assign') ? <Assign {...props} /> : null}
         {has('pause') ? <Pause {...props} /> : null}
         {has('extend') ? <Extend {...props} /> : null}

@@ -21,6 +21,7 @@ import {
   type Details,
 } from './api.ts';
 import { RequestActions } from './request-actions.tsx';
+import { useStaffList } from './staff-picker.tsx';
 import './privacy.css';
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
@@ -32,8 +33,22 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
+/** A member of staff by their e-mail when the staff list is to hand, else by their user id. */
+function StaffSubject({ subjectId }: { subjectId: string | null }) {
+  const school = useSchool();
+  const { staff } = useStaffList(school);
+  if (subjectId === null) {
+    return <>A member of staff, not yet linked</>;
+  }
+  const email = staff.data?.find((member) => member.userId === subjectId)?.email;
+  return <>{email ?? `A member of staff (id ${subjectId})`}</>;
+}
+
 function Subject({ request, schoolId }: { request: Details; schoolId: string }) {
   const type = SUBJECT_TYPE_NAMES[request.subjectType];
+  if (request.subjectType === 'staff') {
+    return <StaffSubject subjectId={request.subjectId} />;
+  }
   if (request.subjectType !== 'pupil') {
     return <>{type}</>;
   }
@@ -102,7 +117,19 @@ function statusChange(event: Details['history'][number]): string | undefined {
     : `Status: ${STATUS_NAMES[event.statusFrom]} → ${STATUS_NAMES[event.statusTo]}`;
 }
 
-function History({ history }: { history: Details['history'] }) {
+function stepName(event: Details['history'][number], subjectType: Details['subjectType']): string {
+  return event.kind === 'link_subject' && subjectType === 'staff'
+    ? 'Member of staff linked'
+    : eventName(event.kind);
+}
+
+function History({
+  history,
+  subjectType,
+}: {
+  history: Details['history'];
+  subjectType: Details['subjectType'];
+}) {
   return (
     <ol className="timeline">
       {history.map((event, index) => {
@@ -111,7 +138,7 @@ function History({ history }: { history: Details['history'] }) {
           // The history only grows, in order: the position is a stable key.
           // oxlint-disable-next-line react/no-array-index-key
           <li key={index}>
-            <span className="timeline__title">{eventName(event.kind)}</span>
+            <span className="timeline__title">{stepName(event, subjectType)}</span>
             <span className="hint">
               {formatDateTime(event.occurredAt)} by {event.actorLabel}
             </span>
@@ -167,7 +194,7 @@ function RequestView({ request, schoolId }: { request: Details; schoolId: string
       )}
       <RequestActions request={request} schoolId={schoolId} onDone={setDone} />
       <h2>History</h2>
-      <History history={request.history} />
+      <History history={request.history} subjectType={request.subjectType} />
       <p>
         <Link to={`/schools/${schoolId}/privacy`}>Back to privacy requests</Link>
       </p>
