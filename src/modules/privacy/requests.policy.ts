@@ -121,7 +121,7 @@ export function availableActions(request: RequestFacts, context: ActionContext):
 }
 
 const WHY_NOT: Partial<Record<RequestAction, string>> = {
-  export: 'Link the pupil and settle the identity check before producing their data.',
+  export: 'Link the pupil or member of staff and settle the identity check before producing their data.',
   rectify: 'Link the pupil and settle the identity check before changing their record.',
   apply_limit: 'Link the pupil and settle the identity check before recording the restriction.',
   submit_erasure: 'Link the pupil and settle the identity check before asking for approval.',
