@@ -24,6 +24,7 @@ import {
   SUBJECT_TYPE_NAMES,
   todayInEngland,
 } from '../privacy/api.ts';
+import { RequesterFields } from '../privacy/requester-fields.tsx';
 
 type School = Static<typeof PlatformSchool>;
 type RoutedRequest = Static<typeof RoutedRequestBody>;
@@ -152,25 +153,10 @@ export function PrivacyRoutingSection({ schools }: { schools: School[] }) {
           error={problemFor(problems, 'route-subject')}
         />
         <h3>Who made the request</h3>
-        <TextField
-          id="route-name"
-          label="Their name"
-          autoComplete="off"
-          error={problemFor(problems, 'route-name')}
-        />
-        <TextField
-          id="route-contact"
-          label="How to reach them"
-          hint="The e-mail or postal address the school’s answer goes to."
-          autoComplete="off"
-          error={problemFor(problems, 'route-contact')}
-        />
-        <SelectField
-          id="route-relationship"
-          label="Who they are"
-          options={optionsOf(RELATIONSHIP_NAMES)}
-          defaultValue="parent"
-          error={problemFor(problems, 'route-relationship')}
+        <RequesterFields
+          ids={{ name: 'route-name', contact: 'route-contact', relationship: 'route-relationship' }}
+          problems={problems}
+          contactHint="The e-mail or postal address the school’s answer goes to."
         />
         <h3>The request</h3>
         <TextField

@@ -28,6 +28,7 @@ import {
 } from './api.ts';
 import { DeadlinePreview } from './deadline-preview.tsx';
 import { PupilPicker } from './pupil-picker.tsx';
+import { RequesterFields } from './requester-fields.tsx';
 import { StaffPicker } from './staff-picker.tsx';
 import './privacy.css';
 
@@ -160,25 +161,10 @@ export function NewRequestPage() {
           />
         ) : null}
         <h2>Who made the request</h2>
-        <TextField
-          id="requesterName"
-          label="Their name"
-          autoComplete="off"
-          error={problemFor(problems, 'requesterName')}
-        />
-        <TextField
-          id="requesterContact"
-          label="How to reach them"
-          hint="The e-mail or postal address the answer goes to."
-          autoComplete="off"
-          error={problemFor(problems, 'requesterContact')}
-        />
-        <SelectField
-          id="relationship"
-          label="Who they are"
-          options={optionsOf(RELATIONSHIP_NAMES)}
-          defaultValue="parent"
-          error={problemFor(problems, 'relationship')}
+        <RequesterFields
+          ids={{ name: 'requesterName', contact: 'requesterContact', relationship: 'relationship' }}
+          problems={problems}
+          contactHint="The e-mail or postal address the answer goes to."
         />
         <h2>The request</h2>
         <TextField
