@@ -130,6 +130,12 @@ describe('privacy requests', { skip: browserMissing() }, () => {
       .first()
       .waitFor();
     await page.getByRole('link', { name: `${ANNA.forename} ${ANNA.surname}` }).waitFor();
+    // The school home reminds the admin of open requests.
+    await page.goto(`/schools/${schoolId}`);
+    await page.getByRole('heading', { name: 'Data protection requests' }).waitFor();
+    await page.getByText(/requests? (is|are) open: 0 overdue/).waitFor();
+    await expectAccessible(page, 'privacy-home-reminder');
+    await page.goBack();
     await page
       .getByRole('listitem')
       .filter({ hasText: 'Request recorded' })
@@ -266,6 +272,7 @@ describe('privacy requests', { skip: browserMissing() }, () => {
     const menu = page.getByRole('navigation', { name: /menu/ });
     await menu.getByRole('link', { name: 'Home' }).waitFor();
     assert.equal(await menu.getByRole('link', { name: 'Privacy requests' }).count(), 0);
+    assert.equal(await page.getByRole('heading', { name: 'Data protection requests' }).count(), 0);
     await page.context().close();
   });
 

@@ -8,6 +8,7 @@ import type { MySchool } from '../../api/types.ts';
 import { formatDateTime, formatNumber, formatSigned, Page } from '../../components/page.tsx';
 import { Notice, QueryView } from '../../components/status.tsx';
 import { can, useSchool } from '../../session/session.tsx';
+import { RequestsDue } from '../privacy/requests-due.tsx';
 
 type Imports = Array<Static<typeof ImportSummary>>;
 type Headline = Static<typeof HeadlineResponse>;
@@ -112,6 +113,7 @@ export function SchoolHomePage() {
   const school = useSchool();
   return (
     <Page title={school.name} caption="School home">
+      {can(school, 'privacy.manage') ? <RequestsDue school={school} /> : null}
       {can(school, 'imports.run') ? <DataStatus school={school} /> : null}
       {can(school, 'analysis.read') ? <HeadlineFigures school={school} /> : null}
       {can(school, 'users.manage') ? (
