@@ -35,7 +35,7 @@ import {
   SchoolParams,
 } from './analysis.schema.ts';
 
-const errors = errorResponses(400, 401, 403, 404);
+const errors = errorResponses(400, 401, 403, 404, 409);
 
 /** A report's query string as the service's filter. */
 function filterOf(query: Static<typeof AnalysisQuery>): AnalysisFilter {

@@ -138,6 +138,13 @@ export async function flightPath(services: Services, who: Reader, schoolId: stri
     if (visible !== 'all' && !visible.includes(pupilId)) {
       throw new AppError(404, 'not_found', 'That pupil was not found.');
     }
+    if (!(await analysablePupils(trx, who, schoolId))(pupilId)) {
+      throw new AppError(
+        409,
+        'processing_restricted',
+        'This pupil’s data may not be used for analysis (a restriction or an objection is recorded), so no flight path is shown.',
+      );
+    }
     const rows = await pupilResults(trx, schoolId, pupilId);
     if (rows.length === 0 && (await analysis.cohort(trx, schoolId, { pupilIds: [pupilId] })).length === 0) {
       throw new AppError(404, 'not_found', 'That pupil was not found.');

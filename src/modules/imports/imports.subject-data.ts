@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../database.ts';
 import type { SubjectDataSource } from '../privacy/subject-data.ts';
 import * as imports from './imports.repository.ts';
 
@@ -28,3 +30,8 @@ export const importsSubjectData: SubjectDataSource = {
     }));
   },
 };
+
+/** How many uploads are waiting to be imported or discarded (each may hold any pupil's row). */
+export async function waitingUploads(trx: Transaction<DB>, schoolId: string): Promise<number> {
+  return (await imports.keptUploads(trx, schoolId)).length;
+}

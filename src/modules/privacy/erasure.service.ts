@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { SchoolVault } from '../../platform/crypto/vault.ts';
-import { notFound } from '../../platform/http/errors.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { getSchool } from '../organisations/organisations.service.ts';
 import { schoolStaffHolding } from '../organisations/staff.service.ts';
 import type { SignedIn } from '../organisations/identity.ts';
+import { waitingUploads } from '../imports/imports.subject-data.ts';
 import { sharedRecords } from './access.service.ts';
 import * as erasure from './erasure.repository.ts';
 import * as requests from './requests.repository.ts';
@@ -72,8 +73,18 @@ async function tellApprovers(services: Services, schoolId: string, requestId: st
   }
 }
 
+/** The DPO approves; never the person who submitted it (two people see every erasure). */
 export function approveErasure(work: RequestWork, reason: string): Promise<StepOutcome> {
-  return stepRequest(work, 'approve_erasure', async () => ({ status: 'approved', note: reason }));
+  return stepRequest(work, 'approve_erasure', async (trx, row) => {
+    if ((await requests.lastSubmitter(trx, work.schoolId, row.id)) === work.who.userId) {
+      throw new AppError(
+        409,
+        'same_person',
+        'You submitted this erasure, so someone else with the data protection officer role must approve it.',
+      );
+    }
+    return { status: 'approved', note: reason };
+  });
 }
 
 export function rejectErasure(work: RequestWork, reason: string): Promise<StepOutcome> {
@@ -94,8 +105,20 @@ export async function executeErasure(work: RequestWork): Promise<{ certificateId
     if (pupilId === null) {
       throw notFound('The pupil of this request');
     }
+    // An upload waiting to be imported holds the pupil's row, and committing it after the erasure would
+    // bring them back: it must be imported or discarded first.
+    if ((await waitingUploads(trx, schoolId)) > 0) {
+      throw new AppError(
+        409,
+        'imports_waiting',
+        'An import is waiting to be committed or discarded, and its file may hold this pupil. Commit or discard it (Imports), then carry out the erasure.',
+      );
+    }
     const rows = await erasure.rowsAboutPupil(trx, schoolId, pupilId);
     const shared = await sharedRecords(trx, services, schoolId, pupilId);
+    // What the register itself says about the pupil in staff's or the requester's words goes too; the
+    // requests stay as evidence by reference, dates, requester and pseudonymous id.
+    const cleared = await requests.clearRequestTextAbout(trx, schoolId, pupilId);
     const approval = (await requests.eventsOf(trx, schoolId, [row.id])).findLast(
       (event) => event.kind === 'approve_erasure',
     );
@@ -118,6 +141,9 @@ export async function executeErasure(work: RequestWork): Promise<{ certificateId
       subjectKeyDestroyed: keyDestroyed,
       blindIndexesDeleted: rows.blind_indexes ?? 0,
       leftForManualRedaction: shared.map((record) => `${record.description} ${record.fate}`),
+      requestTextCleared: cleared,
+      nextSteps:
+        'Remove the pupil from the school’s MIS too: a later import of an export that still holds them would add them to Haven again as a new pupil.',
       backups:
         'Backups taken before this erasure hold only ciphertext under the destroyed key, which no copy of the key can open; the erasure ledger re-applies this erasure after any restore.',
     };

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { SchoolVault } from '../../platform/crypto/vault.ts';
+import { touchPupil } from '../pupils/pupil-rectification.service.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import type { SignedIn } from '../organisations/identity.ts';
@@ -89,6 +90,10 @@ export async function liftLimit(
       throw notFound('That limit on processing');
     }
     await requests.deleteLimit(trx, schoolId, input.pupilId, input.kind, input.purpose);
+    if (input.purpose !== 'analysis') {
+      // Apps removed the pupil on the deletions feed; a fresh change time brings them back in a sync.
+      await touchPupil(trx, schoolId, input.pupilId);
+    }
     if (limit.request_id !== null) {
       // The reason joins the history of the request that set the limit.
       await requests.insertEvent(trx, {

@@ -5,10 +5,11 @@ import { buildUser, signInAs } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
 import { importCsvLines } from '../../../test/support/imports.ts';
 import { useTestApp } from '../../../test/support/http.ts';
+import { multipartBody } from '../../../test/support/multipart.ts';
 import { readOutbox } from '../../../test/support/services.ts';
 import { PLATFORM_ORG_ID } from '../../platform/audit/audit-log.ts';
 import { syntheticUpn } from '../../../test/support/pupil-files.ts';
-import { todayInEngland } from '../../platform/calendar/working-days.ts';
+import { addDays, todayInEngland } from '../../platform/calendar/working-days.ts';
 import { readZipEntries } from '../imports/readers/zip.reader.ts';
 import { firstDueDate } from './deadlines.ts';
 
@@ -175,10 +176,30 @@ describe('the requests register', () => {
     // No third month.
     const again = await step(school.id, request.id, admin, 'extend', { months: 2, reason: 'More' });
     assert.equal(again.statusCode, 409);
+    // A new stop may not reach back before the clock last restarted (those days are counted already).
+    const backdated = await step(school.id, request.id, admin, 'pause', {
+      reason: 'clarification',
+      on: addDays(today, -1),
+    });
+    assert.equal(backdated.statusCode, 400);
+    // Closing while the clock is stopped keeps the days it stood and ends the pause.
+    assert.equal(
+      (await step(school.id, request.id, admin, 'pause', { reason: 'clarification' })).statusCode,
+      200,
+    );
+    const refused = await step(school.id, request.id, admin, 'refuse', { note: 'Manifestly unfounded' });
+    assert.equal(refused.statusCode, 200, refused.body);
+    assert.equal(refused.json<Details>().status, 'refused');
   });
 
-  test('a request received in the future is refused, naming the field', async () => {
+  test('a request received in the future, or in year 1, is refused, naming the field', async () => {
     const { school, admin } = await schoolWithPupils();
+    const ancient = await call(
+      'GET',
+      `/api/v1/schools/${school.id}/privacy/deadline?receivedOn=0001-01-01`,
+      admin,
+    );
+    assert.equal(ancient.statusCode, 400);
     const response = await call('POST', `/api/v1/schools/${school.id}/privacy/requests`, admin, {
       kind: 'access',
       subjectType: 'pupil',
@@ -265,6 +286,7 @@ describe('erasure', () => {
       kind: 'erasure',
       subjectId: anna,
       identityStatus: 'verified',
+      description: `Please erase ${ANNA.forename} ${ANNA.surname}, UPN ${ANNA.upn}`,
     });
     const impact = await call(
       'GET',
@@ -309,6 +331,13 @@ describe('erasure', () => {
     // No analysis figure counts Anna any more.
     const headline = await call('GET', `/api/v1/schools/${school.id}/analysis/headline`, admin);
     assert.equal(headline.json<{ pupils: number }>().pupils, 1);
+    // The request stays as evidence, but nothing in it names the child any more.
+    const evidence = await call('GET', `/api/v1/schools/${school.id}/privacy/requests/${request.id}`, admin);
+    assert.equal(evidence.statusCode, 200);
+    for (const text of [ANNA.forename, ANNA.upn]) {
+      assert.ok(!evidence.body.includes(text), `the request still says ${text}`);
+    }
+    assert.equal(evidence.json<{ description: string | null }>().description, null);
 
     const certificate = await call(
       'GET',
@@ -325,6 +354,48 @@ describe('erasure', () => {
     assert.equal(body.deleted.results, 2);
     assert.match(body.digest, /^[0-9a-f]{64}$/);
     assert.ok(!certificate.body.includes(ANNA.forename));
+  });
+
+  test('whoever submitted an erasure cannot approve it, even holding the DPO role', async () => {
+    const { school, anna, dpo } = await schoolWithPupils();
+    const request = await newRequest(school.id, dpo, {
+      kind: 'erasure',
+      subjectId: anna,
+      identityStatus: 'verified',
+    });
+    assert.equal((await step(school.id, request.id, dpo, 'submit-erasure')).statusCode, 200);
+    const own = await step(school.id, request.id, dpo, 'approve-erasure', { reason: 'ok' });
+    assert.equal(own.statusCode, 409);
+    assert.equal(own.json<{ code: string }>().code, 'same_person');
+  });
+
+  test('an erasure waits while an import that may hold the pupil is not committed or discarded', async () => {
+    const { school, anna, admin, dpo } = await schoolWithPupils();
+    const manager = await signInAs(
+      fixture.app,
+      (await buildUser(fixture.services, 'data_manager', school.id)).email,
+    );
+    const file = multipartBody(
+      {},
+      { name: 'pupils.csv', content: `upn,forename,surname\n${ANNA.upn},${ANNA.forename},${ANNA.surname}\n` },
+    );
+    const upload = await fixture.app.inject({
+      method: 'POST',
+      url: `/api/v1/schools/${school.id}/imports`,
+      headers: { cookie: manager, ...file.headers },
+      payload: file.payload,
+    });
+    assert.equal(upload.statusCode, 201, upload.body);
+    const request = await newRequest(school.id, admin, {
+      kind: 'erasure',
+      subjectId: anna,
+      identityStatus: 'verified',
+    });
+    await step(school.id, request.id, admin, 'submit-erasure');
+    await step(school.id, request.id, dpo, 'approve-erasure', { reason: 'ok' });
+    const refused = await step(school.id, request.id, admin, 'execute-erasure');
+    assert.equal(refused.statusCode, 409);
+    assert.equal(refused.json<{ code: string }>().code, 'imports_waiting');
   });
 
   test('the DPO can refuse an erasure with a reason; nothing is deleted', async () => {
@@ -371,6 +442,29 @@ describe('rectification and restriction', () => {
     }>();
     assert.equal(pupil.identity.forename, 'Zqannie');
     assert.equal(pupil.characteristics.sen.code, 'N');
+    const history = await fixture.services.db.withSchool(school.id, (trx) =>
+      sql<{
+        field: string;
+        old_value: string | null;
+        new_value: string | null;
+        changed_at: Date;
+        updated_at: Date;
+        created_at: Date;
+      }>`
+        select c.field, c.old_value, c.new_value, c.changed_at, p.updated_at, p.created_at
+        from pupil_changes c join pupils p on p.id = c.pupil_id where c.pupil_id = ${anna} order by c.id`.execute(
+        trx,
+      ),
+    );
+    assert.deepEqual(
+      history.rows.map((row) => [row.field, row.old_value, row.new_value]),
+      [
+        ['forename', null, null],
+        ['sen', 'K', 'N'],
+      ],
+    );
+    const [first] = history.rows;
+    assert.ok(first !== undefined && first.updated_at > first.created_at, 'the record’s updated time moved');
     const bad = await step(school.id, request.id, admin, 'rectify', {
       changes: [{ field: 'sex', value: 'Q' }],
       reason: 'x',
@@ -416,6 +510,8 @@ describe('rectification and restriction', () => {
     const headline = await call('GET', `/api/v1/schools/${school.id}/analysis/headline`, admin);
     assert.equal(headline.statusCode, 200, headline.body);
     assert.equal(headline.json<{ pupils: number }>().pupils, 1);
+    const flight = await call('GET', `/api/v1/schools/${school.id}/analysis/flight-path/${anna}`, admin);
+    assert.equal(flight.statusCode, 409);
     const limits = await call('GET', `/api/v1/schools/${school.id}/privacy/pupils/${anna}/limits`, admin);
     assert.deepEqual(
       limits

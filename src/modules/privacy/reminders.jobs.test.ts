@@ -27,13 +27,13 @@ async function openRequest() {
     },
   });
   assert.equal(created.statusCode, 201, created.body);
-  const { id, reference } = created.json<{ id: string; reference: string }>();
+  const { id } = created.json<{ id: string }>();
   const read = await fixture.app.inject({
     method: 'GET',
     url: `/api/v1/schools/${school.id}/privacy/requests/${id}`,
     headers: { cookie },
   });
-  return { school, admin, reference, dueOn: read.json<{ dueOn: string }>().dueOn };
+  return { school, admin, cookie, id, dueOn: read.json<{ dueOn: string }>().dueOn };
 }
 
 async function leaseHeld(name: string): Promise<boolean> {
@@ -48,12 +48,13 @@ async function leaseHeld(name: string): Promise<boolean> {
   return row !== undefined;
 }
 
-const mailsAbout = async (reference: string) =>
-  (await readOutbox(fixture.services)).filter((mail) => mail.includes(reference));
+// By the request's own link: references repeat across the test's schools.
+const mailsAbout = async (requestId: string) =>
+  (await readOutbox(fixture.services)).filter((mail) => mail.includes(`/privacy/requests/${requestId}`));
 
 describe('deadline reminders', () => {
   test('a week before, the day before and when overdue, once each, by reference only', async () => {
-    const { reference, dueOn, admin } = await openRequest();
+    const { id: reference, dueOn, admin } = await openRequest();
     // Nothing a fortnight before.
     await sendDeadlineReminders(fixture.services, addDays(dueOn, -14));
     assert.equal((await mailsAbout(reference)).length, 0);
@@ -72,6 +73,26 @@ describe('deadline reminders', () => {
     assert.equal(all.length, 3);
     assert.match(all.join('\n'), /is due tomorrow/);
     assert.match(all.join('\n'), /is overdue/);
+  });
+
+  test('a deadline moved by an extension gets its own reminders, and the day itself has one', async () => {
+    const { id, dueOn, school, cookie } = await openRequest();
+    await sendDeadlineReminders(fixture.services, addDays(dueOn, -5));
+    assert.equal((await mailsAbout(id)).length, 1);
+    const extended = await fixture.app.inject({
+      method: 'POST',
+      url: `/api/v1/schools/${school.id}/privacy/requests/${id}/extend`,
+      headers: { cookie },
+      payload: { months: 1, reason: 'Complex' },
+    });
+    assert.equal(extended.statusCode, 200, extended.body);
+    const newDue = extended.json<{ dueOn: string }>().dueOn;
+    assert.ok(newDue > dueOn);
+    await sendDeadlineReminders(fixture.services, addDays(newDue, -5));
+    await sendDeadlineReminders(fixture.services, newDue);
+    const mails = await mailsAbout(id);
+    assert.equal(mails.length, 3);
+    assert.match(mails.join('\n'), /is due today/);
   });
 
   test('the job runs once at a time: a second runner while the first holds the lease skips', async () => {

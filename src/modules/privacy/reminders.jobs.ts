@@ -7,10 +7,9 @@ import { privacyMail } from './privacy-mail.ts';
 import * as requests from './requests.repository.ts';
 import { reminderStage } from './requests.service.ts';
 
-// Deadline reminders: a week before a request is due, the day before, and each day it is overdue, its
-// assignee (or, with none, everyone who handles requests) is e-mailed. Each stage is sent once: the
-// request's history records it, and the job re-checks that before sending, so a retried run repeats
-// nothing. The e-mail names the request by reference only.
+// Deadline reminders: a week before a request is due, the day before, on the day and each day it is overdue, its
+// assignee (or, with none, everyone who handles requests) is e-mailed. Each stage is recorded in the
+// request's history once it is sent, and never sent again. The e-mail names the request by reference only.
 
 interface Due {
   schoolId: string;
@@ -21,8 +20,8 @@ interface Due {
   assigneeId: string | null;
 }
 
-/** Records the reminders due today in each school's request history; returns what to mail. */
-async function claimReminders(services: Services, on: CalendarDate): Promise<Due[]> {
+/** The reminders due today that were not sent yet (read only: nothing is recorded until sent). */
+async function remindersDue(services: Services, on: CalendarDate): Promise<Due[]> {
   const horizon = addDays(on, 7);
   const schools = await services.db.withPlatform('privacy deadline reminders: which schools', (trx) =>
     requests.schoolsWithRequestsDueBy(trx, horizon),
@@ -32,42 +31,53 @@ async function claimReminders(services: Services, on: CalendarDate): Promise<Due
     await services.db.withSchool(schoolId, async (trx) => {
       for (const row of await requests.openRequestsDueBy(trx, schoolId, horizon)) {
         const stage = reminderStage(row.due_on, on);
-        if (stage === undefined || (await requests.reminderSent(trx, schoolId, row.id, stage))) {
-          continue;
+        if (stage !== undefined && !(await requests.reminderSent(trx, schoolId, row.id, stage))) {
+          due.push({
+            schoolId,
+            requestId: row.id,
+            reference: row.reference,
+            dueOn: row.due_on,
+            stage,
+            assigneeId: row.assignee_id,
+          });
         }
-        await requests.insertEvent(trx, {
-          school_id: schoolId,
-          request_id: row.id,
-          kind: 'reminder',
-          actor_id: SYSTEM_ACTOR.id,
-          details: { stage, dueOn: row.due_on },
-        });
-        await recordAudit(trx, {
-          orgId: schoolId,
-          actor: SYSTEM_ACTOR,
-          action: 'privacy.reminder_sent',
-          target: `privacy_request:${row.id}`,
-          details: { stage },
-        });
-        due.push({
-          schoolId,
-          requestId: row.id,
-          reference: row.reference,
-          dueOn: row.due_on,
-          stage,
-          assigneeId: row.assignee_id,
-        });
       }
     });
   }
   return due;
 }
 
+/** Records in the request's history that a stage was sent (re-checked, so a stage is recorded once). */
+async function recordReminder(services: Services, reminder: Due): Promise<void> {
+  await services.db.withSchool(reminder.schoolId, async (trx) => {
+    if (await requests.reminderSent(trx, reminder.schoolId, reminder.requestId, reminder.stage)) {
+      return;
+    }
+    await requests.insertEvent(trx, {
+      school_id: reminder.schoolId,
+      request_id: reminder.requestId,
+      kind: 'reminder',
+      actor_id: SYSTEM_ACTOR.id,
+      details: { stage: reminder.stage, dueOn: reminder.dueOn },
+    });
+    await recordAudit(trx, {
+      orgId: reminder.schoolId,
+      actor: SYSTEM_ACTOR,
+      action: 'privacy.reminder_sent',
+      target: `privacy_request:${reminder.requestId}`,
+      details: { stage: reminder.stage },
+    });
+  });
+}
+
 function wording(reminder: Due): string {
   if (reminder.stage.startsWith('overdue')) {
     return `Request ${reminder.reference} was due on ${reminder.dueOn} and is overdue. Answer it, or record why not, as soon as you can.`;
   }
-  return reminder.stage === 'due_tomorrow'
+  if (reminder.stage.startsWith('due_today')) {
+    return `Request ${reminder.reference} is due today (${reminder.dueOn}).`;
+  }
+  return reminder.stage.startsWith('due_tomorrow')
     ? `Request ${reminder.reference} is due tomorrow (${reminder.dueOn}).`
     : `Request ${reminder.reference} is due within a week, on ${reminder.dueOn}.`;
 }
@@ -77,7 +87,7 @@ export async function sendDeadlineReminders(
   services: Services,
   on: CalendarDate = todayInEngland(),
 ): Promise<JobOutcome> {
-  const due = await claimReminders(services, on);
+  const due = await remindersDue(services, on);
   const handlers = new Map<string, Array<{ userId: string; email: string }>>();
   for (const reminder of due) {
     let staff = handlers.get(reminder.schoolId);
@@ -87,8 +97,10 @@ export async function sendDeadlineReminders(
     }
     const assignee = staff.find((person) => person.userId === reminder.assigneeId);
     const link = `${services.publicUrl}/schools/${reminder.schoolId}/privacy/requests/${reminder.requestId}`;
+    // Sent first and recorded after: a failed send is tried again on the next run (a duplicate is
+    // better than a missed deadline); the job's lease keeps two runs from sending at once.
     for (const person of assignee === undefined ? staff : [assignee]) {
-      services.mailer.queue(
+      await services.mailer.send(
         privacyMail(
           person.email,
           `Data protection request ${reminder.reference}: deadline ${reminder.dueOn}`,
@@ -96,6 +108,7 @@ export async function sendDeadlineReminders(
         ),
       );
     }
+    await recordReminder(services, reminder);
   }
   return { reminders: due.length, schools: handlers.size };
 }

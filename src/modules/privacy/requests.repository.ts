@@ -244,3 +244,71 @@ export async function limitedPupils(
     use === 'imports' ? query.where('kind', '=', 'restriction') : query.where('purpose', 'in', ['all', use]);
   return (await query.execute()).map((row) => row.pupil_id);
 }
+
+/** The day the request's clock last restarted (its latest resume), if it ever stopped. */
+export async function lastResumedOn(
+  trx: Transaction<DB>,
+  schoolId: string,
+  requestId: string,
+): Promise<string | undefined> {
+  const row = await trx
+    .selectFrom('privacy_request_events')
+    .select(sql<string>`details->>'resumedOn'`.as('resumed_on'))
+    .where('school_id', '=', schoolId)
+    .where('request_id', '=', requestId)
+    .where('kind', '=', 'resume')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.resumed_on ?? undefined;
+}
+
+/** Who submitted the request's erasure for approval most recently. */
+export async function lastSubmitter(
+  trx: Transaction<DB>,
+  schoolId: string,
+  requestId: string,
+): Promise<string | undefined> {
+  const row = await trx
+    .selectFrom('privacy_request_events')
+    .select('actor_id')
+    .where('school_id', '=', schoolId)
+    .where('request_id', '=', requestId)
+    .where('kind', '=', 'submit_erasure')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.actor_id;
+}
+
+/**
+ * Clears the free text of every request about a pupil (the description, and the notes of their
+ * history), which may name the child; returns how many texts were cleared.
+ */
+export async function clearRequestTextAbout(
+  trx: Transaction<DB>,
+  schoolId: string,
+  pupilId: string,
+): Promise<number> {
+  const described = await trx
+    .updateTable('privacy_requests')
+    .set({ description: null })
+    .where('school_id', '=', schoolId)
+    .where('subject_id', '=', pupilId)
+    .where('description', 'is not', null)
+    .executeTakeFirst();
+  const noted = await trx
+    .updateTable('privacy_request_events')
+    .set({ note: null })
+    .where('school_id', '=', schoolId)
+    .where('note', 'is not', null)
+    .where(
+      'request_id',
+      'in',
+      trx
+        .selectFrom('privacy_requests')
+        .select('id')
+        .where('school_id', '=', schoolId)
+        .where('subject_id', '=', pupilId),
+    )
+    .executeTakeFirst();
+  return Number(described.numUpdatedRows) + Number(noted.numUpdatedRows);
+}

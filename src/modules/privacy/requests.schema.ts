@@ -11,7 +11,8 @@ import {
 // (the requester's name and contact) and what they wrote. Those appear only where a schema names them.
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const CalendarDate = Type.String({ format: 'date', description: 'yyyy-mm-dd' });
+// Years 1900–2099: a request (or a birth) outside them is a typing mistake, answered as a field error.
+const CalendarDate = Type.String({ format: 'date', pattern: '^(19|20)\\d{2}-', description: 'yyyy-mm-dd' });
 const Uuid = Type.String({ format: 'uuid' });
 const Note = Type.String({ minLength: 1, maxLength: 2000 });
 
@@ -188,6 +189,10 @@ export const CertificateResponse = Type.Object({
   subjectKeyDestroyed: Type.Boolean(),
   blindIndexesDeleted: Type.Integer(),
   leftForManualRedaction: Type.Array(Type.String()),
+  requestTextCleared: Type.Integer({
+    description: 'Descriptions and notes of requests about the pupil cleared',
+  }),
+  nextSteps: Type.String(),
   backups: Type.String(),
   digest: Type.String({ description: 'SHA-256 of the certificate as issued' }),
 });

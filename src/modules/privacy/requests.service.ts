@@ -324,7 +324,19 @@ export async function stepRequest<R extends StepOutcome>(
     const outcome = await perform(trx, row, on);
     const status = outcome.status ?? row.status;
     const closing = status !== row.status && isClosed({ status });
-    const changes = { ...outcome.changes, status, ...(closing ? { closed_at: new Date() } : {}) };
+    const changes = {
+      ...outcome.changes,
+      status,
+      // A request closed while its clock is stopped keeps the days it stood still, and its clock ends.
+      ...(closing && row.paused_since !== null
+        ? {
+            pause_reason: null,
+            paused_since: null,
+            paused_days: row.paused_days + Math.max(0, daysBetween(row.paused_since, on)),
+          }
+        : {}),
+      ...(closing ? { closed_at: new Date() } : {}),
+    };
     const after = { ...row, ...changes };
     // Frozen from here on when the request closes (the register then shows the deadline it had).
     const due = dueDate(
@@ -369,12 +381,16 @@ export function pauseRequest(
   work: RequestWork,
   input: { reason: 'identity' | 'clarification'; note?: string | undefined; on?: string | undefined },
 ): Promise<StepOutcome> {
-  return stepRequest(work, 'pause', async (_trx, row, on) => {
+  return stepRequest(work, 'pause', async (trx, row, on) => {
     const since = input.on ?? on;
-    if (daysBetween(row.received_on, since) < 0 || daysBetween(since, on) < 0) {
-      throw badRequest('The clock can stop only between the day the request arrived and today.', [
-        { field: 'body.on', message: 'is outside the request’s life' },
-      ]);
+    // A pause may not reach back before the clock last restarted: those days are already counted.
+    const restarted = await requests.lastResumedOn(trx, work.schoolId, row.id);
+    const earliest = restarted ?? row.received_on;
+    if (daysBetween(earliest, since) < 0 || daysBetween(since, on) < 0) {
+      throw badRequest(
+        'The clock can stop only between the day it last ran from (receipt or restart) and today.',
+        [{ field: 'body.on', message: 'is outside the request’s life' }],
+      );
     }
     return {
       status: 'paused',
@@ -403,7 +419,7 @@ export function resumeRequest(
       status: 'open',
       changes: { pause_reason: null, paused_since: null, paused_days: row.paused_days + stood },
       note: input.note,
-      details: { pausedDays: stood },
+      details: { pausedDays: stood, resumedOn: until },
     };
   });
 }
@@ -450,7 +466,12 @@ export async function linkSubject(work: RequestWork, subjectId: string): Promise
   const isStaff = await isStaffOf(work.services, work.schoolId, subjectId);
   return stepRequest(work, 'link_subject', async (trx, row) => {
     await requireSubject(trx, work.schoolId, { type: row.subject_type, id: subjectId, isStaff });
-    return { changes: { subject_id: subjectId }, details: { subjectId } };
+    // A new subject needs its own identity check: the requester was checked against the old one.
+    const changed = row.subject_id !== null && row.subject_id !== subjectId;
+    return {
+      changes: { subject_id: subjectId, ...(changed ? { identity_status: 'not_checked' as const } : {}) },
+      details: { subjectId, identityReset: changed },
+    };
   });
 }
 
@@ -479,17 +500,21 @@ export function withdrawRequest(work: RequestWork, note: string | undefined): Pr
   }));
 }
 
-/** The day a reminder stage falls due: a week before, the day before, and every day once overdue. */
+/**
+ * The reminder due today, if any: a week before the deadline, the day before, on the day, and every
+ * day once overdue. Stages name the deadline they are for, so a moved deadline (extension, a stopped
+ * clock) gets its own reminders.
+ */
 export function reminderStage(dueOn: CalendarDate, on: CalendarDate): string | undefined {
   const left = daysBetween(on, dueOn);
   if (left < 0) {
     return `overdue:${on}`;
   }
-  if (left <= 1) {
-    return 'due_tomorrow';
+  if (left === 0) {
+    return `due_today:${dueOn}`;
   }
-  if (left <= 7) {
-    return 'due_in_a_week';
+  if (left === 1) {
+    return `due_tomorrow:${dueOn}`;
   }
-  return undefined;
+  return left <= 7 ? `due_in_a_week:${dueOn}` : undefined;
 }

@@ -117,6 +117,9 @@ export interface ErasureCertificateBody {
   subjectKeyDestroyed: boolean;
   blindIndexesDeleted: number;
   leftForManualRedaction: string[];
+  /** Descriptions and notes of requests about the pupil that were cleared. */
+  requestTextCleared: number;
+  nextSteps: string;
   backups: string;
 }
 

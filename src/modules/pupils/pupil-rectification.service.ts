@@ -117,3 +117,11 @@ export async function rectifyPupil(
   );
   return history.map((change) => change.field);
 }
+
+/**
+ * Marks a pupil's record as changed now without changing it: after a restriction is lifted, apps
+ * syncing with If-Modified-Since receive the pupil again.
+ */
+export async function touchPupil(trx: Transaction<DB>, schoolId: string, pupilId: string): Promise<void> {
+  await pupils.updatePupil(trx, schoolId, pupilId, {});
+}

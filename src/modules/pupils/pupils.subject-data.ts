@@ -51,11 +51,21 @@ export const pupilsSubjectData: SubjectDataSource = {
           preferredSurname: identity.preferredSurname,
           dateOfBirth: identity.dob,
           address: identity.address,
-          contacts: identity.contacts === null ? null : JSON.stringify(identity.contacts),
           identifierKind: row.identifier_kind,
         },
       ],
       characteristics: [flat],
+      // Other people's details (parents, carers) are not the requester's to receive without review:
+      // the bundle says they are held, and the school decides what it may disclose.
+      withheld:
+        identity.contacts === null || identity.contacts.length === 0
+          ? []
+          : [
+              {
+                what: `Contact details of ${identity.contacts.length} other ${identity.contacts.length === 1 ? 'person' : 'people'} (parents or carers)`,
+                why: 'They are other people’s personal data: the school reviews what it may disclose before sending them.',
+              },
+            ],
       prior_attainment:
         prior === undefined
           ? []
