@@ -53,7 +53,14 @@ function CertificateView({ certificate, schoolId }: { certificate: Certificate; 
           </Row>
           <Row label="Search entries deleted">{certificate.blindIndexesDeleted}</Row>
           <Row label="Backups">{certificate.backups}</Row>
+          <Row label="Request texts cleared">
+            {certificate.requestTextCleared === 0
+              ? 'None held'
+              : `${certificate.requestTextCleared} description${certificate.requestTextCleared === 1 ? '' : 's'} or note${certificate.requestTextCleared === 1 ? '' : 's'} of requests about the pupil`}
+          </Row>
         </dl>
+        <h3>What the school does next</h3>
+        <p>{certificate.nextSteps}</p>
         <h3>Records deleted</h3>
         {deleted.length === 0 ? (
           <p>None.</p>
