@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
@@ -21,18 +21,58 @@ import * as data from './app-data.repository.ts';
  * id), so two apps cannot join their copies on it, and no app learns Haven's own ids.
  */
 export function pairwisePupilId(services: Services, clientId: string, pupilId: string): string {
-  const digest = createHmac('sha256', services.keyring.provider.deriveSecret('app pupil ids'))
-    .update(`${clientId}\0${pupilId}`)
-    .digest('hex');
-  return `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}`;
+  return pairwiseIds(services).of(clientId, pupilId);
 }
 
-type Opened = Partial<
-  Record<
-    'forename' | 'surname' | 'preferred_forename' | 'preferred_surname' | 'upn' | 'dob' | 'contacts',
-    string
-  >
->;
+/**
+ * Pairwise ids, remembered: each is a pure function of the secret, the app and the pupil, and lists of
+ * pupils ask for the same ones on every request. Bounded; the oldest entry goes first when full.
+ */
+class PairwiseIds {
+  readonly secret: Buffer;
+  readonly #key: KeyObject;
+  readonly #known = new Map<string, string>();
+
+  constructor(secret: Buffer) {
+    this.secret = secret;
+    this.#key = createSecretKey(secret);
+  }
+
+  of(clientId: string, pupilId: string): string {
+    const input = `${clientId}\0${pupilId}`;
+    const known = this.#known.get(input);
+    if (known !== undefined) {
+      return known;
+    }
+    const digest = createHmac('sha256', this.#key).update(input).digest('hex');
+    const id = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}`;
+    if (this.#known.size >= PAIRWISE_CACHE_ENTRIES) {
+      const oldest = this.#known.keys().next().value;
+      if (oldest !== undefined) {
+        this.#known.delete(oldest);
+      }
+    }
+    this.#known.set(input, id);
+    return id;
+  }
+}
+
+const PAIRWISE_CACHE_ENTRIES = 100_000;
+const pairwiseBySecrets = new WeakMap<object, PairwiseIds>();
+
+/** The pairwise ids of this key provider's current secret (a new secret starts afresh). */
+function pairwiseIds(services: Services): PairwiseIds {
+  const provider = services.keyring.provider;
+  const secret = provider.deriveSecret('app pupil ids');
+  let ids = pairwiseBySecrets.get(provider);
+  if (ids === undefined || !ids.secret.equals(secret)) {
+    ids = new PairwiseIds(secret);
+    pairwiseBySecrets.set(provider, ids);
+  }
+  return ids;
+}
+
+type Opened = Partial<Record<data.IdentityColumn, string>>;
 
 /** Each students.* scope's block of attributes, from the pupil row and the fields decrypted for it. */
 const SCOPE_BLOCKS: {
@@ -63,8 +103,8 @@ const STUDENT_SCOPES = Object.keys(SCOPE_BLOCKS).filter(
 );
 
 /** Which encrypted columns a set of scopes needs: names always; UPN, date of birth, contacts only if granted. */
-function columnsFor(scopes: ReadonlySet<string>): Array<keyof Opened> {
-  const columns: Array<keyof Opened> = ['forename', 'surname', 'preferred_forename', 'preferred_surname'];
+function columnsFor(scopes: ReadonlySet<string>): data.IdentityColumn[] {
+  const columns: data.IdentityColumn[] = ['forename', 'surname', 'preferred_forename', 'preferred_surname'];
   if (scopes.has('students.upn')) {
     columns.push('upn');
   }
@@ -80,12 +120,12 @@ function columnsFor(scopes: ReadonlySet<string>): Array<keyof Opened> {
 async function openFields(
   vault: SchoolVault,
   row: data.PupilRow,
-  columns: Array<keyof Opened>,
+  columns: readonly data.IdentityColumn[],
 ): Promise<Opened> {
   const sealed: Record<string, Buffer> = {};
   for (const column of columns) {
     const value = row[column];
-    if (value !== null) {
+    if (value !== null && value !== undefined) {
       sealed[column] = value;
     }
   }
@@ -108,13 +148,9 @@ async function studentsOf(
 ): Promise<Array<Static<typeof Student>>> {
   const vault = new SchoolVault(services.keyring, trx, access.schoolId);
   await vault.preloadSubjects(rows.map((row) => row.id));
-  const groups = await data.registrationGroups(
-    trx,
-    access.schoolId,
-    rows.map((row) => row.id),
-  );
   const columns = columnsFor(access.scopes);
   const granted = STUDENT_SCOPES.filter((scope) => access.scopes.has(scope));
+  const ids = pairwiseIds(services);
   const students: Array<Static<typeof Student>> = [];
   for (const row of rows) {
     const opened = await openFields(vault, row, columns);
@@ -125,12 +161,12 @@ async function studentsOf(
       preferredSurname: opened.preferred_surname ?? null,
     };
     const student: Static<typeof Student> = {
-      id: pairwisePupilId(services, access.clientId, row.id),
+      id: ids.of(access.clientId, row.id),
       first_name: names.preferredForename ?? names.forename,
       last_name: names.preferredSurname ?? names.surname,
       display_name: displayName(names),
       year_group: row.year_group,
-      registration_group: groups.get(row.id) ?? null,
+      registration_group: row.registration_group,
       enrolment_status: row.enrolment_status,
       start_date: row.start_date,
       leave_date: row.leave_date,
@@ -179,8 +215,8 @@ export async function appStudents(
       trx,
       access.schoolId,
       { since: request.since, left: request.left === true },
-      offsetOf(request.page),
-      request.page.perPage,
+      columnsFor(access.scopes),
+      { offset: offsetOf(request.page), limit: request.page.perPage },
     );
     const students = await studentsOf(services, trx, access, found.rows);
     await auditRead(
@@ -202,13 +238,17 @@ export async function appStudent(
   requestId: string,
 ) {
   return services.db.withSchool(access.schoolId, async (trx) => {
+    const ids = pairwiseIds(services);
     const pupilId = (await data.pupilIds(trx, access.schoolId)).find(
-      (id) => pairwisePupilId(services, access.clientId, id) === studentId,
+      (id) => ids.of(access.clientId, id) === studentId,
     );
     const found =
       pupilId === undefined
         ? undefined
-        : await data.pupilPage(trx, access.schoolId, { ids: [pupilId] }, 0, 1);
+        : await data.pupilPage(trx, access.schoolId, { ids: [pupilId] }, columnsFor(access.scopes), {
+            offset: 0,
+            limit: 1,
+          });
     const row = found?.rows[0];
     if (row === undefined) {
       throw new AppApiError(404, 'not_found', 'There is no such student in this school.');

@@ -1,5 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PLATFORM_ORG_ID } from '../../platform/audit/audit-log.ts';
+import { KnownTokens, sessionStillBinds, type KnownToken } from './app-token-cache.ts';
 import { useAuthorisation } from './authorisations.service.ts';
+import * as artifacts from './oauth/artifacts.repository.ts';
 import type { OAuthServer } from './oauth/provider.ts';
 import type { Services } from '../../services.ts';
 
@@ -39,53 +42,90 @@ function bearerOf(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+/** The token as oidc-provider finds and validates it (first use of a token): its immutable facts. */
+async function findToken(server: OAuthServer, value: string): Promise<KnownToken> {
+  const token = await server.provider.AccessToken.find(value);
+  if (token === undefined) {
+    const appToken = await server.provider.ClientCredentials.find(value);
+    if (appToken !== undefined && !appToken.isExpired) {
+      // A client-credentials token speaks for the app, not for any school.
+      throw new AppApiError(
+        403,
+        'insufficient_scope',
+        'This token is the app’s own: school data needs a token a school approved.',
+      );
+    }
+    throw invalidToken();
+  }
+  if (token.isExpired || token.aud !== server.resource) {
+    throw invalidToken();
+  }
+  // A disabled app is no client at all (see the registry): its tokens stop at once.
+  if (token.clientId === undefined || (await server.provider.Client.find(token.clientId)) === undefined) {
+    throw invalidToken();
+  }
+  const schoolId = token.accountId ?? '';
+  const grantId = token.grantId ?? '';
+  if (schoolId === '' || grantId === '') {
+    throw invalidToken();
+  }
+  return {
+    clientId: token.clientId,
+    schoolId,
+    grantId,
+    scope: token.scope ?? '',
+    sessionUid: token.expiresWithSession === true ? token.sessionUid : undefined,
+    expiresAt: (token.exp ?? 0) * 1000,
+  };
+}
+
+/**
+ * A token seen before: what could have changed since is asked of the database (one query): the token is
+ * still stored (revocation deletes it), its session still binds it, its app is still active.
+ */
+async function stillLive(services: Services, value: string, known: KnownToken): Promise<boolean> {
+  const live = await services.db.withSchool(PLATFORM_ORG_ID, (trx) =>
+    artifacts.tokenLiveness(trx, { tokenId: value, sessionUid: known.sessionUid, clientId: known.clientId }),
+  );
+  return (
+    live.token && live.appActive && (known.sessionUid === undefined || sessionStillBinds(live.session, known))
+  );
+}
+
 /**
  * Checks an app's bearer token on every request: issued by Haven's OAuth server for the app data API,
- * unexpired, its grant still approved by the school (a revoked grant fails on the very next request), and
- * counts the request for the school's view of the app's usage.
+ * unexpired, not revoked, its app active and its grant still approved by the school (a revoked grant fails
+ * on the very next request), and counts the request for the school's view of the app's usage. Only the
+ * token's immutable facts are remembered between requests (see KnownTokens); everything that can change
+ * is read again each time.
  */
 export function requireAppToken(services: Services, server: OAuthServer) {
+  const known = new KnownTokens();
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const value = bearerOf(request);
     if (value === undefined) {
       throw invalidToken();
     }
-    const token = await server.provider.AccessToken.find(value);
+    const digest = KnownTokens.digest(value);
+    let token = known.get(digest);
     if (token === undefined) {
-      const appToken = await server.provider.ClientCredentials.find(value);
-      if (appToken !== undefined && !appToken.isExpired) {
-        // A client-credentials token speaks for the app, not for any school.
-        throw new AppApiError(
-          403,
-          'insufficient_scope',
-          'This token is the app’s own: school data needs a token a school approved.',
-        );
-      }
+      token = await findToken(server, value);
+      known.set(digest, token);
+    } else if (!(await stillLive(services, value, token))) {
+      known.delete(digest);
       throw invalidToken();
     }
-    if (token.isExpired || token.aud !== server.resource) {
-      throw invalidToken();
-    }
-    // A disabled app is no client at all (see the registry): its tokens stop at once.
-    if (token.clientId === undefined || (await server.provider.Client.find(token.clientId)) === undefined) {
-      throw invalidToken();
-    }
-    const schoolId = token.accountId;
-    const grantId = token.grantId;
-    if (schoolId === '' || grantId === '') {
-      throw invalidToken();
-    }
-    const authorisation = await useAuthorisation(services, schoolId, grantId);
+    const authorisation = await useAuthorisation(services, token.schoolId, token.grantId);
     if (authorisation === undefined) {
+      known.delete(digest);
       throw invalidToken();
     }
     const granted = new Set(authorisation.scopes);
-    const scopes = new Set((token.scope ?? '').split(' ').filter((scope) => granted.has(scope)));
     request.appAccess = {
-      schoolId,
-      clientId: token.clientId ?? '',
+      schoolId: token.schoolId,
+      clientId: token.clientId,
       authorisationId: authorisation.id,
-      scopes,
+      scopes: new Set(token.scope.split(' ').filter((scope) => granted.has(scope))),
     };
   };
 }

@@ -48,26 +48,29 @@ export async function findActiveForApp(
     .execute();
 }
 
-export async function findByGrant(
+export type AuthorisationInUse = Pick<AuthorisationRow, 'id' | 'scopes'>;
+
+/**
+ * The grant's authorisation if it is still active, counting one more request by the app for the school's
+ * view of its usage: the check and the count in one statement.
+ */
+export async function useActiveByGrant(
   trx: Transaction<DB>,
   grantId: string,
-): Promise<AuthorisationRow | undefined> {
-  return trx.selectFrom('app_authorisations').selectAll().where('grant_id', '=', grantId).executeTakeFirst();
+): Promise<AuthorisationInUse | undefined> {
+  return trx
+    .updateTable('app_authorisations')
+    .set({ last_access_at: new Date(), request_count: sql<string>`request_count + 1` })
+    .where('grant_id', '=', grantId)
+    .where('status', '=', 'active')
+    .returning(['id', 'scopes'])
+    .executeTakeFirst();
 }
 
 export async function markRevoked(trx: Transaction<DB>, id: string, by: string): Promise<void> {
   await trx
     .updateTable('app_authorisations')
     .set({ status: 'revoked', revoked_by: by, revoked_at: new Date() })
-    .where('id', '=', id)
-    .execute();
-}
-
-/** One more request by the app: counted for the school's view of its usage. */
-export async function recordUse(trx: Transaction<DB>, id: string): Promise<void> {
-  await trx
-    .updateTable('app_authorisations')
-    .set({ last_access_at: new Date(), request_count: sql<string>`request_count + 1` })
     .where('id', '=', id)
     .execute();
 }

@@ -246,21 +246,14 @@ export async function revokeAuthorisation(
 
 /**
  * The authorisation behind an access token's grant, if it is still in force, counting the request for the
- * school's view of the app's use (one transaction: this runs on every app request).
+ * school's view of the app's use (one statement: this runs on every app request).
  */
 export async function useAuthorisation(
   services: Services,
   schoolId: string,
   grantId: string,
-): Promise<authorisations.AuthorisationRow | undefined> {
-  return services.db.withSchool(schoolId, async (trx) => {
-    const row = await authorisations.findByGrant(trx, grantId);
-    if (row?.status !== 'active') {
-      return undefined;
-    }
-    await authorisations.recordUse(trx, row.id);
-    return row;
-  });
+): Promise<authorisations.AuthorisationInUse | undefined> {
+  return services.db.withSchool(schoolId, (trx) => authorisations.useActiveByGrant(trx, grantId));
 }
 
 export function refuseNotApprover(): AppError {

@@ -161,6 +161,7 @@ describe('an app authorised by a school over real HTTP', () => {
     const { access_token: accessToken } = (await (await exchange(code, verifier)).json()) as {
       access_token: string;
     };
+    assert.equal((await api('/school', accessToken)).status, 200, 'used once: the server knows it');
     await fixture.services.db.withPlatform('test.expire_tokens', (trx) =>
       trx
         .updateTable('oauth_artifacts')
@@ -171,6 +172,38 @@ describe('an app authorised by a school over real HTTP', () => {
     const expired = await api('/school', accessToken);
     assert.equal(expired.status, 401);
     assert.equal(((await expired.json()) as { error: string }).error, 'invalid_token');
+  });
+
+  test('a token used before is checked again on every request: revoked alone, or its session gone', async () => {
+    const freshToken = async () => {
+      const { code, verifier } = await authorise(['school', 'students.basic']);
+      const { access_token: accessToken } = (await (await exchange(code, verifier)).json()) as {
+        access_token: string;
+      };
+      assert.equal((await api('/students', accessToken)).status, 200);
+      return accessToken;
+    };
+    const revokedAlone = await freshToken();
+    const revocation = await fetch(`${fixture.base}/oauth/token/revocation`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basicAuth(fixture.registered.clientId, fixture.registered.clientSecret),
+      },
+      body: new URLSearchParams({ token: revokedAlone, token_type_hint: 'access_token' }).toString(),
+    });
+    assert.equal(revocation.status, 200);
+    assert.equal((await api('/students', revokedAlone)).status, 401, 'RFC 7009: revoked, refused next time');
+
+    const sessionBound = await freshToken();
+    await fixture.services.db.withPlatform('test.end_oauth_sessions', (trx) =>
+      trx.deleteFrom('oauth_artifacts').where('model', '=', 'Session').execute(),
+    );
+    assert.equal(
+      (await api('/students', sessionBound)).status,
+      401,
+      'a token that ends with its session ends with it',
+    );
   });
 
   test('bad inputs are refused per the RFCs, and leak nothing', async () => {
@@ -197,6 +230,7 @@ describe('an app authorised by a school over real HTTP', () => {
     const first = await exchange(code, verifier);
     assert.equal(first.status, 200, 'the right verifier still works');
     const { access_token: firstToken } = (await first.json()) as { access_token: string };
+    assert.equal((await api('/school', firstToken)).status, 200);
     const reused = await exchange(code, verifier);
     assert.equal(reused.status, 400, 'a code works once');
     assert.equal(((await reused.json()) as { error: string }).error, 'invalid_grant');

@@ -93,3 +93,56 @@ export async function sweepExpired(trx: Transaction<DB>): Promise<number> {
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** What may have changed since an access token was found valid: whether it, its session and its app live on. */
+export interface TokenLiveness {
+  token: boolean;
+  /** The session's payload when the token is bound to one (undefined when it is gone or not asked for). */
+  session: unknown;
+  appActive: boolean;
+}
+
+/**
+ * One query for the per-request re-check of a known access token: the token is still stored and unexpired
+ * (revoking it or its grant deletes it), its session likewise when the token expires with it, and its app
+ * is still active (an operator may disable it).
+ */
+export async function tokenLiveness(
+  trx: Transaction<DB>,
+  check: { tokenId: string; sessionUid: string | undefined; clientId: string },
+): Promise<TokenLiveness> {
+  const unexpired = sql<boolean>`(a.expires_at is null or a.expires_at > now())`;
+  const row = await trx
+    .selectNoFrom((eb) => [
+      eb
+        .exists(
+          eb
+            .selectFrom('oauth_artifacts as a')
+            .select(sql`1`.as('one'))
+            .where('a.model', '=', 'AccessToken')
+            .where('a.id', '=', check.tokenId)
+            .where(unexpired),
+        )
+        .as('token'),
+      check.sessionUid === undefined
+        ? sql`null`.as('session')
+        : eb
+            .selectFrom('oauth_artifacts as a')
+            .select('a.payload')
+            .where('a.model', '=', 'Session')
+            .where('a.uid', '=', check.sessionUid)
+            .where(unexpired)
+            .as('session'),
+      eb
+        .exists(
+          eb
+            .selectFrom('apps')
+            .select(sql`1`.as('one'))
+            .where('apps.client_id', '=', check.clientId)
+            .where('apps.status', '=', 'active'),
+        )
+        .as('app_active'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { token: row.token === true, session: row.session ?? undefined, appActive: row.app_active === true };
+}
