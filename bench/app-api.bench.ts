@@ -28,10 +28,17 @@ const SCOPES = ['school', 'students.basic', 'students.upn', 'students.sex', 'stu
 
 async function load(url: string, headers: Record<string, string>) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
-  if (result.non2xx > 0 || result.errors > 0) {
+  // A request unanswered after autocannon's 10 s is a timeout: slow, not wrong, so it is reported (it is
+  // beyond any p99 target) rather than ending the run; any other error or a non-2xx answer does.
+  if (result.non2xx > 0 || result.errors > result.timeouts) {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
   }
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    timeouts: result.timeouts,
+  };
 }
 
 async function main(): Promise<void> {
@@ -137,12 +144,14 @@ async function main(): Promise<void> {
       const limit = await load(`http://127.0.0.1:${barePort}/students`, {});
       const ratio = haven.rps / limit.rps;
       console.log(`${PUPILS} pupils, per_page=100, ${CONNECTIONS} connections, ${SECONDS} s each`);
-      console.log(`Haven: ${haven.rps.toFixed(0)} requests/s, p99 ${haven.p99} ms`);
+      console.log(
+        `Haven: ${haven.rps.toFixed(0)} requests/s, p50 ${haven.p50} ms, p99 ${haven.p99} ms, ${haven.timeouts} timed out (> 10 s)`,
+      );
       console.log(`bare Fastify from memory: ${limit.rps.toFixed(0)} requests/s, p99 ${limit.p99} ms`);
       console.log(
         `throughput ratio ${ratio.toFixed(3)} (target ≥ 0.5); p99 ${haven.p99} ms ÷ 50 ms = ${(haven.p99 / 50).toFixed(2)} (target ≤ 1.00)`,
       );
-      if (ratio < 0.5 || haven.p99 > 50) {
+      if (ratio < 0.5 || haven.p99 > 50 || haven.timeouts > 0) {
         process.exitCode = 1;
       }
     } finally {
