@@ -76,7 +76,9 @@ async function tellApprovers(services: Services, schoolId: string, requestId: st
 /** The DPO approves; never the person who submitted it (two people see every erasure). */
 export function approveErasure(work: RequestWork, reason: string): Promise<StepOutcome> {
   return stepRequest(work, 'approve_erasure', async (trx, row) => {
-    if ((await requests.lastSubmitter(trx, work.schoolId, row.id)) === work.who.userId) {
+    if (
+      (await requests.latestEvent(trx, work.schoolId, row.id, 'submit_erasure'))?.actor_id === work.who.userId
+    ) {
       throw new AppError(
         409,
         'same_person',

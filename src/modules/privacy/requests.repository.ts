@@ -245,38 +245,21 @@ export async function limitedPupils(
   return (await query.execute()).map((row) => row.pupil_id);
 }
 
-/** The day the request's clock last restarted (its latest resume), if it ever stopped. */
-export async function lastResumedOn(
+/** The request's latest event of one kind (its latest resume, its latest submission for approval). */
+export async function latestEvent(
   trx: Transaction<DB>,
   schoolId: string,
   requestId: string,
-): Promise<string | undefined> {
-  const row = await trx
+  kind: string,
+): Promise<RequestEventRow | undefined> {
+  return trx
     .selectFrom('privacy_request_events')
-    .select(sql<string>`details->>'resumedOn'`.as('resumed_on'))
+    .selectAll()
     .where('school_id', '=', schoolId)
     .where('request_id', '=', requestId)
-    .where('kind', '=', 'resume')
+    .where('kind', '=', kind)
     .orderBy('id', 'desc')
     .executeTakeFirst();
-  return row?.resumed_on ?? undefined;
-}
-
-/** Who submitted the request's erasure for approval most recently. */
-export async function lastSubmitter(
-  trx: Transaction<DB>,
-  schoolId: string,
-  requestId: string,
-): Promise<string | undefined> {
-  const row = await trx
-    .selectFrom('privacy_request_events')
-    .select('actor_id')
-    .where('school_id', '=', schoolId)
-    .where('request_id', '=', requestId)
-    .where('kind', '=', 'submit_erasure')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  return row?.actor_id;
 }
 
 /**

@@ -384,7 +384,8 @@ export function pauseRequest(
   return stepRequest(work, 'pause', async (trx, row, on) => {
     const since = input.on ?? on;
     // A pause may not reach back before the clock last restarted: those days are already counted.
-    const restarted = await requests.lastResumedOn(trx, work.schoolId, row.id);
+    const resumed = (await requests.latestEvent(trx, work.schoolId, row.id, 'resume'))?.details.resumedOn;
+    const restarted = typeof resumed === 'string' ? resumed : undefined;
     const earliest = restarted ?? row.received_on;
     if (daysBetween(earliest, since) < 0 || daysBetween(since, on) < 0) {
       throw badRequest(
