@@ -89,3 +89,22 @@ export function deadlineFor(receivedOn: CalendarDate): {
     extendBy: dueOn,
   };
 }
+
+/**
+ * The reminder due today, if any: a week before the deadline, the day before, on the day, and every
+ * day once overdue. Stages name the deadline they are for, so a moved deadline (extension, a stopped
+ * clock) gets its own reminders.
+ */
+export function reminderStage(dueOn: CalendarDate, on: CalendarDate): string | undefined {
+  const left = daysBetween(on, dueOn);
+  if (left < 0) {
+    return `overdue:${on}`;
+  }
+  if (left === 0) {
+    return `due_today:${dueOn}`;
+  }
+  if (left === 1) {
+    return `due_tomorrow:${dueOn}`;
+  }
+  return left <= 7 ? `due_in_a_week:${dueOn}` : undefined;
+}

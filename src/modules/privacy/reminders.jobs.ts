@@ -3,9 +3,9 @@ import { addDays, todayInEngland, type CalendarDate } from '../../platform/calen
 import type { JobDefinition, JobOutcome } from '../../platform/jobs/job-runner.ts';
 import type { Services } from '../../services.ts';
 import { schoolStaffHolding } from '../organisations/staff.service.ts';
+import { reminderStage } from './deadlines.ts';
 import { privacyMail } from './privacy-mail.ts';
 import * as requests from './requests.repository.ts';
-import { reminderStage } from './requests.service.ts';
 
 // Deadline reminders: a week before a request is due, the day before, on the day and each day it is overdue, its
 // assignee (or, with none, everyone who handles requests) is e-mailed. Each stage is recorded in the

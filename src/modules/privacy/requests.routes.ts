@@ -26,6 +26,7 @@ import {
   SubjectBody,
 } from './requests.schema.ts';
 import { deadlineFor } from './deadlines.ts';
+import * as steps from './request-steps.service.ts';
 import * as service from './requests.service.ts';
 
 const errors = errorResponses(400, 401, 403, 404, 409);
@@ -177,29 +178,29 @@ export const privacyRequestRoutes: FastifyPluginAsyncTypebox<{ services: Service
     'pause',
     'Stop the clock while waiting for proof of identity or clarification',
     PauseBody,
-    service.pauseRequest,
+    steps.pauseRequest,
   );
-  step('resume', 'Restart the clock', ResumeBody, service.resumeRequest);
+  step('resume', 'Restart the clock', ResumeBody, steps.resumeRequest);
   step(
     'extend',
     'Extend a complex request by up to two further months, with the reason',
     ExtendBody,
-    service.extendRequest,
+    steps.extendRequest,
   );
-  step('identity', 'Record the identity check', IdentityBody, service.recordIdentityCheck);
+  step('identity', 'Record the identity check', IdentityBody, steps.recordIdentityCheck);
   step('assign', 'Assign the request to a colleague', AssignBody, (frame, body) =>
-    service.assignRequest(frame, body.assigneeId),
+    steps.assignRequest(frame, body.assigneeId),
   );
   step('subject', 'Link the pupil the request is about', SubjectBody, (frame, body) =>
-    service.linkSubject(frame, body.subjectId),
+    steps.linkSubject(frame, body.subjectId),
   );
   step('complete', 'Close the request as answered', CloseBody, (frame, body) =>
-    service.completeRequest(frame, body.note),
+    steps.completeRequest(frame, body.note),
   );
   step('refuse', 'Refuse the request, with the reason', CloseBody, (frame, body) =>
-    service.refuseRequest(frame, body.note),
+    steps.refuseRequest(frame, body.note),
   );
   step('withdraw', 'The requester withdrew the request', OptionalNoteBody, (frame, body) =>
-    service.withdrawRequest(frame, body.note),
+    steps.withdrawRequest(frame, body.note),
   );
 };
