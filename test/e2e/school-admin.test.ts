@@ -43,7 +43,17 @@ describe('running the school’s Haven', { skip: browserMissing() }, () => {
     await page.waitForURL('**/audit?action=imports.');
     const table = page.getByRole('table', { name: 'Audit events, newest first' });
     await table.waitFor();
-    const actions = await table.locator('tbody td:nth-child(2)').allTextContents();
+    // The previous (unfiltered) rows stay on screen until the filtered page arrives: wait for it.
+    const cells = table.locator('tbody td:nth-child(2)');
+    let actions = await cells.allTextContents();
+    for (
+      let tries = 0;
+      tries < 100 && !actions.every((action) => action.startsWith('imports.'));
+      tries += 1
+    ) {
+      await page.waitForTimeout(100);
+      actions = await cells.allTextContents();
+    }
     assert.ok(actions.length > 0, 'the demo imports were audited');
     assert.ok(
       actions.every((action) => action.startsWith('imports.')),
