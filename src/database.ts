@@ -7,6 +7,7 @@ import type { OrganisationTables } from './modules/organisations/organisations.t
 import type { MarketingTables } from './modules/privacy/marketing.tables.ts';
 import type { PrivacyTables } from './modules/privacy/requests.tables.ts';
 import type { PupilTables } from './modules/pupils/pupils.tables.ts';
+import type { RetentionTables } from './modules/retention/retention.tables.ts';
 import type { AuditTables } from './platform/audit/audit.tables.ts';
 import type { KeyTables } from './platform/crypto/keys.tables.ts';
 import type { JobTables } from './platform/jobs/jobs.tables.ts';
@@ -22,4 +23,5 @@ export interface DB
     MarketingTables,
     AppTables,
     PrivacyTables,
+    RetentionTables,
     JobTables {}

@@ -1,4 +1,4 @@
-import { PLATFORM_ORG_ID, recordAudit } from '../../platform/audit/audit-log.ts';
+import { PLATFORM_ORG_ID, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit-log.ts';
 import { AppError, badRequest, notFound } from '../../platform/http/errors.ts';
 import type { MailMessage } from '../../platform/mail/mailer.ts';
 import type { Services } from '../../services.ts';
@@ -242,6 +242,31 @@ export async function revokeAuthorisation(
     `Haven: ${app?.name ?? 'an app'} no longer has access`,
     `${app?.name ?? 'An app'}'s access to your school's data in Haven was withdrawn${input.by.type === 'app' ? ' by the app itself' : ''}. Its tokens no longer work.`,
   );
+}
+
+/**
+ * Withdraws every app's access to a school at once (the school is leaving, or its data is being
+ * deleted): the authorisations are marked revoked and every grant's tokens deleted.
+ */
+export async function revokeAllForSchool(services: Services, schoolId: string, by: string): Promise<number> {
+  const ended = await services.db.withSchool(schoolId, async (trx) => {
+    const active = await authorisations.activeAuthorisations(trx, schoolId);
+    for (const row of active) {
+      await authorisations.markRevoked(trx, row.id, `system:${by}`);
+      await recordAudit(trx, {
+        orgId: schoolId,
+        actor: SYSTEM_ACTOR,
+        action: 'apps.revoked',
+        target: `app:${row.app_id}`,
+        details: { authorisation: row.id, reason: by },
+      });
+    }
+    return active;
+  });
+  for (const row of ended) {
+    await endGrant(services, row.grant_id);
+  }
+  return ended.length;
 }
 
 /**

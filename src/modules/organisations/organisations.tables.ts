@@ -25,6 +25,11 @@ export interface SchoolsTable {
   establishment_number: string | null;
   status: ColumnType<SchoolStatus, SchoolStatus | undefined, SchoolStatus>;
   region: string | null;
+  /** Leaving (offboarding): when asked and by whom, the day its data must be gone by, when it went. */
+  leaving_requested_at: Date | null;
+  leaving_requested_by: string | null;
+  deletion_due_on: string | null;
+  deleted_at: Date | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -183,6 +183,36 @@ export class Keyring {
   }
 
   /**
+   * Crypto-shredding of many subjects at once (a retention sweep): one ledger row each, one audit event
+   * naming them all. Returns how many keys existed.
+   */
+  async destroySubjectKeys(trx: Trx, schoolId: string, subjectIds: readonly string[]): Promise<number> {
+    const deleted = await keys.deleteSubjectKeys(trx, schoolId, subjectIds);
+    for (const subjectId of subjectIds) {
+      this.#subjectKeyIds.delete(`${schoolId}/${subjectId}`);
+    }
+    for (const { keyId } of deleted) {
+      this.#fieldKeys.delete(`${schoolId}/${keyId.replaceAll('-', '')}`);
+    }
+    await keys.recordErasures(trx, schoolId, subjectIds);
+    if (subjectIds.length > 0) {
+      await recordAudit(trx, {
+        orgId: schoolId,
+        actor: SYSTEM_ACTOR,
+        action: 'keys.destroy_subject_keys',
+        subjectIds,
+        details: { keysDestroyed: deleted.length },
+      });
+    }
+    return deleted.length;
+  }
+
+  /** Whether the ledger records the whole school as erased (its keys destroyed). */
+  async schoolErased(trx: Trx, schoolId: string): Promise<boolean> {
+    return keys.schoolErased(trx, schoolId);
+  }
+
+  /**
    * Re-applies an erasure already in the ledger (after a restore from a backup taken before it): the
    * subject's key and blind indexes go again, without a second ledger entry. True if anything was left.
    */

@@ -227,6 +227,59 @@ export async function deleteSubjectKey(
   return deleted?.id;
 }
 
+/** Many subjects' keys and blind indexes at once (a retention sweep); returns the keys deleted. */
+export async function deleteSubjectKeys(
+  trx: Trx,
+  schoolId: string,
+  subjectIds: readonly string[],
+): Promise<{ subjectId: string; keyId: string }[]> {
+  if (subjectIds.length === 0) {
+    return [];
+  }
+  await trx
+    .deleteFrom('blind_indexes')
+    .where('school_id', '=', schoolId)
+    .where('subject_id', 'in', subjectIds)
+    .execute();
+  const deleted = await trx
+    .deleteFrom('subject_keys')
+    .where('school_id', '=', schoolId)
+    .where('subject_id', 'in', subjectIds)
+    .returning(['id', 'subject_id'])
+    .execute();
+  return deleted.map((row) => ({ subjectId: row.subject_id, keyId: row.id }));
+}
+
+export async function recordErasures(
+  trx: Trx,
+  schoolId: string,
+  subjectIds: readonly string[],
+): Promise<void> {
+  if (subjectIds.length === 0) {
+    return;
+  }
+  await trx
+    .insertInto('erasure_ledger')
+    .values(
+      subjectIds.map((subjectId) => ({
+        school_id: schoolId,
+        subject_id: subjectId,
+        scope: 'subject' as const,
+      })),
+    )
+    .execute();
+}
+
+export async function schoolErased(trx: Trx, schoolId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('erasure_ledger')
+    .select('id')
+    .where('school_id', '=', schoolId)
+    .where('scope', '=', 'school')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function recordErasure(trx: Trx, schoolId: string, subjectId: string | null): Promise<void> {
   await trx
     .insertInto('erasure_ledger')
