@@ -22,6 +22,8 @@ export interface SchoolErasureOptions {
   stillDue?: (trx: Transaction<DB>) => Promise<boolean>;
   /** Recorded in the audit events (e.g. the rule applied). */
   reason?: string;
+  /** Runs in the deleting transaction once the rows are gone (writes the certificate). */
+  certify?: (trx: Transaction<DB>, deleted: Record<string, number>) => Promise<void>;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function eraseSchoolData(
       deleted.school_keys = keys;
     }
     await repository.markSchoolDeleted(trx, schoolId);
+    await options.certify?.(trx, deleted);
     const total = Object.values(deleted).reduce((sum, n) => sum + n, 0);
     for (const orgId of [schoolId, PLATFORM_ORG_ID]) {
       await recordAudit(trx, {
