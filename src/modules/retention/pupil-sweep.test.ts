@@ -57,12 +57,12 @@ async function remaining(schoolId: string): Promise<{ pupils: number; keys: numb
 describe('pupils reaching 25', () => {
   test('a pupil turning 25 today is erased; one turning 25 tomorrow is not', async () => {
     const { school, ids } = await schoolWith(['2010-03-14', '2010-03-15']);
-    const before = await runRetention(services, {
+    const dayBefore = await runRetention(services, {
       now: at('2035-03-13'),
       dryRun: false,
       schoolId: school.id,
     });
-    assert.equal(before.totals.pupilsErased, 0);
+    assert.equal(dayBefore.totals.pupilsErased, 0);
 
     const dry = await runRetention(services, { now: at('2035-03-14'), dryRun: true, schoolId: school.id });
     assert.equal(dry.totals.pupilsDue, 1);

@@ -16,7 +16,24 @@ export interface JobDefinition {
   schedule: string;
   /** Longest a run may take; a lease older than this is taken over. */
   leaseMinutes: number;
+  /** Run at start when the last successful run is older than this (a daily job missed while down). */
+  catchUpAfterHours?: number;
   run: () => Promise<JobOutcome>;
+}
+
+/** When the job last succeeded (undefined: never). */
+export async function lastSuccess(db: HavenDatabase<JobTables>, name: string): Promise<Date | undefined> {
+  return db.withPlatform(`job ${name}: last success`, async (trx) => {
+    const row = await trx
+      .selectFrom('job_runs')
+      .select('finished_at')
+      .where('name', '=', name)
+      .where('status', '=', 'succeeded')
+      .orderBy('finished_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.finished_at ?? undefined;
+  });
 }
 
 export type JobResult = { ran: true; outcome: JobOutcome } | { ran: false; reason: 'already_running' };
