@@ -105,8 +105,8 @@ describe('inactive schools', () => {
 
     const run = await runRetention(services, { now: at(due), dryRun: false });
     assert.ok(run.schools.some((entry) => entry.schoolId === school.id && entry.school.erased));
-    const after = await standing(school.id);
-    assert.deepEqual(after, {
+    const gone = await standing(school.id);
+    assert.deepEqual(gone, {
       status: 'left',
       deleted: true,
       pupils: 0,
@@ -158,9 +158,9 @@ describe('leaving Haven', () => {
     await runRetention(services, { now: at(addDays(dueOn, -1)), dryRun: false, schoolId: school.id });
     assert.equal((await standing(school.id)).pupils, 2);
     await runRetention(services, { now: at(dueOn), dryRun: false, schoolId: school.id });
-    const after = await standing(school.id);
-    assert.equal(after.deleted, true);
-    assert.equal(after.pupils, 0);
+    const gone = await standing(school.id);
+    assert.equal(gone.deleted, true);
+    assert.equal(gone.pupils, 0);
   });
 
   test('cancelling before the day keeps everything', async () => {
