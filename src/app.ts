@@ -1,3 +1,5 @@
+import { retentionRoutes } from './modules/retention/retention.routes.ts';
+import { retentionPlatformRoutes } from './modules/retention/retention-platform.routes.ts';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -123,6 +125,8 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(appsRoutes, { services: options.services });
   await app.register(developersRoutes, { services: options.services });
   await app.register(marketingRoutes, { services: options.services });
+  await app.register(retentionRoutes, { services: options.services });
+  await app.register(retentionPlatformRoutes, { services: options.services });
   const oauth = createOAuthServer(options.services);
   await app.register(oauthRoutes, { services: options.services, server: oauth });
   await app.register(appApiRoutes, { services: options.services, server: oauth });

@@ -15,6 +15,7 @@ export const ERASED_TABLES: Readonly<Record<string, string>> = {
   results: 'pupil_id',
   class_members: 'pupil_id',
   processing_limits: 'pupil_id',
+  legal_holds: 'pupil_id',
   blind_indexes: 'subject_id',
   subject_keys: 'subject_id',
 };

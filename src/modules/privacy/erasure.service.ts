@@ -7,6 +7,8 @@ import { getSchool } from '../organisations/organisations.service.ts';
 import { schoolStaffHolding } from '../organisations/staff.service.ts';
 import type { SignedIn } from '../organisations/identity.ts';
 import { waitingUploads } from '../imports/imports.subject-data.ts';
+import { pupilUnderHold } from '../retention/retention.subject-data.ts';
+import { todayInEngland } from '../../platform/calendar/working-days.ts';
 import { sharedRecords } from './access.service.ts';
 import * as erasure from './erasure.repository.ts';
 import * as requests from './requests.repository.ts';
@@ -114,6 +116,13 @@ export async function executeErasure(work: RequestWork): Promise<{ certificateId
         409,
         'imports_waiting',
         'An import is waiting to be committed or discarded, and its file may hold this pupil. Commit or discard it (Imports), then carry out the erasure.',
+      );
+    }
+    if (await pupilUnderHold(trx, schoolId, pupilId, todayInEngland())) {
+      throw new AppError(
+        409,
+        'legal_hold',
+        'A legal hold keeps this pupil’s record (Retention → Legal holds). Release the hold, or wait until it expires, then carry out the erasure.',
       );
     }
     const rows = await erasure.rowsAboutPupil(trx, schoolId, pupilId);

@@ -5,6 +5,7 @@ import { appsSubjectData } from '../apps/apps.subject-data.ts';
 import { curriculumSubjectData } from '../curriculum/curriculum.subject-data.ts';
 import { importsSubjectData } from '../imports/imports.subject-data.ts';
 import { pupilsSubjectData } from '../pupils/pupils.subject-data.ts';
+import { retentionSubjectData } from '../retention/retention.subject-data.ts';
 import { requestsSubjectData } from './requests.subject-data.ts';
 
 // Every module that stores personal data about a pupil says so here: which tables hold it, how to
@@ -47,6 +48,7 @@ export const SUBJECT_DATA_SOURCES: readonly SubjectDataSource[] = [
   importsSubjectData,
   appsSubjectData,
   requestsSubjectData,
+  retentionSubjectData,
 ];
 
 /**
@@ -92,4 +94,7 @@ export const NOT_PUPIL_DATA: Readonly<Record<string, string>> = {
   marketing_consents: 'consents of marketing contacts',
   marketing_unsubscribe_tokens: 'digests of marketing unsubscribe links',
   marketing_suppressions: 'keyed hashes of addresses never to contact again',
+  retention_policies: 'a school’s own retention periods',
+  retention_notices: 'when a school was warned of a deletion',
+  retention_certificates: 'evidence of retention deletions, pseudonymous ids and counts only',
 };

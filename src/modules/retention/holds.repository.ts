@@ -92,3 +92,27 @@ export async function releaseHold(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** Holds placed on one pupil (for their access bundle). */
+export async function holdsOnPupil(
+  trx: Transaction<DB>,
+  schoolId: string,
+  pupilId: string,
+): Promise<HoldRow[]> {
+  return trx
+    .selectFrom('legal_holds')
+    .select([
+      'id',
+      'pupil_id',
+      'reason',
+      'placed_by',
+      'placed_at',
+      'expires_on',
+      'released_at',
+      'released_by',
+    ])
+    .where('school_id', '=', schoolId)
+    .where('pupil_id', '=', pupilId)
+    .orderBy('placed_at')
+    .execute();
+}

@@ -209,3 +209,16 @@ export async function recordNotice(
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
+
+export async function certificateById(
+  trx: Transaction<DB>,
+  schoolId: string,
+  id: string,
+): Promise<{ body: RetentionCertificateBody; digest: Buffer } | undefined> {
+  return trx
+    .selectFrom('retention_certificates')
+    .select(['body', 'digest'])
+    .where('school_id', '=', schoolId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

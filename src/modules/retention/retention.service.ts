@@ -1,3 +1,4 @@
+import { notFound } from '../../platform/http/errors.ts';
 import { addDays, todayInEngland, type CalendarDate } from '../../platform/calendar/working-days.ts';
 import type { Services } from '../../services.ts';
 import { getSchool } from '../organisations/organisations.service.ts';
@@ -154,7 +155,7 @@ export async function schoolOutlook(
   await getSchool(services, schoolId);
   const [school] = await planSchools(services, today, schoolId);
   if (school === undefined) {
-    throw new RangeError('school data already deleted');
+    throw notFound('That school');
   }
   const pupils = await services.db.withSchool(schoolId, (trx) =>
     planPupils(services, trx, schoolId, today, until),

@@ -40,7 +40,7 @@ export type JobResult = { ran: true; outcome: JobOutcome } | { ran: false; reaso
 
 export async function runJob(
   db: HavenDatabase<JobTables>,
-  log: Logger,
+  log: Pick<Logger, 'info'>,
   job: Pick<JobDefinition, 'name' | 'leaseMinutes' | 'run'>,
 ): Promise<JobResult> {
   const runId = await db.withPlatform(`job ${job.name}: lease`, async (trx) => {
