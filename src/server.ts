@@ -8,6 +8,7 @@ import { ensurePlatformOperator } from './modules/organisations/users.service.ts
 import { checkpointAll } from './platform/audit/verify.ts';
 import { scheduleJobs } from './platform/jobs/scheduler.ts';
 import { deadlineRemindersJob } from './modules/privacy/reminders.jobs.ts';
+import { retentionJob } from './modules/retention/retention.jobs.ts';
 import { lockDataDirectory } from './platform/process-lock.ts';
 import { openServices, type Services } from './services.ts';
 
@@ -59,7 +60,7 @@ export async function startServer(
   const running = services;
   const openApp = app;
   const checkpoints = scheduleCheckpoints(services, log, config.auditCheckpointMinutes);
-  const stopJobs = scheduleJobs(services.db, log, [deadlineRemindersJob(services)]);
+  const stopJobs = scheduleJobs(services.db, log, [deadlineRemindersJob(services), retentionJob(services)]);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {

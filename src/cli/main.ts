@@ -11,6 +11,7 @@ import { registerKeys } from './keys.command.ts';
 import { registerReport } from './report.command.ts';
 import { registerMigrate } from './migrate.command.ts';
 import { registerPrivacy } from './privacy.command.ts';
+import { registerRetention } from './retention.command.ts';
 import { registerOrganisation, registerSchool } from './school.command.ts';
 import { registerStart } from './start.command.ts';
 import { registerTest } from './test.command.ts';
@@ -36,6 +37,7 @@ function buildProgram(): Command {
   registerKeys(program);
   registerAudit(program);
   registerPrivacy(program);
+  registerRetention(program);
   registerBench(program);
   // --data is accepted before or after the command name; subcommands read it through optsWithGlobals.
   program.hook('preAction', (_root, action) => {
