@@ -13,11 +13,13 @@ interface Report {
   totals: { pupilsDue: number; pupilsErased: number };
 }
 
+/** The date of birth of someone who turns 25 on `day`. */
+const twentyFive = (day: string): string => `${Number(day.slice(0, 4)) - 25}${day.slice(4)}`;
+
 describe('./haven retention run', () => {
   test('dry run, a day ahead, then the real run', async () => {
     const data = tempDataDir();
     const today = todayInEngland();
-    const twentyFive = (day: string) => `${Number(day.slice(0, 4)) - 25}${day.slice(4)}`;
     const file = path.join(data, 'pupils.csv');
     await writeFile(
       file,
