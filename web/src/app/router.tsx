@@ -16,6 +16,7 @@ import { pupilRoutes } from '../features/pupils/routes.tsx';
 import { platformRoutes } from '../features/platform/routes.tsx';
 import { appRoutes, publicAppRoutes, schoolAppRoutes } from '../features/apps/routes.tsx';
 import { privacyRoutes } from '../features/privacy/routes.tsx';
+import { retentionRoutes } from '../features/retention/routes.tsx';
 import { publicMarketingRoutes } from '../features/marketing/routes.tsx';
 
 /** Pages inside a school: /schools/:schoolId/… Each feature owns its routes (features/<name>/routes.tsx). */
@@ -27,6 +28,7 @@ const schoolRoutes: RouteObject[] = [
   ...schoolAdminRoutes,
   ...schoolAppRoutes,
   ...privacyRoutes,
+  ...retentionRoutes,
 ];
 
 export const routes: RouteObject[] = [

@@ -25,6 +25,7 @@ const SCHOOL_NAV: NavItem[] = [
   { to: 'staff', label: 'Staff', permission: 'users.manage' },
   { to: 'apps', label: 'Apps', permission: 'apps.approve' },
   { to: 'privacy', label: 'Privacy requests', permission: 'privacy.manage' },
+  { to: 'retention', label: 'Retention', permission: 'retention.manage' },
   { to: 'audit', label: 'Audit log', permission: 'audit.read' },
   { to: 'settings', label: 'Settings', permission: 'users.manage' },
 ];

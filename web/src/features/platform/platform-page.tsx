@@ -20,6 +20,7 @@ import { Notice, QueryView } from '../../components/status.tsx';
 import { DevelopersSection } from './developers-section.tsx';
 import { MarketingSection } from './marketing-section.tsx';
 import { PrivacyRoutingSection } from './privacy-routing-section.tsx';
+import { RetentionSection } from './retention-section.tsx';
 
 type Schools = Array<Static<typeof PlatformSchool>>;
 type Keys = Static<typeof KeyStatusResponse>;
@@ -220,6 +221,7 @@ export function PlatformPage() {
             <DevelopersSection />
             <MarketingSection />
             <PrivacyRoutingSection schools={list} />
+            <RetentionSection />
           </>
         )}
       </QueryView>
