@@ -24,8 +24,9 @@ describe('retention rules', () => {
     const age = ruleById('pupil_age');
     assert.equal(periodProblem(age, 25), undefined);
     assert.equal(periodProblem(age, 21), undefined);
+    assert.match(periodProblem(age, 18) ?? '', /at least 21/, 'never a sixth former');
     assert.match(periodProblem(age, 26) ?? '', /never lengthened/);
-    assert.match(periodProblem(age, 3) ?? '', /at least 16/);
+    assert.match(periodProblem(age, 3) ?? '', /at least 21/);
     assert.match(periodProblem(ruleById('school_offboarding'), 1.5) ?? '', /whole number/);
     assert.equal(periodProblem(ruleById('leaver_years'), 40), undefined, 'an optional rule has no ceiling');
   });
