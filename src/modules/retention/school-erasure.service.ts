@@ -35,7 +35,16 @@ export async function eraseSchoolData(
   schoolId: string,
   options: SchoolErasureOptions = {},
 ): Promise<Record<string, number>> {
-  // Apps lose access first: their grants live in the platform's tenant, not the school's.
+  const { stillDue } = options;
+  if (stillDue !== undefined) {
+    const due = await services.db.withPlatform(`retention: is school ${schoolId} due`, (trx) => stillDue(trx));
+    if (!due) {
+      return {};
+    }
+  }
+  // Apps lose access first: their grants live in the platform's tenant, not the school's. (The check is
+  // repeated inside the deleting transaction; a school that became active in between keeps its data,
+  // and its apps are approved again.)
   await revokeAllForSchool(services, schoolId, 'retention');
   return services.db.withPlatform(`retention: erase school ${schoolId}`, async (trx) => {
     if (options.stillDue !== undefined && !(await options.stillDue(trx))) {
