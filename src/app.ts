@@ -1,3 +1,4 @@
+import { supportAccessRoutes } from './modules/governance/support-access.routes.ts';
 import { retentionRoutes } from './modules/retention/retention.routes.ts';
 import { retentionPlatformRoutes } from './modules/retention/retention-platform.routes.ts';
 import cookie from '@fastify/cookie';
@@ -127,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(marketingRoutes, { services: options.services });
   await app.register(retentionRoutes, { services: options.services });
   await app.register(retentionPlatformRoutes, { services: options.services });
+  await app.register(supportAccessRoutes, { services: options.services });
   const oauth = createOAuthServer(options.services);
   await app.register(oauthRoutes, { services: options.services, server: oauth });
   await app.register(appApiRoutes, { services: options.services, server: oauth });

@@ -1,6 +1,7 @@
 // The database schema as Kysely sees it: every module's tables, composed in one place (like app.ts
 // composes routes). Repositories take `Transaction<DB>`.
 import type { AppTables } from './modules/apps/apps.tables.ts';
+import type { SupportTables } from './modules/governance/support-access.tables.ts';
 import type { CurriculumTables } from './modules/curriculum/curriculum.tables.ts';
 import type { ImportTables } from './modules/imports/imports.tables.ts';
 import type { OrganisationTables } from './modules/organisations/organisations.tables.ts';
@@ -24,4 +25,5 @@ export interface DB
     AppTables,
     PrivacyTables,
     RetentionTables,
+    SupportTables,
     JobTables {}

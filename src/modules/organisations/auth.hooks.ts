@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { authenticate } from './auth.service.ts';
 import { organisationKind, schoolRequiresTwoFactor } from './organisations.service.ts';
-import { can, type Permission } from './roles.policy.ts';
+import { can, supportGrantUsed, type Permission } from './roles.policy.ts';
 import { withIdentity, type SignedIn } from './identity.ts';
 
 export const SESSION_COOKIE = 'haven_session';
@@ -72,6 +72,20 @@ export function requireSchoolPermission(services: Services, permission: Permissi
         403,
         'two_factor_required',
         'This school requires two-factor sign-in. Turn it on for your account first.',
+      );
+    }
+    const grant = supportGrantUsed(who.actor, permission, school);
+    if (grant !== undefined) {
+      // Support access: every request under a school's grant is in the school's log as it happens.
+      await services.db.withSchool(schoolId, (trx) =>
+        recordAudit(trx, {
+          orgId: schoolId,
+          actor: { type: 'user', id: who.userId },
+          action: 'support.request',
+          target: `support_grant:${grant}`,
+          requestId: request.id,
+          details: { method: request.method, route: request.routeOptions.url ?? '' },
+        }),
       );
     }
   };

@@ -33,6 +33,7 @@ const home: Record<Role, Organisation> = {
   virtual_school_officer: la,
   social_worker: la,
   app_developer: platform,
+  support_engineer: platform,
 };
 
 function actorWith(role: Role): Actor {

@@ -14,6 +14,7 @@ export const ROLES = [
   'dpo',
   'social_worker',
   'app_developer',
+  'support_engineer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -52,6 +53,7 @@ export const ROLE_ORGANISATION: Record<Role, OrganisationKind> = {
   virtual_school_officer: 'local_authority',
   social_worker: 'local_authority',
   app_developer: 'platform',
+  support_engineer: 'platform',
 };
 
 // Whoever may read every pupil (pupils.read) may read their own classes' pupils too: the pupil pages
@@ -104,6 +106,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   social_worker: ['organisation.read', 'pep.read', 'pep.write'],
   // Builds apps that schools may authorise; sees their own apps and usage, never any school's data.
   app_developer: ['apps.develop'],
+  // The operator's support staff: no access of their own. A school's support grant lends them a school
+  // role there for a stated purpose and at most 72 hours (see governance/support-access.service.ts).
+  support_engineer: [],
 };
 
 /** Which roles a holder of each role may grant, and where (same organisation, or the trust's schools). */
@@ -128,6 +133,8 @@ export interface Membership {
   role: Role;
   /** For trust memberships: the trust's schools, which the role reaches too. */
   schoolIds?: readonly string[];
+  /** Lent by a school's support grant (every request under it is audited in the school's log). */
+  supportGrantId?: string;
 }
 
 export interface Actor {
@@ -160,6 +167,28 @@ export function can(actor: Actor, permission: Permission, org: Organisation): bo
   return membershipsReaching(actor, org).some((membership) =>
     ROLE_PERMISSIONS[membership.role].includes(permission),
   );
+}
+
+/**
+ * The support grant a permission in `org` comes from, when only a grant gives it (the request is then
+ * audited as support access); undefined when the person's own roles allow it.
+ */
+export function supportGrantUsed(
+  actor: Actor,
+  permission: Permission,
+  org: Organisation,
+): string | undefined {
+  const own = {
+    ...actor,
+    memberships: actor.memberships.filter((membership) => membership.supportGrantId === undefined),
+  };
+  if (can(own, permission, org)) {
+    return undefined;
+  }
+  return membershipsReaching(actor, org).find(
+    (membership) =>
+      membership.supportGrantId !== undefined && ROLE_PERMISSIONS[membership.role].includes(permission),
+  )?.supportGrantId;
 }
 
 /** Everything `actor` may do in `org` (the web app shows only what a person can use). */

@@ -76,6 +76,31 @@ export async function membershipsOf(
     .execute();
 }
 
+/**
+ * A support engineer's grants in force now (the governance module's table, read here because sign-in
+ * reads it beside memberships: a live grant lends a school role for its window).
+ */
+export async function liveSupportGrantsOf(
+  trx: Transaction<DB>,
+  userId: string,
+  now: Date,
+): Promise<Array<{ grantId: string; orgId: string; orgName: string; access: 'view' | 'data' }>> {
+  return trx
+    .selectFrom('support_grants')
+    .innerJoin('organisations', 'organisations.id', 'support_grants.org_id')
+    .select([
+      'support_grants.id as grantId',
+      'support_grants.org_id as orgId',
+      'organisations.name as orgName',
+      'support_grants.access',
+    ])
+    .where('support_grants.engineer_id', '=', userId)
+    .where('support_grants.ended_at', 'is', null)
+    .where('support_grants.starts_at', '<=', now)
+    .where('support_grants.expires_at', '>', now)
+    .execute();
+}
+
 export async function countRole(trx: Transaction<DB>, role: string): Promise<number> {
   const row = await trx
     .selectFrom('memberships')

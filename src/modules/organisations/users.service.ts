@@ -141,22 +141,33 @@ export async function loadActor(
     trx,
     rows.filter((row) => row.orgKind === 'trust').map((row) => row.orgId),
   );
-  return {
-    userId,
-    memberships: rows.flatMap((row) =>
-      isRole(row.role)
-        ? [
-            {
-              orgId: row.orgId,
-              orgKind: row.orgKind,
-              orgName: row.orgName,
-              role: row.role,
-              schoolIds: trustSchools.get(row.orgId) ?? [],
-            },
-          ]
-        : [],
-    ),
-  };
+  const memberships: NamedMembership[] = rows.flatMap((row) =>
+    isRole(row.role)
+      ? [
+          {
+            orgId: row.orgId,
+            orgKind: row.orgKind,
+            orgName: row.orgName,
+            role: row.role,
+            schoolIds: trustSchools.get(row.orgId) ?? [],
+          },
+        ]
+      : [],
+  );
+  if (rows.some((row) => row.role === 'support_engineer')) {
+    // A school's support grant lends a read-only (senior leader) or data manager role while it is live.
+    for (const grant of await users.liveSupportGrantsOf(trx, userId, new Date())) {
+      memberships.push({
+        orgId: grant.orgId,
+        orgKind: 'school',
+        orgName: grant.orgName,
+        role: grant.access === 'view' ? 'senior_leader' : 'data_manager',
+        schoolIds: [],
+        supportGrantId: grant.grantId,
+      });
+    }
+  }
+  return { userId, memberships };
 }
 
 /**

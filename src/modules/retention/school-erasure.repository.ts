@@ -77,6 +77,12 @@ export async function endMemberships(trx: Transaction<DB>, schoolId: string): Pr
   return userIds.filter((id) => !kept.has(id));
 }
 
+/** Ends the school's support grants (they live in the platform's tenant, keyed by the school). */
+export async function endSupportGrants(trx: Transaction<DB>, schoolId: string): Promise<number> {
+  const result = await trx.deleteFrom('support_grants').where('org_id', '=', schoolId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Deletes staff accounts (their sessions, recovery codes and links go with them). */
 export async function deleteUsers(trx: Transaction<DB>, userIds: readonly string[]): Promise<number> {
   if (userIds.length === 0) {

@@ -37,7 +37,9 @@ export async function eraseSchoolData(
 ): Promise<Record<string, number>> {
   const { stillDue } = options;
   if (stillDue !== undefined) {
-    const due = await services.db.withPlatform(`retention: is school ${schoolId} due`, (trx) => stillDue(trx));
+    const due = await services.db.withPlatform(`retention: is school ${schoolId} due`, (trx) =>
+      stillDue(trx),
+    );
     if (!due) {
       return {};
     }
@@ -58,6 +60,10 @@ export async function eraseSchoolData(
           deleted[table] = count;
         }
       }
+    }
+    const grants = await repository.endSupportGrants(trx, schoolId);
+    if (grants > 0) {
+      deleted.support_grants = grants;
     }
     const orphans = await repository.endMemberships(trx, schoolId);
     for (const userId of orphans) {

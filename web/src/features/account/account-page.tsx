@@ -28,6 +28,7 @@ const ROLE_NAMES: Record<string, string> = {
   dpo: 'Data protection officer',
   social_worker: 'Social worker',
   app_developer: 'App developer',
+  support_engineer: 'Support engineer',
 };
 
 export function roleName(role: string): string {
