@@ -17,6 +17,7 @@ import { platformRoutes } from '../features/platform/routes.tsx';
 import { appRoutes, publicAppRoutes, schoolAppRoutes } from '../features/apps/routes.tsx';
 import { privacyRoutes } from '../features/privacy/routes.tsx';
 import { retentionRoutes } from '../features/retention/routes.tsx';
+import { schoolSupportRoutes, supportRoutes } from '../features/support/routes.tsx';
 import { publicMarketingRoutes } from '../features/marketing/routes.tsx';
 
 /** Pages inside a school: /schools/:schoolId/… Each feature owns its routes (features/<name>/routes.tsx). */
@@ -29,6 +30,7 @@ const schoolRoutes: RouteObject[] = [
   ...schoolAppRoutes,
   ...privacyRoutes,
   ...retentionRoutes,
+  ...schoolSupportRoutes,
 ];
 
 export const routes: RouteObject[] = [
@@ -54,6 +56,7 @@ export const routes: RouteObject[] = [
       { path: '/schools/:schoolId', children: schoolRoutes },
       ...platformRoutes,
       ...appRoutes,
+      ...supportRoutes,
       { path: '*', Component: NotFoundPage },
     ],
   },

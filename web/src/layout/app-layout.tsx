@@ -5,7 +5,14 @@ import { api } from '../api/client.ts';
 import type { MySchool } from '../api/types.ts';
 import { Loading } from '../components/status.tsx';
 import { IdleWarning } from '../session/idle-warning.tsx';
-import { can, isDeveloper, isOperator, RequireSession, useSession } from '../session/session.tsx';
+import {
+  can,
+  isDeveloper,
+  isOperator,
+  isSupportEngineer,
+  RequireSession,
+  useSession,
+} from '../session/session.tsx';
 import { ErrorBoundary } from './error-boundary.tsx';
 
 interface NavItem {
@@ -26,6 +33,7 @@ const SCHOOL_NAV: NavItem[] = [
   { to: 'apps', label: 'Apps', permission: 'apps.approve' },
   { to: 'privacy', label: 'Privacy requests', permission: 'privacy.manage' },
   { to: 'retention', label: 'Retention', permission: 'retention.manage' },
+  { to: 'support', label: 'Support access', permission: 'support.grant' },
   { to: 'audit', label: 'Audit log', permission: 'audit.read' },
   { to: 'settings', label: 'Settings', permission: 'users.manage' },
 ];
@@ -73,6 +81,11 @@ function Header() {
             {isDeveloper(me) ? (
               <li>
                 <Link to="/developer">Your apps</Link>
+              </li>
+            ) : null}
+            {isSupportEngineer(me) ? (
+              <li>
+                <Link to="/support">Support access</Link>
               </li>
             ) : null}
             {isOperator(me) ? (

@@ -85,3 +85,8 @@ export function isOperator(me: Me): boolean {
 export function isDeveloper(me: Me): boolean {
   return me.memberships.some((membership) => membership.role === 'app_developer');
 }
+
+/** Support engineers see a school only while its administrator's grant is live. */
+export function isSupportEngineer(me: Me): boolean {
+  return me.memberships.some((membership) => membership.role === 'support_engineer');
+}

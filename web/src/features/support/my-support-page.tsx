@@ -1,0 +1,85 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { api } from '../../api/client.ts';
+import { Button } from '../../components/form.tsx';
+import { formatDateTime, Page } from '../../components/page.tsx';
+import { ErrorNotice, QueryView } from '../../components/status.tsx';
+import { ACCESS_WORDS, STATUS_WORDS, type Grant } from './api.ts';
+import { GrantRequests } from './grant-requests.tsx';
+
+/** A support engineer's access, school by school; closing a ticket ends the access it gave. */
+export function MySupportPage() {
+  const queryClient = useQueryClient();
+  const grants = useQuery({
+    queryKey: ['my-support-grants'],
+    queryFn: () => api.get<Grant[]>('/api/v1/support/grants'),
+  });
+  const close = useMutation({
+    mutationFn: (grantId: string) => api.post(`/api/v1/support/grants/${grantId}/close`),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['my-support-grants'] });
+      await queryClient.invalidateQueries({ queryKey: ['me'] });
+    },
+  });
+  return (
+    <Page title="Your support access">
+      <p className="lead">
+        Schools give you access for one ticket at a time. Close the ticket when you are done.
+      </p>
+      {close.isError ? <ErrorNotice error={close.error} title="Could not close the ticket" /> : null}
+      <QueryView query={grants} what="your support access">
+        {(found) =>
+          found.length === 0 ? (
+            <p>No school has given you access.</p>
+          ) : (
+            <ul className="card-list">
+              {found.map((grant) => (
+                <li key={grant.id} className="card">
+                  <h2>
+                    {grant.schoolName ?? 'A school'}: ticket {grant.ticket}
+                  </h2>
+                  <dl className="summary-list">
+                    <div>
+                      <dt>Status</dt>
+                      <dd>{STATUS_WORDS[grant.status]}</dd>
+                    </div>
+                    <div>
+                      <dt>Access</dt>
+                      <dd>{ACCESS_WORDS[grant.access]}</dd>
+                    </div>
+                    <div>
+                      <dt>Purpose</dt>
+                      <dd>{grant.purpose}</dd>
+                    </div>
+                    <div>
+                      <dt>Window</dt>
+                      <dd>
+                        {formatDateTime(grant.startsAt)} to {formatDateTime(grant.endedAt ?? grant.expiresAt)}
+                      </dd>
+                    </div>
+                  </dl>
+                  <GrantRequests grant={grant} />
+                  {grant.status === 'live' ? (
+                    <p>
+                      <Link to={`/schools/${grant.schoolId}`}>Open {grant.schoolName ?? 'the school'}</Link>
+                    </p>
+                  ) : null}
+                  {grant.status === 'live' || grant.status === 'scheduled' ? (
+                    <Button
+                      type="button"
+                      variant="secondary"
+                      busy={close.isPending && close.variables === grant.id}
+                      onClick={() => close.mutate(grant.id)}
+                    >
+                      Close ticket {grant.ticket}
+                    </Button>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </QueryView>
+    </Page>
+  );
+}
