@@ -32,9 +32,9 @@ export function MySupportPage() {
           found.length === 0 ? (
             <p>No school has given you access.</p>
           ) : (
-            <ul className="card-list">
+            <ul className="plain-list">
               {found.map((grant) => (
-                <li key={grant.id} className="card">
+                <li key={grant.id} className="card support-grant">
                   <h2>
                     {grant.schoolName ?? 'A school'}: ticket {grant.ticket}
                   </h2>

@@ -127,9 +127,9 @@ function GrantsTable({ schoolId, grants }: { schoolId: string; grants: Grant[] }
   return (
     <>
       {revoke.isError ? <ErrorNotice error={revoke.error} title="Could not end the access" /> : null}
-      <ul className="card-list">
+      <ul className="plain-list">
         {grants.map((grant) => (
-          <li key={grant.id} className="card">
+          <li key={grant.id} className="card support-grant">
             <h3>
               Ticket {grant.ticket}: {grant.engineer.email}
             </h3>
