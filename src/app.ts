@@ -1,3 +1,4 @@
+import { termsRoutes } from './modules/governance/terms.routes.ts';
 import { supportAccessRoutes } from './modules/governance/support-access.routes.ts';
 import { retentionRoutes } from './modules/retention/retention.routes.ts';
 import { retentionPlatformRoutes } from './modules/retention/retention-platform.routes.ts';
@@ -129,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(retentionRoutes, { services: options.services });
   await app.register(retentionPlatformRoutes, { services: options.services });
   await app.register(supportAccessRoutes, { services: options.services });
+  await app.register(termsRoutes, { services: options.services });
   const oauth = createOAuthServer(options.services);
   await app.register(oauthRoutes, { services: options.services, server: oauth });
   await app.register(appApiRoutes, { services: options.services, server: oauth });

@@ -2,6 +2,7 @@
 // composes routes). Repositories take `Transaction<DB>`.
 import type { AppTables } from './modules/apps/apps.tables.ts';
 import type { SupportTables } from './modules/governance/support-access.tables.ts';
+import type { TermsTables } from './modules/governance/terms.tables.ts';
 import type { CurriculumTables } from './modules/curriculum/curriculum.tables.ts';
 import type { ImportTables } from './modules/imports/imports.tables.ts';
 import type { OrganisationTables } from './modules/organisations/organisations.tables.ts';
@@ -26,4 +27,5 @@ export interface DB
     PrivacyTables,
     RetentionTables,
     SupportTables,
+    TermsTables,
     JobTables {}

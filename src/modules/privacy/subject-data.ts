@@ -98,4 +98,6 @@ export const NOT_PUPIL_DATA: Readonly<Record<string, string>> = {
   retention_notices: 'when a school was warned of a deletion',
   retention_certificates: 'evidence of retention deletions, pseudonymous ids and counts only',
   support_grants: 'a school’s grants of support access to the operator’s engineers',
+  terms_versions: 'the terms of service',
+  terms_responses: 'which schools accepted the terms',
 };
