@@ -4,6 +4,7 @@ import type { AppTables } from './modules/apps/apps.tables.ts';
 import type { SupportTables } from './modules/governance/support-access.tables.ts';
 import type { TermsTables } from './modules/governance/terms.tables.ts';
 import type { CurriculumTables } from './modules/curriculum/curriculum.tables.ts';
+import type { BreachTables } from './modules/governance/breaches.tables.ts';
 import type { ImportTables } from './modules/imports/imports.tables.ts';
 import type { OrganisationTables } from './modules/organisations/organisations.tables.ts';
 import type { MarketingTables } from './modules/privacy/marketing.tables.ts';
@@ -28,4 +29,5 @@ export interface DB
     RetentionTables,
     SupportTables,
     TermsTables,
-    JobTables {}
+    JobTables,
+    BreachTables {}

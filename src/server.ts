@@ -9,6 +9,7 @@ import { checkpointAll } from './platform/audit/verify.ts';
 import { scheduleJobs } from './platform/jobs/scheduler.ts';
 import { deadlineRemindersJob } from './modules/privacy/reminders.jobs.ts';
 import { retentionJob } from './modules/retention/retention.jobs.ts';
+import { breachAlertsJob } from './modules/governance/breaches.jobs.ts';
 import { lockDataDirectory } from './platform/process-lock.ts';
 import { openServices, type Services } from './services.ts';
 
@@ -60,7 +61,11 @@ export async function startServer(
   const running = services;
   const openApp = app;
   const checkpoints = scheduleCheckpoints(services, log, config.auditCheckpointMinutes);
-  const stopJobs = scheduleJobs(services.db, log, [deadlineRemindersJob(services), retentionJob(services)]);
+  const stopJobs = scheduleJobs(services.db, log, [
+    deadlineRemindersJob(services),
+    retentionJob(services),
+    breachAlertsJob(services),
+  ]);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {

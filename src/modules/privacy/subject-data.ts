@@ -100,4 +100,8 @@ export const NOT_PUPIL_DATA: Readonly<Record<string, string>> = {
   support_grants: 'a school’s grants of support access to the operator’s engineers',
   terms_versions: 'the terms of service',
   terms_responses: 'which schools accepted the terms',
+  breaches: 'the operator’s breach register: categories and counts of people, never a pupil’s record',
+  breach_schools: 'which schools a breach affects and when each was told',
+  breach_updates: 'phased updates to a breach, about the incident rather than a pupil',
+  breach_notices: 'notices of a breach sent to the school, about the incident rather than a pupil',
 };

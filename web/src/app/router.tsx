@@ -18,6 +18,7 @@ import { appRoutes, publicAppRoutes, schoolAppRoutes } from '../features/apps/ro
 import { privacyRoutes } from '../features/privacy/routes.tsx';
 import { retentionRoutes } from '../features/retention/routes.tsx';
 import { schoolSupportRoutes, supportRoutes } from '../features/support/routes.tsx';
+import { breachPlatformRoutes, breachSchoolRoutes } from '../features/breaches/routes.tsx';
 import { publicMarketingRoutes } from '../features/marketing/routes.tsx';
 
 /** Pages inside a school: /schools/:schoolId/… Each feature owns its routes (features/<name>/routes.tsx). */
@@ -31,6 +32,7 @@ const schoolRoutes: RouteObject[] = [
   ...privacyRoutes,
   ...retentionRoutes,
   ...schoolSupportRoutes,
+  ...breachSchoolRoutes,
 ];
 
 export const routes: RouteObject[] = [
@@ -55,6 +57,7 @@ export const routes: RouteObject[] = [
       { path: '/account/two-factor', Component: TwoFactorPage },
       { path: '/schools/:schoolId', children: schoolRoutes },
       ...platformRoutes,
+      ...breachPlatformRoutes,
       ...appRoutes,
       ...supportRoutes,
       { path: '*', Component: NotFoundPage },

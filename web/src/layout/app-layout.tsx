@@ -32,6 +32,7 @@ const SCHOOL_NAV: NavItem[] = [
   { to: 'staff', label: 'Staff', permission: 'users.manage' },
   { to: 'apps', label: 'Apps', permission: 'apps.approve' },
   { to: 'privacy', label: 'Privacy requests', permission: 'privacy.manage' },
+  { to: 'breach-notices', label: 'Breach notices', permission: 'privacy.manage' },
   { to: 'retention', label: 'Retention', permission: 'retention.manage' },
   { to: 'support', label: 'Support access', permission: 'support.grant' },
   { to: 'audit', label: 'Audit log', permission: 'audit.read' },

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import type { Static } from 'typebox';
 import type {
   KeyStatusResponse,
@@ -186,6 +187,10 @@ export function PlatformPage() {
   return (
     <Page title="Platform">
       <p>You run this Haven platform. You see schools and keys, never pupils’ data.</p>
+      <p>
+        <Link to="/platform/breaches">Breach register</Link>: record personal data breaches, tell the schools
+        affected and keep the 72-hour clock.
+      </p>
       <QueryView query={schools} what="schools">
         {(list) => (
           <>
