@@ -18,6 +18,7 @@ import { appRoutes, publicAppRoutes, schoolAppRoutes } from '../features/apps/ro
 import { privacyRoutes } from '../features/privacy/routes.tsx';
 import { retentionRoutes } from '../features/retention/routes.tsx';
 import { schoolSupportRoutes, supportRoutes } from '../features/support/routes.tsx';
+import { termsRoutes } from '../features/terms/routes.tsx';
 import { breachPlatformRoutes, breachSchoolRoutes } from '../features/breaches/routes.tsx';
 import { publicMarketingRoutes } from '../features/marketing/routes.tsx';
 
@@ -32,6 +33,7 @@ const schoolRoutes: RouteObject[] = [
   ...privacyRoutes,
   ...retentionRoutes,
   ...schoolSupportRoutes,
+  ...termsRoutes,
   ...breachSchoolRoutes,
 ];
 

@@ -9,6 +9,7 @@ import { formatDateTime, formatNumber, formatSigned, Page } from '../../componen
 import { Notice, QueryView } from '../../components/status.tsx';
 import { can, useSchool } from '../../session/session.tsx';
 import { RequestsDue } from '../privacy/requests-due.tsx';
+import { TermsDue } from '../terms/terms-due.tsx';
 
 type Imports = Array<Static<typeof ImportSummary>>;
 type Headline = Static<typeof HeadlineResponse>;
@@ -113,6 +114,7 @@ export function SchoolHomePage() {
   const school = useSchool();
   return (
     <Page title={school.name} caption="School home">
+      {can(school, 'users.manage') ? <TermsDue school={school} /> : null}
       {can(school, 'privacy.manage') ? <RequestsDue school={school} /> : null}
       {can(school, 'imports.run') ? <DataStatus school={school} /> : null}
       {can(school, 'analysis.read') ? <HeadlineFigures school={school} /> : null}
@@ -122,6 +124,9 @@ export function SchoolHomePage() {
           <ul>
             <li>
               <Link to={`/schools/${school.id}/staff`}>Staff accounts and roles</Link>
+            </li>
+            <li>
+              <Link to={`/schools/${school.id}/terms`}>Haven’s terms of service</Link>
             </li>
             <li>
               <Link to={`/schools/${school.id}/settings`}>Security settings</Link>

@@ -22,6 +22,7 @@ import { DevelopersSection } from './developers-section.tsx';
 import { MarketingSection } from './marketing-section.tsx';
 import { PrivacyRoutingSection } from './privacy-routing-section.tsx';
 import { RetentionSection } from './retention-section.tsx';
+import { TermsSection } from './terms-section.tsx';
 
 type Schools = Array<Static<typeof PlatformSchool>>;
 type Keys = Static<typeof KeyStatusResponse>;
@@ -227,6 +228,7 @@ export function PlatformPage() {
             <MarketingSection />
             <PrivacyRoutingSection schools={list} />
             <RetentionSection />
+            <TermsSection />
           </>
         )}
       </QueryView>
