@@ -100,16 +100,36 @@ async function leaversDue(
     .filter((leaver) => daysBetween(leaver.dueOn, until) >= 0);
 }
 
-/** Who is due (by `until`: today for a sweep, later for a look ahead), under which rule, and who is held. */
+/** A school's own periods and live holds, read once in a transaction and shared by its planning steps. */
+export interface SchoolRules {
+  policies: Map<RetentionRuleId, number>;
+  live: { school: boolean; pupils: Set<string> };
+}
+
+export async function readSchoolRules(
+  trx: Transaction<DB>,
+  schoolId: string,
+  today: CalendarDate,
+): Promise<SchoolRules> {
+  return {
+    policies: await repository.schoolPolicies(trx, schoolId),
+    live: await holds.liveHolds(trx, schoolId, today),
+  };
+}
+
+/**
+ * Who is due (by `until`: today for a sweep, later for a look ahead), under which rule, and who is held.
+ * `rules`, when given, must have been read in the same transaction (a sweep reads them once per school).
+ */
 export async function planPupils(
   services: Services,
   trx: Transaction<DB>,
   schoolId: string,
   today: CalendarDate,
   until: CalendarDate = today,
+  rules?: SchoolRules,
 ): Promise<PupilPlan> {
-  const policies = await repository.schoolPolicies(trx, schoolId);
-  const live = await holds.liveHolds(trx, schoolId, today);
+  const { policies, live } = rules ?? (await readSchoolRules(trx, schoolId, today));
   const due = new Map<string, PupilDue>();
   const add = (rule: RetentionRuleId, found: { pupilId: string; dueOn: CalendarDate }[]): void => {
     for (const { pupilId, dueOn } of found) {

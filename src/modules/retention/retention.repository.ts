@@ -42,6 +42,15 @@ export async function setPolicy(
     .execute();
 }
 
+/** The tables holding rows about a pupil that go with them (by cascade), counted on certificates. */
+const PUPIL_TABLES = [
+  'results',
+  'prior_attainment',
+  'class_members',
+  'pupil_group_members',
+  'pupil_changes',
+] as const;
+
 /** A pupil who may have reached the age: born in or before the given month. */
 export interface BirthCandidate {
   id: string;
@@ -96,23 +105,19 @@ export async function rowsAboutPupils(
   schoolId: string,
   pupilIds: readonly string[],
 ): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const table of [
-    'results',
-    'prior_attainment',
-    'class_members',
-    'pupil_group_members',
-    'pupil_changes',
-  ] as const) {
-    const row = await trx
-      .selectFrom(table)
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('school_id', '=', schoolId)
-      .where('pupil_id', 'in', pupilIds)
-      .executeTakeFirstOrThrow();
-    counts[table] = Number(row.n);
-  }
-  return counts;
+  // The five counts in one statement (one round trip a batch instead of five).
+  const { rows } = await sql<Record<(typeof PUPIL_TABLES)[number], string>>`
+    with batch as materialized (select unnest(${`{${pupilIds.join(',')}}`}::uuid[]) as id)
+    select ${sql.join(
+      PUPIL_TABLES.map(
+        (table) =>
+          sql`(select count(*) from ${sql.table(table)} where school_id = ${schoolId}
+            and pupil_id in (select id from batch)) as ${sql.ref(table)}`,
+      ),
+    )}
+  `.execute(trx);
+  const row = rows[0];
+  return Object.fromEntries(PUPIL_TABLES.map((table) => [table, Number(row?.[table] ?? 0)]));
 }
 
 /** Deletes the pupils still there (their results, KS2, history and memberships cascade); returns who went. */

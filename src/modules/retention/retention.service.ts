@@ -2,11 +2,24 @@ import { notFound } from '../../platform/http/errors.ts';
 import { addDays, todayInEngland, type CalendarDate } from '../../platform/calendar/working-days.ts';
 import type { Services } from '../../services.ts';
 import { getSchool } from '../organisations/organisations.service.ts';
-import { erasePupilBatch, planPupils, type PupilDue } from './pupil-sweep.service.ts';
-import * as repository from './retention.repository.ts';
+import {
+  erasePupilBatch,
+  planPupils,
+  readSchoolRules,
+  type PupilDue,
+  type PupilPlan,
+  type SchoolRules,
+} from './pupil-sweep.service.ts';
 import type { RetentionRuleId } from './retention.tables.ts';
 import { periodInForce, ruleById } from './rules.ts';
-import { eraseDueSchool, planSchools, sendWarnings, type SchoolPlan } from './school-sweep.service.ts';
+import {
+  eraseDueSchool,
+  planSchools,
+  schoolPlan,
+  sendWarnings,
+  type SchoolPlan,
+} from './school-sweep.service.ts';
+import * as standings from './school-status.repository.ts';
 
 // A retention run: every school's pupil rules, then the school-wide rules. A dry run says what would go
 // and why and changes nothing; a real run warns, deletes in capped batches and certifies each batch.
@@ -62,14 +75,11 @@ async function erasePupils(
   services: Services,
   school: { id: string; name: string },
   due: PupilDue[],
-  options: { today: CalendarDate; batchSize: number; budget: number },
+  options: { today: CalendarDate; batchSize: number; budget: number; rules: SchoolRules },
 ): Promise<number> {
-  const policies = await services.db.withSchool(school.id, (trx) =>
-    repository.schoolPolicies(trx, school.id),
-  );
   let erased = 0;
   for (const [rule, pupils] of Map.groupBy(due, (entry) => entry.rule)) {
-    const period = periodInForce(ruleById(rule), policies.get(rule));
+    const period = periodInForce(ruleById(rule), options.rules.policies.get(rule));
     if (period === null) {
       continue;
     }
@@ -81,6 +91,25 @@ async function erasePupils(
     }
   }
   return erased;
+}
+
+/**
+ * One school's standing and due pupils, read in one transaction (its periods and holds read once for
+ * both). Each deletion re-checks what it needs in its own transaction.
+ */
+async function planSchool(
+  services: Services,
+  standing: standings.SchoolStanding,
+  today: CalendarDate,
+): Promise<{ plan: SchoolPlan; pupils: PupilPlan; rules: SchoolRules }> {
+  return services.db.withSchool(standing.id, async (trx) => {
+    const rules = await readSchoolRules(trx, standing.id, today);
+    return {
+      plan: await schoolPlan(trx, standing, today, rules),
+      pupils: await planPupils(services, trx, standing.id, today, today, rules),
+      rules,
+    };
+  });
 }
 
 /** Runs (or, with dryRun, describes) retention for every school, or one. */
@@ -95,10 +124,11 @@ export async function runRetention(services: Services, options: RunOptions): Pro
     schools: [],
     totals: { pupilsDue: 0, pupilsHeld: 0, pupilsErased: 0, schoolsErased: 0, warningsSent: 0 },
   };
-  for (const plan of await planSchools(services, today, options.schoolId)) {
-    const pupils = await services.db.withSchool(plan.schoolId, (trx) =>
-      planPupils(services, trx, plan.schoolId, today),
-    );
+  const all = await services.db.withPlatform('retention: school standings', (trx) =>
+    standings.schoolStandings(trx, options.schoolId),
+  );
+  for (const standing of all) {
+    const { plan, pupils, rules } = await planSchool(services, standing, today);
     const free = pupils.due.filter((entry) => !entry.held);
     const entry: SchoolRunReport = {
       schoolId: plan.schoolId,
@@ -121,6 +151,7 @@ export async function runRetention(services: Services, options: RunOptions): Pro
           today,
           batchSize,
           budget,
+          rules,
         });
         budget -= entry.pupilsErased;
       }

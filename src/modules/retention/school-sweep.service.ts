@@ -11,8 +11,7 @@ import {
 import type { Services } from '../../services.ts';
 import { schoolAdminAddresses } from '../organisations/staff.service.ts';
 import { privacyMail } from '../privacy/privacy-mail.ts';
-import * as holds from './holds.repository.ts';
-import { certificateDigest } from './pupil-sweep.service.ts';
+import { certificateDigest, readSchoolRules, type SchoolRules } from './pupil-sweep.service.ts';
 import * as repository from './retention.repository.ts';
 import { eraseSchoolData } from './school-erasure.service.ts';
 import * as standings from './school-status.repository.ts';
@@ -73,14 +72,17 @@ async function inactivityPlan(
   return { dueOn, warningsToSend };
 }
 
-/** Where one school stands (read in the given transaction, so a deletion can re-check it). */
+/**
+ * Where one school stands (read in the given transaction, so a deletion can re-check it). `rules`, when
+ * given, must have been read in the same transaction.
+ */
 export async function schoolPlan(
   trx: Transaction<DB>,
   standing: standings.SchoolStanding,
   today: CalendarDate,
+  rules?: SchoolRules,
 ): Promise<SchoolPlan> {
-  const policies = await repository.schoolPolicies(trx, standing.id);
-  const live = await holds.liveHolds(trx, standing.id, today);
+  const { policies, live } = rules ?? (await readSchoolRules(trx, standing.id, today));
   const base = {
     schoolId: standing.id,
     name: standing.name,
