@@ -20,6 +20,7 @@ import { retentionRoutes } from '../features/retention/routes.tsx';
 import { schoolSupportRoutes, supportRoutes } from '../features/support/routes.tsx';
 import { breachPlatformRoutes, breachSchoolRoutes } from '../features/breaches/routes.tsx';
 import { publicMarketingRoutes } from '../features/marketing/routes.tsx';
+import { governanceRoutes, platformGovernanceRoutes } from '../features/governance/routes.tsx';
 
 /** Pages inside a school: /schools/:schoolId/… Each feature owns its routes (features/<name>/routes.tsx). */
 const schoolRoutes: RouteObject[] = [
@@ -33,6 +34,7 @@ const schoolRoutes: RouteObject[] = [
   ...retentionRoutes,
   ...schoolSupportRoutes,
   ...breachSchoolRoutes,
+  ...governanceRoutes,
 ];
 
 export const routes: RouteObject[] = [
@@ -58,6 +60,7 @@ export const routes: RouteObject[] = [
       { path: '/schools/:schoolId', children: schoolRoutes },
       ...platformRoutes,
       ...breachPlatformRoutes,
+      ...platformGovernanceRoutes,
       ...appRoutes,
       ...supportRoutes,
       { path: '*', Component: NotFoundPage },
