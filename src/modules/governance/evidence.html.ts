@@ -63,7 +63,20 @@ ${table(
 )}
 <h2>Two-factor coverage</h2>
 <p>Active staff with two-factor on: ${escapeHtml(percent(evidence.twoFactor.withTwoFactor, evidence.twoFactor.staff))}. The school ${evidence.twoFactor.required ? 'requires' : 'does not require'} two-factor.</p>
-<h2>Support access</h2><p>${escapeHtml(evidence.supportGrants.note)}</p>
+<h2>Support access</h2>
+${table(
+  'Support access grants',
+  ['Engineer', 'Access', 'Ticket', 'From', 'Until', 'Status', 'Requests made'],
+  evidence.supportGrants.map((g) => [
+    g.engineer,
+    g.access,
+    g.ticket,
+    date(g.startsAt),
+    date(g.expiresAt),
+    g.status,
+    g.requests,
+  ]),
+)}
 <h2>Data subject requests</h2>
 ${table('Requests by kind', ['Kind', 'Total', 'Open', 'Open and overdue', 'Closed on time', 'Closed late'], [...requests.byKind.map((r) => [r.kind, r.total, r.open, r.overdue, r.closedOnTime, r.closedLate]), ['All', requests.total, requests.open, requests.overdue, requests.closedOnTime, requests.closedLate]])}
 <h2>Retention</h2>

@@ -86,3 +86,21 @@ export async function twoFactorByOrganisation(identity: Trx) {
     withTwoFactor: Number(row.with_totp),
   }));
 }
+
+/** Support grants per school: how many, and how many are live now (platform tenant, withIdentity). */
+export async function supportGrantCounts(identity: Trx) {
+  const result = await sql<{
+    org_id: string;
+    total: string | number | bigint;
+    live: string | number | bigint;
+  }>`
+    select org_id,
+           count(*) as total,
+           count(*) filter (where ended_at is null and starts_at <= now() and expires_at > now()) as live
+    from support_grants
+    group by org_id
+  `.execute(identity);
+  return new Map(
+    result.rows.map((row) => [row.org_id, { total: Number(row.total), live: Number(row.live) }]),
+  );
+}

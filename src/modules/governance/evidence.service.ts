@@ -1,8 +1,9 @@
 import { PLATFORM_ORG_ID, recordAudit, type Actor } from '../../platform/audit/audit-log.ts';
 import type { Services } from '../../services.ts';
-import type { SignedIn } from '../organisations/identity.ts';
+import { withIdentity, type SignedIn } from '../organisations/identity.ts';
 import { getSchool, listSchools, schoolRequiresTwoFactor } from '../organisations/organisations.service.ts';
 import { listStaff } from '../organisations/staff.service.ts';
+import { schoolGrants } from './support-access.service.ts';
 import * as repository from './evidence.repository.ts';
 import { requestStatistics, type RequestFacts, type RequestStatistics } from './evidence.stats.ts';
 import { ENCRYPTED_FIELDS } from './ropa.categories.ts';
@@ -15,8 +16,7 @@ import { transferPosition, type TransferPosition } from './residency.ts';
 
 export const ALGORITHM =
   'AES-256-GCM per field; per-pupil keys wrapped by the school’s data key (crypto-shredding)';
-// Other parts of Haven that are recorded elsewhere or not yet recorded: said plainly, not left blank.
-export const SUPPORT_GRANTS_NOTE = 'None recorded: this Haven has no record of support access grants.';
+// Parts of Haven that are not yet recorded in this database: said plainly, not left blank.
 export const BACKUPS_NOTE = 'Not recorded: this Haven keeps no record of backups or restore tests to report.';
 export const BREACHES_NOTE = 'Not included: this Haven has no breach register to report from.';
 
@@ -49,13 +49,24 @@ export interface NotRecorded {
   note: string;
 }
 
+/** A support grant as evidence: who, what access, which ticket and window; not its purpose (free text). */
+export interface GrantEvidence {
+  engineer: string;
+  access: string;
+  ticket: string;
+  startsAt: string;
+  expiresAt: string;
+  status: string;
+  requests: number;
+}
+
 export interface SchoolEvidence {
   generatedAt: string;
   school: { id: string; name: string; urn: string | null };
   encryption: EncryptionEvidence;
   access: Array<{ userId: string; email: string; roles: string[]; status: string; twoFactor: boolean }>;
   twoFactor: { staff: number; withTwoFactor: number; required: boolean };
-  supportGrants: NotRecorded;
+  supportGrants: GrantEvidence[];
   requests: RequestStatistics;
   retention: RetentionEvidence;
   backups: NotRecorded;
@@ -118,9 +129,10 @@ export async function schoolEvidence(
   requestId: string,
 ): Promise<SchoolEvidence> {
   const school = await getSchool(services, schoolId);
-  const [encryption, staff, required, facts, runs] = await Promise.all([
+  const [encryption, staff, grants, required, facts, runs] = await Promise.all([
     encryptionOf(services, schoolId),
     listStaff(services, who, schoolId, requestId),
+    schoolGrants(services, who, schoolId, requestId),
     schoolRequiresTwoFactor(services, schoolId),
     schoolFacts(services, schoolId),
     retentionRuns(services),
@@ -136,7 +148,15 @@ export async function schoolEvidence(
       withTwoFactor: active.filter((member) => member.twoFactor).length,
       required,
     },
-    supportGrants: { recorded: false, note: SUPPORT_GRANTS_NOTE },
+    supportGrants: grants.map((grant) => ({
+      engineer: grant.engineer.email,
+      access: grant.access,
+      ticket: grant.ticket,
+      startsAt: grant.startsAt,
+      expiresAt: grant.expiresAt,
+      status: grant.status,
+      requests: grant.requests.count,
+    })),
     requests: requestStatistics(facts.requests),
     retention: {
       certificates: facts.certificates.total,
@@ -175,10 +195,11 @@ export interface PlatformEvidence {
     pupilKeys: number;
     requests: RequestStatistics;
     certificates: number;
+    supportGrants: number;
   }>;
   requests: RequestStatistics;
   retention: Pick<RetentionEvidence, 'runs' | 'lastSuccessfulRun'>;
-  supportGrants: NotRecorded;
+  supportGrants: { total: number; live: number };
   backups: NotRecorded;
   breaches: NotRecorded;
   transfers: TransferPosition;
@@ -190,10 +211,11 @@ export async function platformEvidence(
   by: Actor,
   requestId: string,
 ): Promise<PlatformEvidence> {
-  const [schools, staff, runs] = await Promise.all([
+  const [schools, staff, runs, grants] = await Promise.all([
     listSchools(services),
     twoFactorCounts(services),
     retentionRuns(services),
+    withIdentity(services, (trx) => repository.supportGrantCounts(trx)),
   ]);
   const rows: PlatformEvidence['schools'] = [];
   const everyRequest: RequestFacts[] = [];
@@ -215,6 +237,7 @@ export async function platformEvidence(
       pupilKeys: encryption.pupilKeys,
       requests: requestStatistics(facts.requests),
       certificates: facts.certificates.total,
+      supportGrants: grants.get(school.id)?.total ?? 0,
     });
   }
   const evidence: PlatformEvidence = {
@@ -222,7 +245,10 @@ export async function platformEvidence(
     schools: rows,
     requests: requestStatistics(everyRequest),
     retention: runs,
-    supportGrants: { recorded: false, note: SUPPORT_GRANTS_NOTE },
+    supportGrants: {
+      total: [...grants.values()].reduce((sum, entry) => sum + entry.total, 0),
+      live: [...grants.values()].reduce((sum, entry) => sum + entry.live, 0),
+    },
     backups: { recorded: false, note: BACKUPS_NOTE },
     breaches: { recorded: false, note: BREACHES_NOTE },
     transfers: transferPosition(services.governance),

@@ -3,15 +3,16 @@ import { describe, test } from 'node:test';
 import { parseRegion } from '../../platform/residency.ts';
 import { requestStatistics, type RequestFacts } from './evidence.stats.ts';
 
+const request = (facts: Partial<RequestFacts>): RequestFacts => ({
+  kind: 'access',
+  status: 'open',
+  due_on: '2026-12-10',
+  closed_at: null,
+  ...facts,
+});
+
 describe('request timeliness', () => {
   const now = new Date('2026-12-04T12:00:00Z');
-  const request = (facts: Partial<RequestFacts>): RequestFacts => ({
-    kind: 'access',
-    status: 'open',
-    due_on: '2026-12-10',
-    closed_at: null,
-    ...facts,
-  });
 
   test('closed on the due day in England is on time; the day after is late; open past due is overdue', () => {
     const stats = requestStatistics(

@@ -110,7 +110,43 @@ export function EvidenceSection({ evidence }: { evidence: SchoolEvidence }) {
         The school {evidence.twoFactor.required ? 'requires' : 'does not require'} two-factor.
       </p>
       <h3>Support access</h3>
-      <p>{evidence.supportGrants.note}</p>
+      <div className="table-wrapper">
+        <table className="table">
+          <caption>Support access grants</caption>
+          <thead>
+            <tr>
+              <th scope="col">Engineer</th>
+              <th scope="col">Access</th>
+              <th scope="col">Ticket</th>
+              <th scope="col">Window</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="numeric">
+                Requests made
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {evidence.supportGrants.length === 0 ? (
+              <tr>
+                <td colSpan={6}>None recorded: no support engineer has been given access.</td>
+              </tr>
+            ) : (
+              evidence.supportGrants.map((grant) => (
+                <tr key={`${grant.ticket}${grant.startsAt}`}>
+                  <th scope="row">{grant.engineer}</th>
+                  <td>{grant.access}</td>
+                  <td>{grant.ticket}</td>
+                  <td>
+                    {formatDateTime(grant.startsAt)} to {formatDateTime(grant.expiresAt)}
+                  </td>
+                  <td>{grant.status}</td>
+                  <td className="numeric">{grant.requests}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
       <h3>Data subject requests</h3>
       <RequestTable requests={evidence.requests} caption="Requests by kind and timeliness" />
       <h3>Retention</h3>

@@ -86,6 +86,9 @@ function PlatformEvidenceView({ evidence }: { evidence: PlatformEvidence }) {
               <th scope="col" className="numeric">
                 Retention certificates
               </th>
+              <th scope="col" className="numeric">
+                Support grants
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -100,6 +103,7 @@ function PlatformEvidenceView({ evidence }: { evidence: PlatformEvidence }) {
                   {school.requests.closedLate} / {school.requests.overdue} (of {school.requests.total})
                 </td>
                 <td className="numeric">{school.certificates}</td>
+                <td className="numeric">{school.supportGrants}</td>
               </tr>
             ))}
           </tbody>
@@ -110,7 +114,10 @@ function PlatformEvidenceView({ evidence }: { evidence: PlatformEvidence }) {
       <h3>Retention</h3>
       <Runs runs={evidence.retention.runs} last={evidence.retention.lastSuccessfulRun} />
       <h3>Support access</h3>
-      <p>{evidence.supportGrants.note}</p>
+      <p>
+        Support access grants made by schools: {evidence.supportGrants.total}, of which{' '}
+        {evidence.supportGrants.live} live now.
+      </p>
       <h3>Backups</h3>
       <p>{evidence.backups.note}</p>
       <h3>Breaches</h3>
