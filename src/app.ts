@@ -2,6 +2,7 @@ import { termsRoutes } from './modules/governance/terms.routes.ts';
 import { supportAccessRoutes } from './modules/governance/support-access.routes.ts';
 import { retentionRoutes } from './modules/retention/retention.routes.ts';
 import { retentionPlatformRoutes } from './modules/retention/retention-platform.routes.ts';
+import { governanceRoutes } from './modules/governance/governance.routes.ts';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -133,6 +134,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(supportAccessRoutes, { services: options.services });
   await app.register(termsRoutes, { services: options.services });
   await app.register(breachRoutes, { services: options.services });
+  await app.register(governanceRoutes, { services: options.services });
   const oauth = createOAuthServer(options.services);
   await app.register(oauthRoutes, { services: options.services, server: oauth });
   await app.register(appApiRoutes, { services: options.services, server: oauth });

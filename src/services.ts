@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { DB } from './database.ts';
 import { auditPlatformContext } from './platform/audit/audit-log.ts';
 import { BackgroundTasks } from './platform/background.ts';
-import type { AuthSettings, Config } from './platform/config.ts';
+import type { AuthSettings, Config, GovernanceSettings } from './platform/config.ts';
 import { Keyring } from './platform/crypto/keyring.ts';
 import { loadKeyProvider } from './platform/crypto/master-key.ts';
 import type { HavenDatabase } from './platform/db/database.ts';
@@ -19,6 +19,8 @@ export interface Services {
   background: BackgroundTasks;
   /** Base of links in e-mails and CLI output, e.g. https://haven.example.org. */
   publicUrl: string;
+  /** The operator's name and contact and the declared storage regions (the ROPA states them). */
+  governance: GovernanceSettings;
 }
 
 /**
@@ -38,5 +40,6 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     mailer: new Mailer(config.mail, log),
     background: new BackgroundTasks(log),
     publicUrl: config.publicUrl,
+    governance: config.governance,
   };
 }

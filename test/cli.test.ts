@@ -46,6 +46,17 @@ describe('usage errors exit 2 with usage on stderr', () => {
       'haven: PORT must be a whole number between 0 and 65535 (got "eighty").',
     );
   });
+
+  test('start refuses a database declared outside the allowed regions, before opening it', async () => {
+    const data = tempDataDir();
+    const result = await runCli(['start', '--no-web-build', '--data', data], {
+      env: cliEnv({ HAVEN_STORAGE_REGION: 'US' }),
+    });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr.trim(), /^haven: HAVEN_STORAGE_REGION names US, which is outside the UK/);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+    assert.equal(existsSync(path.join(data, 'db')), false, 'no database was created');
+  });
 });
 
 describe('school create', () => {

@@ -12,6 +12,12 @@ describe('loadConfig', () => {
     assert.equal(config.port, 8080);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.trustProxy, false);
+    assert.deepEqual(config.governance, {
+      operatorName: undefined,
+      operatorContact: undefined,
+      storageRegion: undefined,
+      backupRegion: undefined,
+    });
   });
 
   test('flags win over the environment', () => {
@@ -38,6 +44,10 @@ describe('loadConfig', () => {
       HAVEN_SMTP_URL: 'smtps://haven:secret@mail.example.org:465',
       HAVEN_MAIL_FROM: 'Haven <haven@example.org>',
       HAVEN_APP_RATE_PER_5_MINUTES: '1200',
+      HAVEN_OPERATOR_NAME: 'Example Hosting Ltd',
+      HAVEN_OPERATOR_CONTACT: 'dpo@example.org',
+      HAVEN_STORAGE_REGION: 'uk:London',
+      HAVEN_BACKUP_REGION: 'IE',
     });
     assert.deepEqual(config, {
       dataDir: '/srv/haven',
@@ -66,6 +76,12 @@ describe('loadConfig', () => {
         loginRatePerMinute: 20,
         appRatePerFiveMinutes: 1200,
         publicOrigin: 'https://haven.example.org',
+      },
+      governance: {
+        operatorName: 'Example Hosting Ltd',
+        operatorContact: 'dpo@example.org',
+        storageRegion: { code: 'GB', name: 'United Kingdom', basis: 'uk', location: 'London' },
+        backupRegion: { code: 'IE', name: 'Ireland', basis: 'eea', location: null },
       },
     });
   });
@@ -132,6 +148,22 @@ describe('loadConfig', () => {
       { HAVEN_DATABASE_POOL_SIZE: '0' },
       /^HAVEN_DATABASE_POOL_SIZE must be between 1 and 500/,
     ],
+    [
+      'a database declared to be outside the UK, the EEA and the adequacy countries',
+      { HAVEN_STORAGE_REGION: 'US:us-east-1' },
+      /^HAVEN_STORAGE_REGION names US, which is outside the UK, the EEA and the UK adequacy countries \(src\/platform\/residency\.json\) \(got "US:us-east-1"\)\.$/,
+    ],
+    [
+      'a backup target declared to be outside the allowed list',
+      { HAVEN_STORAGE_REGION: 'GB', HAVEN_BACKUP_REGION: 'in' },
+      /^HAVEN_BACKUP_REGION names IN, which is outside the UK, the EEA/,
+    ],
+    [
+      'a region that is not a country code',
+      { HAVEN_STORAGE_REGION: 'eu-west-2' },
+      /^HAVEN_STORAGE_REGION must be a two-letter country code \(e\.g\. GB\)/,
+    ],
+    ['an empty region', { HAVEN_BACKUP_REGION: '' }, /^HAVEN_BACKUP_REGION is set but empty/],
   ];
   for (const [what, env, message] of refusals) {
     test(`refuses ${what} with one line naming the variable`, () => {

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { MailSettings } from './mail/mailer.ts';
+import { parseRegion, type Region } from './residency.ts';
 
 /** Typed configuration for one Haven process, read from the environment and command-line flags. */
 export interface Config {
@@ -27,6 +28,16 @@ export interface Config {
   mail: MailSettings;
   /** The address users open Haven at, for links in e-mails and the CLI (HAVEN_PUBLIC_URL). */
   publicUrl: string;
+  /** Who runs this Haven and where its data is: for the record of processing activities. */
+  governance: GovernanceSettings;
+}
+
+/** The operator (the processor) and the declared storage places (undefined: not declared). */
+export interface GovernanceSettings {
+  operatorName: string | undefined;
+  operatorContact: string | undefined;
+  storageRegion: Region | undefined;
+  backupRegion: Region | undefined;
 }
 
 /**
@@ -143,6 +154,12 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
         1_000_000,
       ),
       publicOrigin,
+    },
+    governance: {
+      operatorName: nonEmpty(env.HAVEN_OPERATOR_NAME, 'HAVEN_OPERATOR_NAME'),
+      operatorContact: nonEmpty(env.HAVEN_OPERATOR_CONTACT, 'HAVEN_OPERATOR_CONTACT'),
+      storageRegion: declaredRegion(env.HAVEN_STORAGE_REGION, 'HAVEN_STORAGE_REGION'),
+      backupRegion: declaredRegion(env.HAVEN_BACKUP_REGION, 'HAVEN_BACKUP_REGION'),
     },
     auditCheckpointMinutes: parseInteger(
       env.HAVEN_AUDIT_CHECKPOINT_MINUTES ?? '60',
@@ -282,6 +299,19 @@ function isAddressOrRange(entry: string): boolean {
     return true;
   }
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** A declared storage region; start-up refuses one outside the allowed list (residency.json). */
+function declaredRegion(value: string | undefined, name: string): Region | undefined {
+  const given = nonEmpty(value, name);
+  if (given === undefined) {
+    return undefined;
+  }
+  const parsed = parseRegion(given);
+  if ('problem' in parsed) {
+    throw new ConfigError(`${name} ${parsed.problem} (got "${given.trim()}").`);
+  }
+  return parsed.region;
 }
 
 function parseLogLevel(value: string): LogLevel {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { BackgroundTasks } from '../../src/platform/background.ts';
-import { DEFAULT_AUTH_SETTINGS } from '../../src/platform/config.ts';
+import { DEFAULT_AUTH_SETTINGS, type GovernanceSettings } from '../../src/platform/config.ts';
 import { LocalKeyProvider } from '../../src/platform/crypto/key-provider.ts';
 import { Keyring } from '../../src/platform/crypto/keyring.ts';
 import { Mailer } from '../../src/platform/mail/mailer.ts';
@@ -20,6 +20,14 @@ export interface TestServices extends Services {
   outboxDir: string;
   close: () => Promise<void>;
 }
+
+/** Tests run as an operator that declared a UK database and no separate backup region. */
+export const TEST_GOVERNANCE: GovernanceSettings = {
+  operatorName: 'Haven Test Operator Ltd',
+  operatorContact: 'dpo@haven.test',
+  storageRegion: { code: 'GB', name: 'United Kingdom', basis: 'uk', location: 'test machine' },
+  backupRegion: undefined,
+};
 
 export async function createTestServices(options: { migrate?: boolean } = {}): Promise<TestServices> {
   const testDb = await createTestDatabase(options);
@@ -38,6 +46,7 @@ export async function createTestServices(options: { migrate?: boolean } = {}): P
     mailer,
     background,
     publicUrl: 'https://haven.test',
+    governance: TEST_GOVERNANCE,
     outboxDir,
     close: async () => {
       await background.drain();

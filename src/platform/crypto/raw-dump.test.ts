@@ -15,6 +15,7 @@ import { runImport } from '../../modules/imports/imports.service.ts';
 import { bufferSource } from '../../modules/imports/source.ts';
 import type { Services } from '../../services.ts';
 import { syntheticUpn } from '../../../test/support/pupil-files.ts';
+import { TEST_GOVERNANCE } from '../../../test/support/services.ts';
 import { BackgroundTasks } from '../background.ts';
 import { DEFAULT_AUTH_SETTINGS } from '../config.ts';
 import { Mailer } from '../mail/mailer.ts';
@@ -53,6 +54,7 @@ async function writeIdentities(db: HavenDatabase<DB>): Promise<Pupil[]> {
     auth: DEFAULT_AUTH_SETTINGS,
     mailer: new Mailer({ smtpUrl: undefined, from: 'test@example.invalid', outboxDir: tmpdir() }, log),
     publicUrl: 'https://haven.test',
+    governance: TEST_GOVERNANCE,
     background: new BackgroundTasks(log),
   };
   const school = await createSchool(services, { name: 'Dump Test School' });

@@ -21,6 +21,7 @@ import { schoolSupportRoutes, supportRoutes } from '../features/support/routes.t
 import { termsRoutes } from '../features/terms/routes.tsx';
 import { breachPlatformRoutes, breachSchoolRoutes } from '../features/breaches/routes.tsx';
 import { publicMarketingRoutes } from '../features/marketing/routes.tsx';
+import { governanceRoutes, platformGovernanceRoutes } from '../features/governance/routes.tsx';
 
 /** Pages inside a school: /schools/:schoolId/… Each feature owns its routes (features/<name>/routes.tsx). */
 const schoolRoutes: RouteObject[] = [
@@ -35,6 +36,7 @@ const schoolRoutes: RouteObject[] = [
   ...schoolSupportRoutes,
   ...termsRoutes,
   ...breachSchoolRoutes,
+  ...governanceRoutes,
 ];
 
 export const routes: RouteObject[] = [
@@ -60,6 +62,7 @@ export const routes: RouteObject[] = [
       { path: '/schools/:schoolId', children: schoolRoutes },
       ...platformRoutes,
       ...breachPlatformRoutes,
+      ...platformGovernanceRoutes,
       ...appRoutes,
       ...supportRoutes,
       { path: '*', Component: NotFoundPage },

@@ -35,6 +35,7 @@ const SCHOOL_NAV: NavItem[] = [
   { to: 'breach-notices', label: 'Breach notices', permission: 'privacy.manage' },
   { to: 'retention', label: 'Retention', permission: 'retention.manage' },
   { to: 'support', label: 'Support access', permission: 'support.grant' },
+  { to: 'data-protection', label: 'Data protection records', permission: 'privacy.manage' },
   { to: 'audit', label: 'Audit log', permission: 'audit.read' },
   { to: 'settings', label: 'Settings', permission: 'users.manage' },
 ];

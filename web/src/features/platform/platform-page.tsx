@@ -192,6 +192,10 @@ export function PlatformPage() {
         <Link to="/platform/breaches">Breach register</Link>: record personal data breaches, tell the schools
         affected and keep the 72-hour clock.
       </p>
+      <p>
+        <Link to="/platform/data-protection">Data protection records</Link>: the record of processing and the
+        compliance evidence for the annual audit.
+      </p>
       <QueryView query={schools} what="schools">
         {(list) => (
           <>

@@ -1,0 +1,108 @@
+import { Type } from 'typebox';
+import { Transfers } from './ropa.schema.ts';
+
+// The evidence report's allow-list: figures, roles, dates and staff addresses for the access review;
+// pupils only as counts.
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const Tally = {
+  total: Type.Integer(),
+  open: Type.Integer(),
+  overdue: Type.Integer(),
+  closedOnTime: Type.Integer(),
+  closedLate: Type.Integer(),
+};
+const Requests = Type.Object({
+  ...Tally,
+  byKind: Type.Array(Type.Object({ kind: Type.String(), ...Tally })),
+});
+const NotRecorded = Type.Object({ recorded: Type.Literal(false), note: Type.String() });
+const Runs = {
+  runs: Type.Array(
+    Type.Object({ status: Type.String(), startedAt: Type.String(), finishedAt: Nullable(Type.String()) }),
+  ),
+  lastSuccessfulRun: Nullable(Type.String()),
+};
+
+export const SchoolEvidenceResponse = Type.Object({
+  generatedAt: Type.String({ format: 'date-time' }),
+  school: Type.Object({ id: Type.String(), name: Type.String(), urn: Nullable(Type.String()) }),
+  encryption: Type.Object({
+    algorithm: Type.String(),
+    fields: Type.Array(
+      Type.Object({
+        table: Type.String(),
+        column: Type.String(),
+        what: Type.String(),
+        values: Type.Integer(),
+      }),
+    ),
+    keys: Type.Array(
+      Type.Object({
+        purpose: Type.String(),
+        version: Type.Integer(),
+        state: Type.String(),
+        masterKeyId: Type.String(),
+        createdAt: Type.String(),
+      }),
+    ),
+    lastRotation: Nullable(Type.String()),
+    pupilKeys: Type.Integer(),
+  }),
+  access: Type.Array(
+    Type.Object({
+      userId: Type.String(),
+      email: Type.String(),
+      roles: Type.Array(Type.String()),
+      status: Type.String(),
+      twoFactor: Type.Boolean(),
+    }),
+  ),
+  twoFactor: Type.Object({ staff: Type.Integer(), withTwoFactor: Type.Integer(), required: Type.Boolean() }),
+  supportGrants: Type.Array(
+    Type.Object({
+      engineer: Type.String(),
+      access: Type.String(),
+      ticket: Type.String(),
+      startsAt: Type.String(),
+      expiresAt: Type.String(),
+      status: Type.String(),
+      requests: Type.Integer(),
+    }),
+  ),
+  requests: Requests,
+  retention: Type.Object({
+    certificates: Type.Integer(),
+    recent: Type.Array(Type.Object({ id: Type.String(), rule: Type.String(), createdAt: Type.String() })),
+    ...Runs,
+  }),
+  backups: NotRecorded,
+  breaches: NotRecorded,
+  transfers: Transfers,
+});
+
+export const PlatformEvidenceResponse = Type.Object({
+  generatedAt: Type.String({ format: 'date-time' }),
+  schools: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      status: Type.String(),
+      staff: Type.Integer(),
+      withTwoFactor: Type.Integer(),
+      dataKeyVersion: Nullable(Type.Integer()),
+      lastRotation: Nullable(Type.String()),
+      pupilKeys: Type.Integer(),
+      requests: Requests,
+      certificates: Type.Integer(),
+      supportGrants: Type.Integer(),
+    }),
+  ),
+  requests: Requests,
+  retention: Type.Object(Runs),
+  supportGrants: Type.Object({ total: Type.Integer(), live: Type.Integer() }),
+  backups: NotRecorded,
+  breaches: NotRecorded,
+  transfers: Transfers,
+});
