@@ -46,12 +46,21 @@ export async function tenantTablesInDeletionOrder(trx: Transaction<DB>): Promise
   return ordered;
 }
 
-/** Deletes the school's rows from one table (the name comes from the catalogue, never from input). */
+/**
+ * Deletes the school's rows from one table (the name comes from the catalogue, never from input). Tables
+ * of the platform's own tenant never hold a school's id and may not grant deletion: they are only read.
+ */
 export async function deleteSchoolRows(
   trx: Transaction<DB>,
   table: string,
   schoolId: string,
 ): Promise<number> {
+  const { rows } = await sql<{ found: boolean }>`
+    select exists (select 1 from ${sql.table(table)} where school_id = ${schoolId}) as found
+  `.execute(trx);
+  if (rows[0]?.found !== true) {
+    return 0;
+  }
   const result = await sql`delete from ${sql.table(table)} where school_id = ${schoolId}`.execute(trx);
   return Number(result.numAffectedRows ?? 0);
 }
