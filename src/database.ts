@@ -10,6 +10,7 @@ import type { OrganisationTables } from './modules/organisations/organisations.t
 import type { MarketingTables } from './modules/privacy/marketing.tables.ts';
 import type { PrivacyTables } from './modules/privacy/requests.tables.ts';
 import type { PupilTables } from './modules/pupils/pupils.tables.ts';
+import type { BackupTables } from './modules/retention/backups.tables.ts';
 import type { RetentionTables } from './modules/retention/retention.tables.ts';
 import type { AuditTables } from './platform/audit/audit.tables.ts';
 import type { KeyTables } from './platform/crypto/keys.tables.ts';
@@ -30,4 +31,5 @@ export interface DB
     SupportTables,
     TermsTables,
     JobTables,
-    BreachTables {}
+    BreachTables,
+    BackupTables {}

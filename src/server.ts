@@ -10,6 +10,7 @@ import { scheduleJobs } from './platform/jobs/scheduler.ts';
 import { deadlineRemindersJob } from './modules/privacy/reminders.jobs.ts';
 import { retentionJob } from './modules/retention/retention.jobs.ts';
 import { breachAlertsJob } from './modules/governance/breaches.jobs.ts';
+import { backupJob } from './modules/retention/backups.jobs.ts';
 import { lockDataDirectory } from './platform/process-lock.ts';
 import { openServices, type Services } from './services.ts';
 
@@ -65,6 +66,8 @@ export async function startServer(
     deadlineRemindersJob(services),
     retentionJob(services),
     breachAlertsJob(services),
+    // Two a day unless HAVEN_BACKUP_SCHEDULE says otherwise (or off).
+    ...(config.backups.schedule === undefined ? [] : [backupJob(services, { trigger: 'scheduled' })]),
   ]);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { DB } from './database.ts';
 import { auditPlatformContext } from './platform/audit/audit-log.ts';
 import { BackgroundTasks } from './platform/background.ts';
-import type { AuthSettings, Config, GovernanceSettings } from './platform/config.ts';
+import type { AuthSettings, BackupSettings, Config, GovernanceSettings } from './platform/config.ts';
 import { Keyring } from './platform/crypto/keyring.ts';
 import { loadKeyProvider } from './platform/crypto/master-key.ts';
 import type { HavenDatabase } from './platform/db/database.ts';
@@ -21,6 +21,8 @@ export interface Services {
   publicUrl: string;
   /** The operator's name and contact and the declared storage regions (the ROPA states them). */
   governance: GovernanceSettings;
+  /** Where backups go and how many are kept. */
+  backups: BackupSettings;
 }
 
 /**
@@ -41,5 +43,6 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     background: new BackgroundTasks(log),
     publicUrl: config.publicUrl,
     governance: config.governance,
+    backups: config.backups,
   };
 }

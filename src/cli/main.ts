@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { HAVEN_VERSION } from '../version.ts';
 import { registerAudit } from './audit.command.ts';
+import { registerBackup } from './backup.command.ts';
 import { registerBench } from './bench.command.ts';
 import { registerCheck } from './check.command.ts';
 import { EXIT, reportFailure } from './errors.ts';
@@ -38,6 +39,7 @@ function buildProgram(): Command {
   registerAudit(program);
   registerPrivacy(program);
   registerRetention(program);
+  registerBackup(program);
   registerBench(program);
   // --data is accepted before or after the command name; subcommands read it through optsWithGlobals.
   program.hook('preAction', (_root, action) => {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { exportPupil } from '../modules/privacy/access.service.ts';
 import {
@@ -6,6 +6,8 @@ import {
   replayErasureLedger,
   type LedgerEntry,
 } from '../modules/privacy/erasure-ledger.service.ts';
+import { LedgerFileError, readLedgerFile, writeLedgerFile } from '../modules/privacy/erasure-ledger.file.ts';
+import { keepLedgerApart } from '../modules/retention/backups.service.ts';
 import { listRequests } from '../modules/privacy/requests.service.ts';
 import { deadlineRemindersJob } from '../modules/privacy/reminders.jobs.ts';
 import { SchoolVault } from '../platform/crypto/vault.ts';
@@ -23,34 +25,13 @@ function schoolOption(school: string): string {
   return school;
 }
 
-/** Reads a ledger file, refusing anything that is not a list of school and subject ids. */
-function readLedgerFile(file: string): LedgerEntry[] {
-  let parsed: unknown;
+/** Reads a ledger file (either format), refusing anything that is not a list of erasures. */
+async function ledgerFrom(file: string): Promise<LedgerEntry[]> {
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    throw new UsageError(`--from: ${file} is not a readable JSON ledger.`);
+    return await readLedgerFile(file);
+  } catch (error) {
+    throw error instanceof LedgerFileError ? new UsageError(`--from: ${error.message}`) : error;
   }
-  const entries =
-    typeof parsed === 'object' && parsed !== null && 'entries' in parsed ? parsed.entries : undefined;
-  if (!Array.isArray(entries)) {
-    throw new UsageError(`--from: ${file} has no "entries" list.`);
-  }
-  return entries.map((entry: unknown, index) => {
-    if (
-      typeof entry === 'object' &&
-      entry !== null &&
-      'schoolId' in entry &&
-      'subjectId' in entry &&
-      typeof entry.schoolId === 'string' &&
-      typeof entry.subjectId === 'string' &&
-      UUID.test(entry.schoolId) &&
-      UUID.test(entry.subjectId)
-    ) {
-      return { schoolId: entry.schoolId, subjectId: entry.subjectId };
-    }
-    throw new UsageError(`--from: entry ${index + 1} of ${file} is not a school id and a subject id.`);
-  });
 }
 
 /** `./haven privacy requests|export`: the requests register and access bundles from the command line. */
@@ -64,12 +45,19 @@ export function registerPrivacy(program: Command): void {
     );
   ledger
     .command('export')
-    .description('write the ledger as JSON (keep it where backups are not)')
-    .requiredOption('--out <file.json>', 'where to write it')
-    .action(async (options: CommonOptions & { out: string }) => {
+    .description(
+      'write the ledger as JSON (keep a copy where backups are not); without --out, update the ledger file beside the backups',
+    )
+    .option('--out <file.json>', 'where to write it (default: erasure-ledger.json in HAVEN_BACKUP_DIR)')
+    .action(async (options: CommonOptions & { out?: string }) => {
       await withServices(configFrom(options), async (services) => {
+        if (options.out === undefined) {
+          const file = await keepLedgerApart(services);
+          process.stdout.write(`${(await readLedgerFile(file)).length} erasure(s) kept in ${file}\n`);
+          return;
+        }
         const entries = await erasureLedger(services);
-        writeFileSync(options.out, `${JSON.stringify({ entries }, null, 2)}\n`, { mode: 0o600 });
+        await writeLedgerFile(options.out, entries);
         process.stdout.write(`${entries.length} erasure(s) written to ${options.out}\n`);
       });
     });
@@ -78,11 +66,11 @@ export function registerPrivacy(program: Command): void {
     .description('erase again everyone in the ledger (after restoring a backup)')
     .option('--from <file.json>', 'a ledger written by `ledger export` (default: the database’s own)')
     .action(async (options: CommonOptions & { from?: string }) => {
-      const entries = options.from === undefined ? undefined : readLedgerFile(options.from);
+      const entries = options.from === undefined ? undefined : await ledgerFrom(options.from);
       await withServices(configFrom(options), async (services) => {
         const outcome = await replayErasureLedger(services, entries);
         process.stdout.write(
-          `${outcome.subjects} erasure(s) replayed: ${outcome.pupilsErasedAgain} pupil record(s) and ${outcome.keysDestroyedAgain} key(s) found again and destroyed\n`,
+          `${outcome.subjects} erasure(s) replayed: ${outcome.pupilsErasedAgain} pupil record(s) and ${outcome.keysDestroyedAgain} key(s) found again and destroyed; ${outcome.schools} school(s) erased again\n`,
         );
       });
     });

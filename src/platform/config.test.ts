@@ -62,6 +62,7 @@ describe('loadConfig', () => {
       adminEmail: 'admin@haven.localhost',
       demoEmail: 'demo@haven.localhost',
       publicUrl: 'https://haven.example.org',
+      backups: { dir: '/srv/haven/backups', keep: 14, schedule: '0 1,13 * * *' },
       mail: {
         smtpUrl: 'smtps://haven:secret@mail.example.org:465',
         from: 'Haven <haven@example.org>',
@@ -164,6 +165,13 @@ describe('loadConfig', () => {
       /^HAVEN_STORAGE_REGION must be a two-letter country code \(e\.g\. GB\)/,
     ],
     ['an empty region', { HAVEN_BACKUP_REGION: '' }, /^HAVEN_BACKUP_REGION is set but empty/],
+    ['keeping no backups', { HAVEN_BACKUP_KEEP: '0' }, /^HAVEN_BACKUP_KEEP must be between 1 and 10000/],
+    [
+      'a backup schedule that is not a cron pattern',
+      { HAVEN_BACKUP_SCHEDULE: 'twice a day' },
+      /^HAVEN_BACKUP_SCHEDULE must be a cron pattern .*\(got "twice a day"\)/,
+    ],
+    ['an empty backup directory', { HAVEN_BACKUP_DIR: ' ' }, /^HAVEN_BACKUP_DIR is set but empty/],
   ];
   for (const [what, env, message] of refusals) {
     test(`refuses ${what} with one line naming the variable`, () => {
@@ -188,6 +196,19 @@ describe('loadConfig', () => {
       assert.deepEqual(loadConfig({ HAVEN_TRUST_PROXY: value }).trustProxy, expected);
     });
   }
+
+  test('backups: <data>/backups, 14 kept, twice a day unless set (off turns the schedule off)', () => {
+    assert.deepEqual(loadConfig({ HAVEN_DATA: '/srv/haven' }).backups, {
+      dir: '/srv/haven/backups',
+      keep: 14,
+      schedule: '0 1,13 * * *',
+    });
+    assert.deepEqual(
+      loadConfig({ HAVEN_BACKUP_DIR: '/mnt/b', HAVEN_BACKUP_KEEP: '30', HAVEN_BACKUP_SCHEDULE: 'off' })
+        .backups,
+      { dir: '/mnt/b', keep: 30, schedule: undefined },
+    );
+  });
 
   test('a bad --port flag is named as the flag', () => {
     assert.throws(() => loadConfig({}, { port: 'x' }), /^ConfigError: --port must be a whole number/);

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { Cron } from 'croner';
 import path from 'node:path';
 import type { MailSettings } from './mail/mailer.ts';
 import { parseRegion, type Region } from './residency.ts';
@@ -28,6 +29,7 @@ export interface Config {
   mail: MailSettings;
   /** The address users open Haven at, for links in e-mails and the CLI (HAVEN_PUBLIC_URL). */
   publicUrl: string;
+  backups: BackupSettings;
   /** Who runs this Haven and where its data is: for the record of processing activities. */
   governance: GovernanceSettings;
 }
@@ -39,6 +41,19 @@ export interface GovernanceSettings {
   storageRegion: Region | undefined;
   backupRegion: Region | undefined;
 }
+
+/** Where backups go and how many are kept (docs/backups.md). */
+export interface BackupSettings {
+  /** HAVEN_BACKUP_DIR, default `<data>/backups`: scheduled backups and the erasure ledger file. */
+  dir: string;
+  /** HAVEN_BACKUP_KEEP, default 14 (a week of two a day): older scheduled backups are deleted. */
+  keep: number;
+  /** HAVEN_BACKUP_SCHEDULE: a croner pattern (Europe/London), default 01:00 and 13:00; undefined: off. */
+  schedule: string | undefined;
+}
+
+/** Two backups a day, at 01:00 and 13:00 London time. */
+export const DEFAULT_BACKUP_SCHEDULE = '0 1,13 * * *';
 
 /**
  * Fastify's trustProxy, narrowed: a number of proxy hops in front of Haven, or the proxies' addresses
@@ -160,6 +175,11 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
       operatorContact: nonEmpty(env.HAVEN_OPERATOR_CONTACT, 'HAVEN_OPERATOR_CONTACT'),
       storageRegion: declaredRegion(env.HAVEN_STORAGE_REGION, 'HAVEN_STORAGE_REGION'),
       backupRegion: declaredRegion(env.HAVEN_BACKUP_REGION, 'HAVEN_BACKUP_REGION'),
+    },
+    backups: {
+      dir: path.resolve(nonEmpty(env.HAVEN_BACKUP_DIR, 'HAVEN_BACKUP_DIR') ?? path.join(dataDir, 'backups')),
+      keep: parseInteger(env.HAVEN_BACKUP_KEEP ?? '14', 'HAVEN_BACKUP_KEEP', 1, 10_000),
+      schedule: parseSchedule(env.HAVEN_BACKUP_SCHEDULE),
     },
     auditCheckpointMinutes: parseInteger(
       env.HAVEN_AUDIT_CHECKPOINT_MINUTES ?? '60',
@@ -312,6 +332,24 @@ function declaredRegion(value: string | undefined, name: string): Region | undef
     throw new ConfigError(`${name} ${parsed.problem} (got "${given.trim()}").`);
   }
   return parsed.region;
+}
+
+function parseSchedule(value: string | undefined): string | undefined {
+  const given = value?.trim() ?? '';
+  if (given === '') {
+    return DEFAULT_BACKUP_SCHEDULE;
+  }
+  if (given.toLowerCase() === 'off') {
+    return undefined;
+  }
+  try {
+    new Cron(given, { paused: true }).stop();
+  } catch {
+    throw new ConfigError(
+      `HAVEN_BACKUP_SCHEDULE must be a cron pattern such as "${DEFAULT_BACKUP_SCHEDULE}" (01:00 and 13:00), or off (got "${given}").`,
+    );
+  }
+  return given;
 }
 
 function parseLogLevel(value: string): LogLevel {

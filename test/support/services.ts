@@ -33,6 +33,7 @@ export async function createTestServices(options: { migrate?: boolean } = {}): P
   const testDb = await createTestDatabase(options);
   const masterKey = randomBytes(32);
   const outboxDir = await mkdtemp(path.join(tmpdir(), 'haven-outbox-'));
+  const backupDir = await mkdtemp(path.join(tmpdir(), 'haven-backups-'));
   const log = pino({ level: 'silent' });
   const mailer = new Mailer({ smtpUrl: undefined, from: 'Haven <no-reply@haven.test>', outboxDir }, log);
   const background = new BackgroundTasks(log);
@@ -47,11 +48,13 @@ export async function createTestServices(options: { migrate?: boolean } = {}): P
     background,
     publicUrl: 'https://haven.test',
     governance: TEST_GOVERNANCE,
+    backups: { dir: backupDir, keep: 14, schedule: undefined },
     outboxDir,
     close: async () => {
       await background.drain();
       await mailer.close();
       await rm(outboxDir, { recursive: true, force: true });
+      await rm(backupDir, { recursive: true, force: true });
       await testDb.close();
     },
   };

@@ -1,36 +1,54 @@
 import { recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit-log.ts';
 import type { Services } from '../../services.ts';
 import { pupilExists } from '../pupils/pupil-search.service.ts';
+import { eraseSchoolData } from '../retention/school-erasure.service.ts';
+import * as ledgerRows from './erasure-ledger.repository.ts';
 import * as erasure from './erasure.repository.ts';
 
 // Erasure reaching backups (reference § 5): a backup taken before an erasure still holds the pupil's
 // rows and key. The erasure ledger — pseudonymous ids only, kept (and exported) apart from backups —
-// is replayed after any restore, which erases those pupils again. Replaying is idempotent.
+// is replayed after any restore, which erases those pupils again. Whole schools shredded when they
+// left are in the ledger too, and are erased again the same way. Replaying is idempotent.
 
-export interface LedgerEntry {
-  schoolId: string;
-  subjectId: string;
-}
+/** One erasure: a data subject of a school, or a whole school. Pseudonymous ids only. */
+export type LedgerEntry =
+  { scope: 'subject'; schoolId: string; subjectId: string } | { scope: 'school'; schoolId: string };
 
 export interface ReplayOutcome {
   subjects: number;
   pupilsErasedAgain: number;
   keysDestroyedAgain: number;
+  schools: number;
+  /** Rows of erased schools that the restore had brought back, deleted again. */
+  schoolRowsErasedAgain: number;
 }
 
-/** Every subject erasure the database's ledger records (to keep apart from backups). */
+/** Every erasure the database's ledger records (to keep apart from backups): subjects, then schools. */
 export async function erasureLedger(services: Services): Promise<LedgerEntry[]> {
-  const schools = await services.db.withPlatform('erasure ledger: export', (trx) =>
-    services.keyring.schoolsWithErasures(trx),
-  );
+  const [subjectSchools, schools] = await services.db.withPlatform('erasure ledger: export', async (trx) => [
+    await services.keyring.schoolsWithErasures(trx),
+    await ledgerRows.erasedSchools(trx),
+  ]);
   const entries: LedgerEntry[] = [];
-  for (const schoolId of schools) {
+  for (const schoolId of subjectSchools) {
     const subjects = await services.db.withSchool(schoolId, (trx) =>
       services.keyring.erasedSubjects(trx, schoolId),
     );
-    entries.push(...subjects.map((subjectId) => ({ schoolId, subjectId })));
+    entries.push(...subjects.map((subjectId) => ({ scope: 'subject' as const, schoolId, subjectId })));
   }
+  entries.push(...schools.map((schoolId) => ({ scope: 'school' as const, schoolId })));
   return entries;
+}
+
+/** The entries of several ledgers, each erasure once (e.g. the database's own and the file kept apart). */
+export function mergeLedgers(...ledgers: ReadonlyArray<readonly LedgerEntry[]>): LedgerEntry[] {
+  const merged = new Map<string, LedgerEntry>();
+  for (const entry of ledgers.flat()) {
+    const key =
+      entry.scope === 'school' ? `school/${entry.schoolId}` : `${entry.schoolId}/${entry.subjectId}`;
+    merged.set(key, entry);
+  }
+  return [...merged.values()];
 }
 
 /**
@@ -43,7 +61,30 @@ export async function replayErasureLedger(
   entries?: readonly LedgerEntry[],
 ): Promise<ReplayOutcome> {
   const ledger = entries ?? (await erasureLedger(services));
-  const outcome: ReplayOutcome = { subjects: ledger.length, pupilsErasedAgain: 0, keysDestroyedAgain: 0 };
+  const subjectEntries = ledger.filter((entry) => entry.scope === 'subject');
+  const schools = ledger.filter((entry) => entry.scope === 'school').map((entry) => entry.schoolId);
+  const outcome: ReplayOutcome = {
+    subjects: subjectEntries.length,
+    pupilsErasedAgain: 0,
+    keysDestroyedAgain: 0,
+    schools: schools.length,
+    schoolRowsErasedAgain: 0,
+  };
+  await replaySubjects(services, subjectEntries, outcome);
+  // Subjects first, so the ledger is whole again before a school's erasure; a school's erasure then
+  // deletes whatever of it the restore brought back and destroys its keys (idempotent).
+  for (const schoolId of schools) {
+    const deleted = await eraseSchoolData(services, schoolId);
+    outcome.schoolRowsErasedAgain += Object.values(deleted).reduce((sum, count) => sum + count, 0);
+  }
+  return outcome;
+}
+
+async function replaySubjects(
+  services: Services,
+  ledger: ReadonlyArray<Extract<LedgerEntry, { scope: 'subject' }>>,
+  outcome: ReplayOutcome,
+): Promise<void> {
   const bySchool = Map.groupBy(ledger, (entry) => entry.schoolId);
   for (const [schoolId, subjects] of bySchool) {
     await services.db.withSchool(schoolId, async (trx) => {
@@ -73,5 +114,4 @@ export async function replayErasureLedger(
       });
     });
   }
-  return outcome;
 }

@@ -36,6 +36,11 @@ export interface KeyProvider {
    * current master key: every process of a deployment derives the same one, and it rotates with the key.
    */
   deriveSecret(purpose: string): Buffer;
+  /**
+   * `deriveSecret(purpose)` under every master key loaded, current first: to open what a previous master
+   * key protected (e.g. a backup written before a rotation).
+   */
+  deriveSecrets(purpose: string): Buffer[];
 }
 
 /** The KEK that wrapped a key is not loaded (e.g. a previous master key was removed too early). */
@@ -64,6 +69,10 @@ function auditSigningKey(kek: Buffer): { keyId: string; privateKey: KeyObject; p
   return { keyId: createHash('sha256').update(raw).digest('hex').slice(0, 16), privateKey, publicKey };
 }
 
+function derive(kek: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), `haven ${purpose} v1`, 32));
+}
+
 /** KEKs held in memory: the current one and any previous ones still needed during a rotation. */
 export class LocalKeyProvider implements KeyProvider {
   readonly currentKekId: string;
@@ -71,6 +80,7 @@ export class LocalKeyProvider implements KeyProvider {
   readonly #keks: Map<string, KeyObject>;
   readonly #signing: Array<ReturnType<typeof auditSigningKey>>;
   readonly #current: Buffer;
+  readonly #previous: readonly Buffer[];
   readonly #derived = new Map<string, Buffer>();
 
   constructor(current: Buffer, previous: readonly Buffer[] = []) {
@@ -81,6 +91,7 @@ export class LocalKeyProvider implements KeyProvider {
     }
     this.currentKekId = kekFingerprint(current);
     this.#current = Buffer.from(current);
+    this.#previous = previous.map((kek) => Buffer.from(kek));
     this.#keks = new Map([current, ...previous].map((kek) => [kekFingerprint(kek), createSecretKey(kek)]));
     this.kekIds = [...this.#keks.keys()];
     this.#signing = [current, ...previous].map(auditSigningKey);
@@ -102,10 +113,14 @@ export class LocalKeyProvider implements KeyProvider {
     // Asked for per pupil by the app API's pairwise ids: derived once per purpose, then remembered.
     let secret = this.#derived.get(purpose);
     if (secret === undefined) {
-      secret = Buffer.from(hkdfSync('sha256', this.#current, Buffer.alloc(0), `haven ${purpose} v1`, 32));
+      secret = derive(this.#current, purpose);
       this.#derived.set(purpose, secret);
     }
     return Buffer.from(secret);
+  }
+
+  deriveSecrets(purpose: string): Buffer[] {
+    return [this.deriveSecret(purpose), ...this.#previous.map((kek) => derive(kek, purpose))];
   }
 
   async wrap(key: Buffer, context: string): Promise<WrappedKey> {

@@ -56,6 +56,7 @@ async function writeIdentities(db: HavenDatabase<DB>): Promise<Pupil[]> {
     publicUrl: 'https://haven.test',
     governance: TEST_GOVERNANCE,
     background: new BackgroundTasks(log),
+    backups: { dir: tmpdir(), keep: 14, schedule: undefined },
   };
   const school = await createSchool(services, { name: 'Dump Test School' });
   const pupils = Array.from({ length: 50 }, (_, index) => ({

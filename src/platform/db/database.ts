@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import type { DatabaseSource } from './connect.ts';
 import { APP_ROLE, PLATFORM_ROLE, SCHOOL_SETTING } from './roles.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,17 +27,28 @@ export class HavenDatabase<DB> {
   readonly #log: Logger;
   readonly #context = new AsyncLocalStorage<Context>();
   readonly #onPlatformContext: PlatformContextHook<DB> | undefined;
+  readonly #source: DatabaseSource | undefined;
 
   constructor(
     db: Kysely<DB>,
     kind: 'embedded' | 'postgres',
     log: Logger,
     onPlatformContext?: PlatformContextHook<DB>,
+    source?: DatabaseSource,
   ) {
     this.#db = db;
     this.kind = kind;
     this.#log = log;
     this.#onPlatformContext = onPlatformContext;
+    this.#source = source;
+  }
+
+  /**
+   * Where the data lives (the PGlite instance, or the server's URL): for a backup, which must dump
+   * through the instance a running embedded server holds. Undefined for a handle built without it.
+   */
+  get source(): DatabaseSource | undefined {
+    return this.#source;
   }
 
   /** Runs `work` in a transaction that can see and change only the rows of `schoolId`. */

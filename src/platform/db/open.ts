@@ -42,5 +42,5 @@ export async function openDatabase<DB>(
       }
     }
   }
-  return new HavenDatabase<DB>(appKysely<DB>(source), source.kind, log, options.onPlatformContext);
+  return new HavenDatabase<DB>(appKysely<DB>(source), source.kind, log, options.onPlatformContext, source);
 }
