@@ -34,8 +34,8 @@ async function refusing<R>(work: () => Promise<R>): Promise<R> {
 
 function describeTest(file: string, tested: RestoreTest): string {
   const { header } = tested;
-  const database = header.database === 'embedded' ? 'embedded database' : 'PostgreSQL database';
-  return `${file} is good: a ${database} backup made ${header.createdAt} by Haven ${header.havenVersion}, ${tested.bytes} bytes, ${tested.tables} tables, sha256 ${tested.sha256}`;
+  const database = header.database === 'embedded' ? 'an embedded database' : 'a PostgreSQL database';
+  return `${file} is good: ${database} backup made ${header.createdAt} by Haven ${header.havenVersion}, ${tested.bytes} bytes, ${tested.tables} tables, sha256 ${tested.sha256}`;
 }
 
 function registerVerify(parent: Command): void {

@@ -132,7 +132,7 @@ describe('the erasure ledger after a restore', () => {
       assert.equal(response.statusCode, 200, `${path}: ${response.body}`);
     }
     const ledger = (await erasureLedger(fixture.services)).filter((entry) => entry.schoolId === school.id);
-    assert.deepEqual(ledger, [{ schoolId: school.id, subjectId: pupilId }]);
+    assert.deepEqual(ledger, [{ scope: 'subject', schoolId: school.id, subjectId: pupilId }]);
 
     await restore(school.id, pupilId, copy);
     const restored = await left(school.id, pupilId);
@@ -140,7 +140,13 @@ describe('the erasure ledger after a restore', () => {
     assert.equal(restored.subject_keys, 1);
 
     const outcome = await replayErasureLedger(fixture.services, ledger);
-    assert.deepEqual(outcome, { subjects: 1, pupilsErasedAgain: 1, keysDestroyedAgain: 1 });
+    assert.deepEqual(outcome, {
+      subjects: 1,
+      pupilsErasedAgain: 1,
+      keysDestroyedAgain: 1,
+      schools: 0,
+      schoolRowsErasedAgain: 0,
+    });
     assert.deepEqual(await left(school.id, pupilId), {
       pupils: 0,
       prior_attainment: 0,
@@ -155,6 +161,8 @@ describe('the erasure ledger after a restore', () => {
       subjects: 1,
       pupilsErasedAgain: 0,
       keysDestroyedAgain: 0,
+      schools: 0,
+      schoolRowsErasedAgain: 0,
     });
   });
 });
