@@ -19,7 +19,7 @@ import { BackupFileError } from './backup-format.ts';
 import { backupKeys } from './backup-key.ts';
 import { backupOverview, testRestore } from './backup-verify.service.ts';
 import { erasePupil, importPupil, lookupUpn, restoreInto, rowsAbout } from './backups.test-support.ts';
-import { keepLedgerApart, takeBackup } from './backups.service.ts';
+import { keepLedgerApart, takeBackup, type BackupTaken } from './backups.service.ts';
 
 const fixture = useTestApp();
 const keys = () => backupKeys(fixture.services.keyring.provider);
@@ -129,7 +129,7 @@ describe('rotation and restore tests', () => {
   test('scheduled backups beyond the number kept are deleted, oldest first, and recorded as removed', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'haven-rotation-'));
     const services = { ...fixture.services, backups: { dir, keep: 2, schedule: undefined } };
-    const taken = [];
+    const taken: BackupTaken[] = [];
     for (let index = 0; index < 3; index += 1) {
       taken.push(await takeBackup(services, { trigger: 'scheduled', actor: SYSTEM_ACTOR }));
     }
