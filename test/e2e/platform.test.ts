@@ -1,5 +1,6 @@
 // Journey: the platform operator signs in, lands on the platform page, adds a school with its first
-// administrator (e-mailed a set-up link), and sees the school's keys — never any pupil data.
+// administrator (e-mailed a set-up link), sees the school's keys, takes a backup and sees it
+// restore-tested — never any pupil data.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PLATFORM_ORG_ID } from '../../src/platform/audit/audit-log.ts';
@@ -36,6 +37,20 @@ describe('platform operator', { skip: browserMissing() }, () => {
       .filter({ hasText: 'Synthetic Upper School' })
       .first()
       .waitFor();
+
+    // Backups: none yet is said in words; one taken now is listed, restore-tested, with its outcome.
+    const backups = page.getByRole('region', { name: 'Backups' });
+    await backups.getByText('No restore test yet').waitFor();
+    await backups.getByRole('button', { name: 'Take a backup now' }).click();
+    await backups.getByText(/Backup taken and restore-tested: haven-\d{8}T\d{9}Z\.bak/).waitFor();
+    await backups
+      .getByRole('table', { name: 'Recent backups' })
+      .getByRole('row')
+      .filter({ hasText: 'Taken by an operator' })
+      .getByText('Succeeded')
+      .waitFor();
+    await backups.getByText(/Last restore test: Succeeded/).waitFor();
+    await expectAccessible(page, 'platform-backups');
 
     await page.getByLabel('School name').fill('Another School');
     await page.getByLabel('URN (optional)').fill('765432');

@@ -52,18 +52,11 @@ describe('backup routes', () => {
 
   test('a second backup while one is being taken is refused with 409', async () => {
     const cookie = await operatorCookie();
-    let release = (): void => undefined;
+    const gate = Promise.withResolvers<Record<string, number>>();
     const running = runJob(
       fixture.services.db,
       { info: () => undefined },
-      {
-        name: BACKUP_JOB_NAME,
-        leaseMinutes: 5,
-        run: () =>
-          new Promise((resolve) => {
-            release = () => resolve({});
-          }),
-      },
+      { name: BACKUP_JOB_NAME, leaseMinutes: 5, run: () => gate.promise },
     );
     // Wait for the lease to be taken.
     for (let tries = 0; tries < 50; tries += 1) {
@@ -85,7 +78,7 @@ describe('backup routes', () => {
       url: '/api/v1/platform/backups',
       headers: { cookie },
     });
-    release();
+    gate.resolve({});
     await running;
     assert.equal(refused.statusCode, 409, refused.body);
     assert.match(refused.json<{ message: string }>().message, /being taken right now/);

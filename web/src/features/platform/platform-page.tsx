@@ -18,6 +18,7 @@ import {
 } from '../../components/form.tsx';
 import { formatDate, Page } from '../../components/page.tsx';
 import { Notice, QueryView } from '../../components/status.tsx';
+import { BackupsSection } from './backups-section.tsx';
 import { DevelopersSection } from './developers-section.tsx';
 import { MarketingSection } from './marketing-section.tsx';
 import { PrivacyRoutingSection } from './privacy-routing-section.tsx';
@@ -228,6 +229,7 @@ export function PlatformPage() {
             </div>
             <AddSchool />
             <KeyStatus schools={list} />
+            <BackupsSection />
             <DevelopersSection />
             <MarketingSection />
             <PrivacyRoutingSection schools={list} />
