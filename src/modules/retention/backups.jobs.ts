@@ -28,8 +28,8 @@ export function backupJob(
     schedule: services.backups.schedule ?? DEFAULT_BACKUP_SCHEDULE,
     // A dump of a large database takes a while; a lease older than this is taken over.
     leaseMinutes: 180,
-    // Twice a day by default: a start after a longer gap (the server was down) takes one at once.
-    ...(services.backups.schedule === DEFAULT_BACKUP_SCHEDULE ? { catchUpAfterHours: 13 } : {}),
+    // No catch-up at start (catchUpAfterHours): it would also back up at the first start of every
+    // new installation and test server; a missed run is taken at the next scheduled time.
     run: async () => {
       const taken = await takeBackup(services, { trigger: options.trigger, actor });
       options.onTaken?.(taken);
