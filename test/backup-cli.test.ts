@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { Client } from 'pg';
 import { cliEnv, runCli, tempDataDir } from './support/cli.ts';
 import { pupilsCsv, syntheticUpn } from './support/pupil-files.ts';
 
@@ -123,3 +124,78 @@ describe('backup and restore from the command line', () => {
     );
   });
 });
+
+const serverUrl = process.env.HAVEN_TEST_DATABASE_URL ?? '';
+
+async function admin(statement: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+describe(
+  'backup and restore on PostgreSQL',
+  { skip: serverUrl === '' ? 'HAVEN_TEST_DATABASE_URL is not set' : false },
+  () => {
+    test('pg_dump in, psql in one transaction out: the schools are as they were and RLS still holds', async () => {
+      const name = `haven_cli_backup_${process.pid}_${randomBytes(3).toString('hex')}`;
+      await admin(`create database ${name}`);
+      try {
+        const url = new URL(serverUrl);
+        url.pathname = `/${name}`;
+        const env = cliEnv({
+          DATABASE_URL: url.toString(),
+          HAVEN_MASTER_KEY: randomBytes(32).toString('base64'),
+        });
+        const data = tempDataDir();
+        const schoolId =
+          (await ok(['school', 'create', '--name', 'On The Server', '--data', data], env))
+            .trim()
+            .split('\n')
+            .at(-1) ?? '';
+        const csv = path.join(data, 'pupils.csv');
+        writeFileSync(csv, pupilsCsv(2));
+        await ok(['import', csv, '--school', schoolId, '--data', data], env);
+        const file = path.join(data, 'server.bak');
+        await ok(['backup', file, '--data', data], env);
+        assert.match(
+          await ok(['backup', 'verify', file, '--data', data], env),
+          /is good: a PostgreSQL database backup .* tables/,
+        );
+        await ok(['school', 'create', '--name', 'Added Later', '--data', data], env);
+
+        await ok(['restore', file, '--data', data], env);
+        const listed = JSON.parse(await ok(['school', 'list', '--json', '--data', data], env)) as Array<{
+          name: string;
+        }>;
+        assert.deepEqual(
+          listed.map((school) => school.name),
+          ['On The Server'],
+        );
+        // Reading a pupil goes through the RLS-limited role: the grants and policies came back.
+        const bundle = path.join(data, 'bundle.zip');
+        await ok(
+          [
+            'privacy',
+            'export',
+            '--school',
+            schoolId,
+            '--pupil',
+            syntheticUpn(2),
+            '--out',
+            bundle,
+            '--data',
+            data,
+          ],
+          env,
+        );
+      } finally {
+        await admin(`drop database if exists ${name} with (force)`);
+      }
+    });
+  },
+);
