@@ -42,7 +42,10 @@ describe('platform operator', { skip: browserMissing() }, () => {
     const backups = page.getByRole('region', { name: 'Backups' });
     await backups.getByText('No restore test yet').waitFor();
     await backups.getByRole('button', { name: 'Take a backup now' }).click();
-    await backups.getByText(/Backup taken and restore-tested: haven-\d{8}T\d{9}Z\.bak/).waitFor();
+    // A dump, then a restore test in a throwaway database: seconds, more on a loaded machine.
+    await backups
+      .getByText(/Backup taken and restore-tested: haven-\d{8}T\d{9}Z\.bak/)
+      .waitFor({ timeout: 90_000 });
     await backups
       .getByRole('table', { name: 'Recent backups' })
       .getByRole('row')
