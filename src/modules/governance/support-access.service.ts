@@ -5,8 +5,7 @@ import { AppError, badRequest, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { withIdentity, type SignedIn } from '../organisations/identity.ts';
 import { getSchool } from '../organisations/organisations.service.ts';
-import { schoolAdminAddresses } from '../organisations/staff.service.ts';
-import { privacyMail } from '../privacy/privacy-mail.ts';
+import { mailSchoolAdmins, privacyMail } from '../privacy/privacy-mail.ts';
 import * as repository from './support-access.repository.ts';
 import type { SupportAccess, SupportEndReason } from './support-access.tables.ts';
 
@@ -72,17 +71,6 @@ export async function supportEngineers(services: Services): Promise<Array<{ id: 
   });
 }
 
-async function tellAdmins(
-  services: Services,
-  schoolId: string,
-  subject: string,
-  lines: string[],
-): Promise<void> {
-  for (const address of await schoolAdminAddresses(services, schoolId)) {
-    services.mailer.queue(privacyMail(address, subject, lines));
-  }
-}
-
 /** A school admin grants a named engineer time-limited access. */
 export async function grantSupport(
   services: Services,
@@ -138,7 +126,7 @@ export async function grantSupport(
     }),
   );
   const window = `from ${startsAt.toISOString()} to ${expiresAt.toISOString()} (UTC)`;
-  await tellAdmins(services, schoolId, `Haven: support access granted for ticket ${input.ticket}`, [
+  await mailSchoolAdmins(services, schoolId, `Haven: support access granted for ticket ${input.ticket}`, [
     `A Haven support engineer (${engineer.email}) may now use ${school.name}'s data in Haven ${window}, ${input.access === 'view' ? 'to read it' : 'as a data manager'}, for ticket ${input.ticket}.`,
     `Everything they do is listed as it happens on the Support access page, where you can end it at any time: ${services.publicUrl}/schools/${schoolId}/support`,
   ]);
@@ -254,12 +242,17 @@ async function endGrant(
       requestId,
     }),
   );
-  await tellAdmins(services, grant.org_id, `Haven: support access for ticket ${grant.ticket} has ended`, [
-    reason === 'revoked'
-      ? `Support access for ticket ${grant.ticket} was withdrawn by your school. The engineer can no longer see your school's data.`
-      : `The support engineer closed ticket ${grant.ticket}, which ended their access to your school's data.`,
-    `What they did is still listed on the Support access page: ${services.publicUrl}/schools/${grant.org_id}/support`,
-  ]);
+  await mailSchoolAdmins(
+    services,
+    grant.org_id,
+    `Haven: support access for ticket ${grant.ticket} has ended`,
+    [
+      reason === 'revoked'
+        ? `Support access for ticket ${grant.ticket} was withdrawn by your school. The engineer can no longer see your school's data.`
+        : `The support engineer closed ticket ${grant.ticket}, which ended their access to your school's data.`,
+      `What they did is still listed on the Support access page: ${services.publicUrl}/schools/${grant.org_id}/support`,
+    ],
+  );
 }
 
 /** A school admin ends a grant early. */

@@ -15,8 +15,9 @@ export interface HoldRow {
   released_by: string | null;
 }
 
-export async function holdsOf(trx: Transaction<DB>, schoolId: string): Promise<HoldRow[]> {
-  return trx
+/** The school's holds, newest first (or one pupil's, for their access bundle). */
+export async function holdsOf(trx: Transaction<DB>, schoolId: string, pupilId?: string): Promise<HoldRow[]> {
+  let query = trx
     .selectFrom('legal_holds')
     .select([
       'id',
@@ -28,9 +29,11 @@ export async function holdsOf(trx: Transaction<DB>, schoolId: string): Promise<H
       'released_at',
       'released_by',
     ])
-    .where('school_id', '=', schoolId)
-    .orderBy('placed_at', 'desc')
-    .execute();
+    .where('school_id', '=', schoolId);
+  if (pupilId !== undefined) {
+    query = query.where('pupil_id', '=', pupilId);
+  }
+  return query.orderBy('placed_at', 'desc').execute();
 }
 
 /** What live holds cover on a day: the whole school, and which pupils. */
@@ -91,28 +94,4 @@ export async function releaseHold(
     .where('released_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
-}
-
-/** Holds placed on one pupil (for their access bundle). */
-export async function holdsOnPupil(
-  trx: Transaction<DB>,
-  schoolId: string,
-  pupilId: string,
-): Promise<HoldRow[]> {
-  return trx
-    .selectFrom('legal_holds')
-    .select([
-      'id',
-      'pupil_id',
-      'reason',
-      'placed_by',
-      'placed_at',
-      'expires_on',
-      'released_at',
-      'released_by',
-    ])
-    .where('school_id', '=', schoolId)
-    .where('pupil_id', '=', pupilId)
-    .orderBy('placed_at')
-    .execute();
 }

@@ -4,8 +4,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { revokeAllForSchool } from '../apps/authorisations.service.ts';
 import { getSchool } from '../organisations/organisations.service.ts';
-import { schoolAdminAddresses } from '../organisations/staff.service.ts';
-import { privacyMail } from '../privacy/privacy-mail.ts';
+import { mailSchoolAdmins } from '../privacy/privacy-mail.ts';
 import * as repository from './retention.repository.ts';
 import * as standings from './school-status.repository.ts';
 import { offboardingDeletionDay, periodInForce, ruleById } from './rules.ts';
@@ -19,17 +18,6 @@ export interface Leaving {
   requestedAt: string | null;
   deletionDueOn: CalendarDate | null;
   appsRevoked: number;
-}
-
-async function tellAdmins(
-  services: Services,
-  schoolId: string,
-  subject: string,
-  lines: string[],
-): Promise<void> {
-  for (const address of await schoolAdminAddresses(services, schoolId)) {
-    services.mailer.queue(privacyMail(address, subject, lines));
-  }
 }
 
 /** Starts the school's leaving clock and revokes every app at once. */
@@ -59,7 +47,7 @@ export async function leaveHaven(
     return due;
   });
   const appsRevoked = await revokeAllForSchool(services, schoolId, 'leaving');
-  await tellAdmins(
+  await mailSchoolAdmins(
     services,
     schoolId,
     `${school.name} is leaving Haven: its data will be deleted on ${dueOn}`,
@@ -92,7 +80,7 @@ export async function stayOnHaven(
       requestId,
     });
   });
-  await tellAdmins(services, schoolId, `${school.name} is staying on Haven`, [
+  await mailSchoolAdmins(services, schoolId, `${school.name} is staying on Haven`, [
     `The request for ${school.name} to leave Haven was cancelled: its data will not be deleted.`,
     'Apps that lost access when the school asked to leave need approving again (Apps).',
   ]);

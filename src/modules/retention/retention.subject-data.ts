@@ -8,7 +8,7 @@ export const retentionSubjectData: SubjectDataSource = {
   module: 'retention',
   tables: ['legal_holds'],
   async export({ trx, vault, schoolId, pupilId }) {
-    const rows = await holds.holdsOnPupil(trx, schoolId, pupilId);
+    const rows = await holds.holdsOf(trx, schoolId, pupilId);
     return {
       legal_holds: await Promise.all(
         rows.map(async (row) => ({

@@ -4,7 +4,8 @@ import { api } from '../../api/client.ts';
 import { formatDateTime, Page } from '../../components/page.tsx';
 import { QueryView } from '../../components/status.tsx';
 import { useSchool } from '../../session/session.tsx';
-import { longDate, privacyPath, tableName, type Certificate } from './api.ts';
+import { longDate, privacyPath, type Certificate } from './api.ts';
+import { CertificateDigest, RecordsDeleted } from './certificate-parts.tsx';
 import './privacy.css';
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
@@ -17,7 +18,6 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 }
 
 function CertificateView({ certificate, schoolId }: { certificate: Certificate; schoolId: string }) {
-  const deleted = Object.entries(certificate.deleted);
   return (
     <Page title="Certificate of erasure" caption={certificate.school.name}>
       <div className="no-print">
@@ -61,30 +61,7 @@ function CertificateView({ certificate, schoolId }: { certificate: Certificate; 
         </dl>
         <h3>What the school does next</h3>
         <p>{certificate.nextSteps}</p>
-        <h3>Records deleted</h3>
-        {deleted.length === 0 ? (
-          <p>None.</p>
-        ) : (
-          <table className="table">
-            <caption className="visually-hidden">Records deleted, by kind</caption>
-            <thead>
-              <tr>
-                <th scope="col">What</th>
-                <th scope="col" className="numeric">
-                  Records
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {deleted.map(([table, count]) => (
-                <tr key={table}>
-                  <th scope="row">{tableName(table)}</th>
-                  <td className="numeric">{count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <RecordsDeleted records={certificate.deleted} />
         <h3>Left for redaction by hand</h3>
         {certificate.leftForManualRedaction.length === 0 ? (
           <p>Nothing.</p>
@@ -95,11 +72,7 @@ function CertificateView({ certificate, schoolId }: { certificate: Certificate; 
             ))}
           </ul>
         )}
-        <h3>Digest</h3>
-        <p>SHA-256 of the certificate as issued (it shows the certificate has not been changed since):</p>
-        <p>
-          <code className="digest">{certificate.digest}</code>
-        </p>
+        <CertificateDigest digest={certificate.digest} />
       </article>
     </Page>
   );

@@ -4,12 +4,12 @@ import { api } from '../../api/client.ts';
 import { formatDateTime, Page } from '../../components/page.tsx';
 import { QueryView } from '../../components/status.tsx';
 import { useSchool } from '../../session/session.tsx';
-import { longDate, tableName } from '../privacy/api.ts';
+import { longDate } from '../privacy/api.ts';
+import { CertificateDigest, RecordsDeleted } from '../privacy/certificate-parts.tsx';
 import { retentionPath, RULE_NAMES, type RetentionCertificate } from './api.ts';
 import '../privacy/privacy.css';
 
 function CertificateView({ certificate, schoolId }: { certificate: RetentionCertificate; schoolId: string }) {
-  const records = Object.entries(certificate.records);
   return (
     <Page title="Certificate of deletion" caption={certificate.school.name}>
       <div className="no-print">
@@ -53,26 +53,7 @@ function CertificateView({ certificate, schoolId }: { certificate: RetentionCert
             <dd>{certificate.heldBack}</dd>
           </div>
         </dl>
-        <h3>Records deleted</h3>
-        <table className="table">
-          <caption className="visually-hidden">Records deleted, by kind</caption>
-          <thead>
-            <tr>
-              <th scope="col">What</th>
-              <th scope="col" className="numeric">
-                Records
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {records.map(([table, count]) => (
-              <tr key={table}>
-                <th scope="row">{tableName(table)}</th>
-                <td className="numeric">{count}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RecordsDeleted records={certificate.records} />
         {certificate.subjects.length === 0 ? null : (
           <>
             <h3>Pupils erased, by pseudonymous id</h3>
@@ -86,11 +67,7 @@ function CertificateView({ certificate, schoolId }: { certificate: RetentionCert
             </ul>
           </>
         )}
-        <h3>Digest</h3>
-        <p>SHA-256 of the certificate as issued (it shows the certificate has not been changed since):</p>
-        <p>
-          <code className="digest">{certificate.digest}</code>
-        </p>
+        <CertificateDigest digest={certificate.digest} />
       </article>
     </Page>
   );

@@ -2,10 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api } from '../../api/client.ts';
 import { Button } from '../../components/form.tsx';
-import { formatDateTime, Page } from '../../components/page.tsx';
+import { Page } from '../../components/page.tsx';
 import { ErrorNotice, QueryView } from '../../components/status.tsx';
-import { ACCESS_WORDS, STATUS_WORDS, type Grant } from './api.ts';
-import { GrantRequests } from './grant-requests.tsx';
+import type { Grant } from './api.ts';
+import { GrantRequests, GrantSummary } from './grant-details.tsx';
 
 /** A support engineer's access, school by school; closing a ticket ends the access it gave. */
 export function MySupportPage() {
@@ -38,26 +38,7 @@ export function MySupportPage() {
                   <h2>
                     {grant.schoolName ?? 'A school'}: ticket {grant.ticket}
                   </h2>
-                  <dl className="summary-list">
-                    <div>
-                      <dt>Status</dt>
-                      <dd>{STATUS_WORDS[grant.status]}</dd>
-                    </div>
-                    <div>
-                      <dt>Access</dt>
-                      <dd>{ACCESS_WORDS[grant.access]}</dd>
-                    </div>
-                    <div>
-                      <dt>Purpose</dt>
-                      <dd>{grant.purpose}</dd>
-                    </div>
-                    <div>
-                      <dt>Window</dt>
-                      <dd>
-                        {formatDateTime(grant.startsAt)} to {formatDateTime(grant.endedAt ?? grant.expiresAt)}
-                      </dd>
-                    </div>
-                  </dl>
+                  <GrantSummary grant={grant} />
                   <GrantRequests grant={grant} />
                   {grant.status === 'live' ? (
                     <p>

@@ -12,11 +12,11 @@ import {
   TextField,
   type FormProblem,
 } from '../../components/form.tsx';
-import { formatDateTime, Page } from '../../components/page.tsx';
+import { Page } from '../../components/page.tsx';
 import { ErrorNotice, Notice, QueryView } from '../../components/status.tsx';
 import { useSchool } from '../../session/session.tsx';
-import { ACCESS_WORDS, grantsKey, STATUS_WORDS, type Engineers, type Grant } from './api.ts';
-import { GrantRequests } from './grant-requests.tsx';
+import { ACCESS_WORDS, grantsKey, type Engineers, type Grant } from './api.ts';
+import { GrantRequests, GrantSummary } from './grant-details.tsx';
 
 const LABELS = {
   engineerId: 'The engineer',
@@ -133,30 +133,7 @@ function GrantsTable({ schoolId, grants }: { schoolId: string; grants: Grant[] }
             <h3>
               Ticket {grant.ticket}: {grant.engineer.email}
             </h3>
-            <dl className="summary-list">
-              <div>
-                <dt>Status</dt>
-                <dd>
-                  <span className={`tag tag--${grant.status === 'live' ? 'amber' : 'grey'}`}>
-                    {STATUS_WORDS[grant.status]}
-                  </span>
-                </dd>
-              </div>
-              <div>
-                <dt>Access</dt>
-                <dd>{ACCESS_WORDS[grant.access]}</dd>
-              </div>
-              <div>
-                <dt>Purpose</dt>
-                <dd>{grant.purpose}</dd>
-              </div>
-              <div>
-                <dt>Window</dt>
-                <dd>
-                  {formatDateTime(grant.startsAt)} to {formatDateTime(grant.endedAt ?? grant.expiresAt)}
-                </dd>
-              </div>
-            </dl>
+            <GrantSummary grant={grant} />
             <GrantRequests grant={grant} />
             {grant.status === 'live' || grant.status === 'scheduled' ? (
               <Button

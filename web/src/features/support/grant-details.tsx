@@ -1,5 +1,5 @@
 import { formatDateTime } from '../../components/page.tsx';
-import type { Grant } from './api.ts';
+import { ACCESS_WORDS, STATUS_WORDS, type Grant } from './api.ts';
 
 /** What was done under a grant: the requests from the school's audit log, newest first. */
 export function GrantRequests({ grant }: { grant: Grant }) {
@@ -33,5 +33,35 @@ export function GrantRequests({ grant }: { grant: Grant }) {
         </tbody>
       </table>
     </details>
+  );
+}
+
+/** A grant at a glance: its status (in words), what it allows, why, and its window. */
+export function GrantSummary({ grant }: { grant: Grant }) {
+  return (
+    <dl className="summary-list">
+      <div>
+        <dt>Status</dt>
+        <dd>
+          <span className={`tag tag--${grant.status === 'live' ? 'amber' : 'grey'}`}>
+            {STATUS_WORDS[grant.status]}
+          </span>
+        </dd>
+      </div>
+      <div>
+        <dt>Access</dt>
+        <dd>{ACCESS_WORDS[grant.access]}</dd>
+      </div>
+      <div>
+        <dt>Purpose</dt>
+        <dd>{grant.purpose}</dd>
+      </div>
+      <div>
+        <dt>Window</dt>
+        <dd>
+          {formatDateTime(grant.startsAt)} to {formatDateTime(grant.endedAt ?? grant.expiresAt)}
+        </dd>
+      </div>
+    </dl>
   );
 }

@@ -1,0 +1,47 @@
+import { tableName } from './api.ts';
+
+/** What a certificate of deletion says was deleted: records per kind (counts only). */
+export function RecordsDeleted({ records }: { records: Record<string, number> }) {
+  const rows = Object.entries(records);
+  return (
+    <>
+      <h3>Records deleted</h3>
+      {rows.length === 0 ? (
+        <p>None.</p>
+      ) : (
+        <table className="table">
+          <caption className="visually-hidden">Records deleted, by kind</caption>
+          <thead>
+            <tr>
+              <th scope="col">What</th>
+              <th scope="col" className="numeric">
+                Records
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(([table, count]) => (
+              <tr key={table}>
+                <th scope="row">{tableName(table)}</th>
+                <td className="numeric">{count}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+/** The certificate's SHA-256 digest, which shows it was not changed after it was issued. */
+export function CertificateDigest({ digest }: { digest: string }) {
+  return (
+    <>
+      <h3>Digest</h3>
+      <p>SHA-256 of the certificate as issued (it shows the certificate has not been changed since):</p>
+      <p>
+        <code className="digest">{digest}</code>
+      </p>
+    </>
+  );
+}
