@@ -1,10 +1,16 @@
 // Journeys through the data protection records: the DPO opens them from the school menu and sees the
 // categories the school's data holds (special category said in words), the evidence report, and
-// downloads the HTML file; a teacher has no such menu entry; the operator reaches the platform's
-// records from the Platform page. Axe on every page.
+// downloads the HTML file, with the platform's backups and the breach notice Haven sent the school; a
+// teacher has no such menu entry; the operator reaches the platform's records from the Platform page,
+// with the breach register in figures. Axe on every page.
 import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { PLATFORM_ORG_ID } from '../../src/platform/audit/audit-log.ts';
+import { PLATFORM_ORG_ID, SYSTEM_ACTOR } from '../../src/platform/audit/audit-log.ts';
+import { testRestore } from '../../src/modules/retention/backup-verify.service.ts';
+import { takeBackup } from '../../src/modules/retention/backups.service.ts';
 import { TEST_PASSWORD, buildUser } from '../support/auth.ts';
 import { buildSchool } from '../support/factories.ts';
 import { importCsvLines } from '../support/imports.ts';
@@ -15,7 +21,42 @@ const e2e = useE2e();
 const SCHOOL_NAME = 'Zq Records Academy';
 
 let schoolId = '';
+let breachReference = '';
 const people = { dpo: '', teacher: '', operator: '' };
+
+/** A backup with its restore test, recorded as the schedule would record them. */
+async function backUp(): Promise<void> {
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'haven-e2e-evidence-')), 'e2e.bak');
+  await takeBackup(e2e.services, { trigger: 'cli', actor: SYSTEM_ACTOR, file });
+  await testRestore(e2e.services, file, SYSTEM_ACTOR);
+}
+
+/** The operator records a breach affecting the school and sends it the notice (through the API). */
+async function tellSchoolOfBreach(): Promise<string> {
+  const page = await e2e.newPage();
+  await signIn(page, people.operator, TEST_PASSWORD);
+  const recorded = await page.request.post('/api/v1/platform/breaches', {
+    data: {
+      awareAt: new Date(Date.now() - 3_600_000).toISOString(),
+      nature: 'confidentiality',
+      description: 'Zqsecret: a results export was e-mailed to the wrong school.',
+      peopleCategories: ['pupils'],
+      dataCategories: ['attainment'],
+      approxPeople: 30,
+      approxRecords: 60,
+      schoolIds: [schoolId],
+      consequences: 'Results seen by staff of another school.',
+      measuresTaken: 'The recipient deleted the e-mail.',
+      contact: 'Haven DPO, dpo@haven.example',
+    },
+  });
+  assert.equal(recorded.status(), 201, await recorded.text());
+  const breach = (await recorded.json()) as { id: string; reference: string };
+  const sent = await page.request.post(`/api/v1/platform/breaches/${breach.id}/notices`);
+  assert.equal(sent.status(), 200, await sent.text());
+  await page.close();
+  return breach.reference;
+}
 
 describe('data protection records', { skip: browserMissing() }, () => {
   before(async () => {
@@ -25,6 +66,8 @@ describe('data protection records', { skip: browserMissing() }, () => {
     people.dpo = (await buildUser(e2e.services, 'dpo', schoolId)).email;
     people.teacher = (await buildUser(e2e.services, 'teacher', schoolId)).email;
     people.operator = (await buildUser(e2e.services, 'platform_operator', PLATFORM_ORG_ID)).email;
+    await backUp();
+    breachReference = await tellSchoolOfBreach();
   });
 
   test('the DPO reads the record of processing and the evidence, and downloads the HTML file', async () => {
@@ -48,7 +91,15 @@ describe('data protection records', { skip: browserMissing() }, () => {
       .getByText(/The database is in United Kingdom/)
       .first()
       .waitFor();
-    assert.equal(await page.getByText(/Zqforename|Xvsurname/).count(), 0, 'no pupil names');
+    await page
+      .getByRole('table', { name: 'Backups and restore tests' })
+      .getByRole('row', { name: /Last restore test.*Succeeded on/ })
+      .waitFor();
+    await page
+      .getByRole('table', { name: 'Breach notices Haven sent the school' })
+      .getByRole('row', { name: new RegExp(`${breachReference}.*Notice of a breach.*Not acknowledged`) })
+      .waitFor();
+    assert.equal(await page.getByText(/Zqforename|Xvsurname|Zqsecret/).count(), 0, 'no pupil names');
     await expectAccessible(page, 'governance-school');
 
     const href = await page.getByRole('link', { name: /Download the evidence report/ }).getAttribute('href');
@@ -56,7 +107,9 @@ describe('data protection records', { skip: browserMissing() }, () => {
     const file = await page.request.get(href);
     assert.equal(file.status(), 200);
     assert.match(file.headers()['content-disposition'] ?? '', /^attachment; filename="haven-evidence-/);
-    assert.match(await file.text(), new RegExp(`Compliance evidence: ${SCHOOL_NAME}`));
+    const html = await file.text();
+    assert.match(html, new RegExp(`Compliance evidence: ${SCHOOL_NAME}`));
+    assert.match(html, new RegExp(`<td>${breachReference}</td><td>Notice of a breach</td>`));
     await page.close();
   });
 
@@ -81,7 +134,15 @@ describe('data protection records', { skip: browserMissing() }, () => {
       .getByRole('table', { name: /Per school: keys/ })
       .getByRole('row', { name: new RegExp(SCHOOL_NAME) })
       .waitFor();
-    assert.equal(await page.getByText(/Zqforename|Xvsurname/).count(), 0, 'no pupil names');
+    await page
+      .getByRole('table', { name: 'The breach register in figures' })
+      .getByRole('row', { name: /Schools told within 24 hours 1/ })
+      .waitFor();
+    await page
+      .getByRole('table', { name: 'Backups and restore tests' })
+      .getByRole('row', { name: /Backups in the last 7 days 1 succeeded, 0 failed/ })
+      .waitFor();
+    assert.equal(await page.getByText(/Zqforename|Xvsurname|Zqsecret/).count(), 0, 'no pupil names');
     await expectAccessible(page, 'governance-platform');
     await page.close();
   });

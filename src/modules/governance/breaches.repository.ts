@@ -223,3 +223,48 @@ export async function acknowledgeNotice(
     .execute();
   return { notice: { ...notice, acknowledged_at: at, acknowledged_by: userId }, changed: true };
 }
+
+/** A school's notices without their text (evidence of what it was sent and when), newest first. */
+export async function noticeDates(trx: Trx, schoolId: string) {
+  return trx
+    .selectFrom('breach_notices')
+    .select(['id', 'kind', 'reference', 'sent_at', 'acknowledged_at'])
+    .where('school_id', '=', schoolId)
+    .orderBy('sent_at', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+type Count = string | number | bigint;
+
+/** The register in figures: breaches by status and ICO decision, and schools told against the target. */
+export async function registerTally(trx: Trx, now: Date) {
+  const breachCounts = await sql<Record<'total' | 'open' | 'ico_notified' | 'ico_not_notified', Count>>`
+    select count(*) as total,
+           count(*) filter (where closed_at is null) as open,
+           count(*) filter (where ico_status = 'notified') as ico_notified,
+           count(*) filter (where ico_status = 'not_notified') as ico_not_notified
+    from breaches
+    where school_id = ${PLATFORM_ORG_ID}
+  `.execute(trx);
+  const schoolCounts = await sql<Record<'on_time' | 'late' | 'waiting' | 'overdue', Count>>`
+    select count(*) filter (where notified_at is not null and notified_at <= notify_by) as on_time,
+           count(*) filter (where notified_at > notify_by) as late,
+           count(*) filter (where notified_at is null and notify_by >= ${now}) as waiting,
+           count(*) filter (where notified_at is null and notify_by < ${now}) as overdue
+    from breach_schools
+    where school_id = ${PLATFORM_ORG_ID}
+  `.execute(trx);
+  const b = breachCounts.rows[0];
+  const s = schoolCounts.rows[0];
+  return {
+    total: Number(b?.total ?? 0),
+    open: Number(b?.open ?? 0),
+    icoNotified: Number(b?.ico_notified ?? 0),
+    icoNotNotified: Number(b?.ico_not_notified ?? 0),
+    schoolsToldOnTime: Number(s?.on_time ?? 0),
+    schoolsToldLate: Number(s?.late ?? 0),
+    schoolsWaiting: Number(s?.waiting ?? 0),
+    schoolsOverdue: Number(s?.overdue ?? 0),
+  };
+}

@@ -31,6 +31,28 @@ const date = (iso: string | null): string =>
 const percent = (part: number, whole: number): string =>
   whole === 0 ? 'no staff' : `${part} of ${whole} (${Math.round((part / whole) * 100)}%)`;
 
+const NOTICE_KINDS: Record<SchoolEvidence['breaches']['notices'][number]['kind'], string> = {
+  notice: 'Notice of a breach',
+  update: 'Update',
+  closure: 'Closure',
+};
+
+/** The platform's backups in words: the newest good backup, the week's count, the last restore tests. */
+function backupsHtml(backups: SchoolEvidence['backups']): string {
+  const test = backups.lastRestoreTest;
+  const lastTest =
+    test === null
+      ? 'none recorded'
+      : `${test.outcome === 'succeeded' ? 'succeeded' : 'failed'} on ${date(test.testedAt)}`;
+  const lines = [
+    'Haven backs up its whole database, this school’s data with every other’s: these are the platform’s backups.',
+    `Last successful backup: ${date(backups.lastSuccessfulBackup)}.`,
+    `Backups in the last 7 days: ${backups.lastSevenDays.succeeded} succeeded, ${backups.lastSevenDays.failed} failed.`,
+    `Last restore test: ${lastTest}. Last successful restore test: ${date(backups.lastSuccessfulRestoreTest)}.`,
+  ];
+  return `<p>${lines.map((line) => escapeHtml(line)).join('<br>')}</p>`;
+}
+
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c}
 table{border-collapse:collapse;width:100%;margin:0 0 1.5rem}caption{text-align:left;font-weight:700;padding:.5rem 0}
 th,td{border:1px solid #505a5f;padding:.25rem .5rem;text-align:left;vertical-align:top}`;
@@ -91,8 +113,19 @@ ${table(
   ['Outcome', 'Started', 'Finished'],
   retention.runs.map((r) => [r.status, date(r.startedAt), date(r.finishedAt)]),
 )}
-<h2>Backups</h2><p>${escapeHtml(evidence.backups.note)}</p>
-<h2>Breaches</h2><p>${escapeHtml(evidence.breaches.note)}</p>
+<h2>Backups</h2>
+${backupsHtml(evidence.backups)}
+<h2>Breaches</h2>
+${table(
+  'Breach notices Haven sent the school',
+  ['Reference', 'Kind', 'Sent', 'Acknowledged'],
+  evidence.breaches.notices.map((n) => [
+    n.reference,
+    NOTICE_KINDS[n.kind],
+    date(n.sentAt),
+    n.acknowledgedAt === null ? 'Not acknowledged' : `Acknowledged ${date(n.acknowledgedAt)}`,
+  ]),
+)}
 <h2>Data residency</h2><p>${escapeHtml(evidence.transfers.statement)}</p>
 </main></body></html>
 `;

@@ -17,7 +17,43 @@ const Requests = Type.Object({
   ...Tally,
   byKind: Type.Array(Type.Object({ kind: Type.String(), ...Tally })),
 });
-const NotRecorded = Type.Object({ recorded: Type.Literal(false), note: Type.String() });
+const Outcome = Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]);
+// The platform's backups: times, counts and outcomes; no file name, checksum or error text.
+const Backups = Type.Object({
+  lastSuccessfulBackup: Nullable(Type.String({ format: 'date-time' })),
+  lastSevenDays: Type.Object({ succeeded: Type.Integer(), failed: Type.Integer() }),
+  lastRestoreTest: Nullable(
+    Type.Object({ testedAt: Type.String({ format: 'date-time' }), outcome: Outcome }),
+  ),
+  lastSuccessfulRestoreTest: Nullable(Type.String({ format: 'date-time' })),
+});
+// A school's breach notices: reference, kind and dates. Never the notice's text (it describes people).
+const SchoolBreaches = Type.Object({
+  notices: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      reference: Type.String(),
+      kind: Type.Union([Type.Literal('notice'), Type.Literal('update'), Type.Literal('closure')]),
+      sentAt: Type.String({ format: 'date-time' }),
+      acknowledged: Type.Boolean(),
+      acknowledgedAt: Nullable(Type.String({ format: 'date-time' })),
+    }),
+  ),
+});
+// The register in figures; no breach is named.
+const PlatformBreaches = Type.Object({
+  total: Type.Integer(),
+  open: Type.Integer(),
+  closed: Type.Integer(),
+  ico: Type.Object({ notified: Type.Integer(), notNotified: Type.Integer(), pending: Type.Integer() }),
+  schools: Type.Object({
+    targetHours: Type.Integer(),
+    toldOnTime: Type.Integer(),
+    toldLate: Type.Integer(),
+    waiting: Type.Integer(),
+    overdue: Type.Integer(),
+  }),
+});
 const Runs = {
   runs: Type.Array(
     Type.Object({ status: Type.String(), startedAt: Type.String(), finishedAt: Nullable(Type.String()) }),
@@ -77,8 +113,8 @@ export const SchoolEvidenceResponse = Type.Object({
     recent: Type.Array(Type.Object({ id: Type.String(), rule: Type.String(), createdAt: Type.String() })),
     ...Runs,
   }),
-  backups: NotRecorded,
-  breaches: NotRecorded,
+  backups: Backups,
+  breaches: SchoolBreaches,
   transfers: Transfers,
 });
 
@@ -102,7 +138,7 @@ export const PlatformEvidenceResponse = Type.Object({
   requests: Requests,
   retention: Type.Object(Runs),
   supportGrants: Type.Object({ total: Type.Integer(), live: Type.Integer() }),
-  backups: NotRecorded,
-  breaches: NotRecorded,
+  backups: Backups,
+  breaches: PlatformBreaches,
   transfers: Transfers,
 });

@@ -4,7 +4,14 @@ import { withIdentity, type SignedIn } from '../organisations/identity.ts';
 import { getSchool, listSchools, schoolRequiresTwoFactor } from '../organisations/organisations.service.ts';
 import { listStaff } from '../organisations/staff.service.ts';
 import { schoolGrants } from './support-access.service.ts';
+import { registerFigures, type RegisterFigures } from './breach-evidence.service.ts';
 import * as repository from './evidence.repository.ts';
+import {
+  backupEvidence,
+  noticeEvidence,
+  type BackupEvidence,
+  type NoticeEvidence,
+} from './evidence.registers.ts';
 import { requestStatistics, type RequestFacts, type RequestStatistics } from './evidence.stats.ts';
 import { ENCRYPTED_FIELDS } from './ropa.categories.ts';
 import { columnCounts } from './ropa.repository.ts';
@@ -16,9 +23,6 @@ import { transferPosition, type TransferPosition } from './residency.ts';
 
 export const ALGORITHM =
   'AES-256-GCM per field; per-pupil keys wrapped by the school’s data key (crypto-shredding)';
-// Parts of Haven that are not yet recorded in this database: said plainly, not left blank.
-export const BACKUPS_NOTE = 'Not recorded: this Haven keeps no record of backups or restore tests to report.';
-export const BREACHES_NOTE = 'Not included: this Haven has no breach register to report from.';
 
 export interface KeyEvidence {
   purpose: string;
@@ -44,11 +48,6 @@ export interface RetentionEvidence {
   lastSuccessfulRun: string | null;
 }
 
-export interface NotRecorded {
-  recorded: false;
-  note: string;
-}
-
 /** A support grant as evidence: who, what access, which ticket and window; not its purpose (free text). */
 export interface GrantEvidence {
   engineer: string;
@@ -69,8 +68,8 @@ export interface SchoolEvidence {
   supportGrants: GrantEvidence[];
   requests: RequestStatistics;
   retention: RetentionEvidence;
-  backups: NotRecorded;
-  breaches: NotRecorded;
+  backups: BackupEvidence;
+  breaches: { notices: NoticeEvidence[] };
   transfers: TransferPosition;
 }
 
@@ -129,13 +128,15 @@ export async function schoolEvidence(
   requestId: string,
 ): Promise<SchoolEvidence> {
   const school = await getSchool(services, schoolId);
-  const [encryption, staff, grants, required, facts, runs] = await Promise.all([
+  const [encryption, staff, grants, required, facts, runs, backups, breaches] = await Promise.all([
     encryptionOf(services, schoolId),
     listStaff(services, who, schoolId, requestId),
     schoolGrants(services, who, schoolId, requestId),
     schoolRequiresTwoFactor(services, schoolId),
     schoolFacts(services, schoolId),
     retentionRuns(services),
+    backupEvidence(services),
+    noticeEvidence(services, schoolId),
   ]);
   const active = staff.filter((member) => member.status === 'active');
   const evidence: SchoolEvidence = {
@@ -167,8 +168,8 @@ export async function schoolEvidence(
       })),
       ...runs,
     },
-    backups: { recorded: false, note: BACKUPS_NOTE },
-    breaches: { recorded: false, note: BREACHES_NOTE },
+    backups,
+    breaches,
     transfers: transferPosition(services.governance),
   };
   await services.db.withSchool(schoolId, (trx) =>
@@ -200,8 +201,8 @@ export interface PlatformEvidence {
   requests: RequestStatistics;
   retention: Pick<RetentionEvidence, 'runs' | 'lastSuccessfulRun'>;
   supportGrants: { total: number; live: number };
-  backups: NotRecorded;
-  breaches: NotRecorded;
+  backups: BackupEvidence;
+  breaches: RegisterFigures;
   transfers: TransferPosition;
 }
 
@@ -211,11 +212,13 @@ export async function platformEvidence(
   by: Actor,
   requestId: string,
 ): Promise<PlatformEvidence> {
-  const [schools, staff, runs, grants] = await Promise.all([
+  const [schools, staff, runs, grants, backups, breaches] = await Promise.all([
     listSchools(services),
     twoFactorCounts(services),
     retentionRuns(services),
     withIdentity(services, (trx) => repository.supportGrantCounts(trx)),
+    backupEvidence(services),
+    registerFigures(services),
   ]);
   const rows: PlatformEvidence['schools'] = [];
   const everyRequest: RequestFacts[] = [];
@@ -249,8 +252,8 @@ export async function platformEvidence(
       total: [...grants.values()].reduce((sum, entry) => sum + entry.total, 0),
       live: [...grants.values()].reduce((sum, entry) => sum + entry.live, 0),
     },
-    backups: { recorded: false, note: BACKUPS_NOTE },
-    breaches: { recorded: false, note: BREACHES_NOTE },
+    backups,
+    breaches,
     transfers: transferPosition(services.governance),
   };
   await services.db.withSchool(PLATFORM_ORG_ID, (trx) =>

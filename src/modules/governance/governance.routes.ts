@@ -48,7 +48,8 @@ export const governanceRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       config: { access: SCHOOL },
       onRequest: managers,
       schema: {
-        summary: 'Compliance evidence: encryption, access review, two-factor, requests, retention, residency',
+        summary:
+          'Compliance evidence: encryption, access review, two-factor, requests, retention, backups, breach notices, residency',
         tags: ['governance'],
         params: SchoolParams,
         response: { 200: SchoolEvidenceResponse, ...errors },

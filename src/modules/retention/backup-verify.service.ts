@@ -91,3 +91,35 @@ export async function backupOverview(services: Services, limit = 30): Promise<Ba
     };
   });
 }
+
+/** How far back the backup summary counts backups. */
+export const BACKUP_SUMMARY_DAYS = 7;
+
+export interface BackupSummary {
+  lastSuccessfulBackupAt: Date | null;
+  /** Backups started in the last BACKUP_SUMMARY_DAYS days, by outcome. */
+  lastSevenDays: { succeeded: number; failed: number };
+  lastRestoreTest: { testedAt: Date; outcome: repository.RestoreTestRow['outcome'] } | null;
+  lastSuccessfulRestoreTestAt: Date | null;
+}
+
+/**
+ * The backup record in brief, for compliance evidence: the newest good backup, the last week's count,
+ * and the last restore tests (times and outcomes only: no file names, checksums or errors).
+ */
+export async function backupSummary(services: Services, now = new Date()): Promise<BackupSummary> {
+  const since = new Date(now.getTime() - BACKUP_SUMMARY_DAYS * 24 * 3_600_000);
+  return services.db.withPlatform('backups: summary for the evidence report', async (trx) => {
+    const tally = await repository.backupTally(trx, since);
+    const tests = await repository.latestRestoreTests(trx);
+    return {
+      lastSuccessfulBackupAt: tally.lastSucceededAt,
+      lastSevenDays: { succeeded: tally.succeededSince, failed: tally.failedSince },
+      lastRestoreTest:
+        tests.latest === undefined
+          ? null
+          : { testedAt: tests.latest.testedAt, outcome: tests.latest.outcome },
+      lastSuccessfulRestoreTestAt: tests.lastSucceeded?.testedAt ?? null,
+    };
+  });
+}

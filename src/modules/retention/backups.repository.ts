@@ -125,3 +125,34 @@ export async function latestRestoreTests(
         };
   return { latest: toRow(await newest()), lastSucceeded: toRow(await newest('succeeded')) };
 }
+
+export interface BackupTally {
+  lastSucceededAt: Date | null;
+  succeededSince: number;
+  failedSince: number;
+}
+
+/** When the newest successful backup finished, and how many backups succeeded and failed since `since`. */
+export async function backupTally(trx: Trx, since: Date): Promise<BackupTally> {
+  const row = await trx
+    .selectFrom('backups')
+    .select((eb) => [
+      eb.fn.max('finished_at').filterWhere('outcome', '=', 'succeeded').as('last_succeeded_at'),
+      eb.fn
+        .countAll<string | number | bigint>()
+        .filterWhere('outcome', '=', 'succeeded')
+        .filterWhere('started_at', '>=', since)
+        .as('succeeded'),
+      eb.fn
+        .countAll<string | number | bigint>()
+        .filterWhere('outcome', '=', 'failed')
+        .filterWhere('started_at', '>=', since)
+        .as('failed'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    lastSucceededAt: row.last_succeeded_at === null ? null : new Date(row.last_succeeded_at),
+    succeededSince: Number(row.succeeded),
+    failedSince: Number(row.failed),
+  };
+}

@@ -1,5 +1,6 @@
 import { formatDateTime } from '../../components/page.tsx';
 import { share, type SchoolEvidence } from './api.ts';
+import { BackupsEvidence, SchoolBreaches } from './registers.tsx';
 import { RequestTable, Runs } from './shared.tsx';
 
 function Encryption({ encryption }: { encryption: SchoolEvidence['encryption'] }) {
@@ -152,10 +153,8 @@ export function EvidenceSection({ evidence }: { evidence: SchoolEvidence }) {
       <h3>Retention</h3>
       <p>Certificates of deletion issued: {evidence.retention.certificates}.</p>
       <Runs runs={evidence.retention.runs} last={evidence.retention.lastSuccessfulRun} />
-      <h3>Backups</h3>
-      <p>{evidence.backups.note}</p>
-      <h3>Breaches</h3>
-      <p>{evidence.breaches.note}</p>
+      <BackupsEvidence backups={evidence.backups} school />
+      <SchoolBreaches notices={evidence.breaches.notices} />
       <h3>Data residency</h3>
       <p>{evidence.transfers.statement}</p>
     </article>

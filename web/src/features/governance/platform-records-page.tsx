@@ -4,6 +4,7 @@ import { api } from '../../api/client.ts';
 import { formatDateTime, Page } from '../../components/page.tsx';
 import { QueryView } from '../../components/status.tsx';
 import { share, type PlatformEvidence, type PlatformRopa } from './api.ts';
+import { BackupsEvidence, PlatformBreaches } from './registers.tsx';
 import { ListOf, Processor, RequestTable, Runs, Security, SensitivityTag, Transfers } from './shared.tsx';
 import '../privacy/privacy.css';
 
@@ -118,10 +119,8 @@ function PlatformEvidenceView({ evidence }: { evidence: PlatformEvidence }) {
         Support access grants made by schools: {evidence.supportGrants.total}, of which{' '}
         {evidence.supportGrants.live} live now.
       </p>
-      <h3>Backups</h3>
-      <p>{evidence.backups.note}</p>
-      <h3>Breaches</h3>
-      <p>{evidence.breaches.note}</p>
+      <BackupsEvidence backups={evidence.backups} school={false} />
+      <PlatformBreaches breaches={evidence.breaches} />
     </article>
   );
 }
