@@ -1,33 +1,39 @@
 import { tableName } from './api.ts';
 
+/** Records per kind, as counts (what an erasure would remove, or what a deletion removed). */
+export function RecordCounts({ records, caption }: { records: Record<string, number>; caption: string }) {
+  return (
+    <table className="table">
+      <caption className="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">What</th>
+          <th scope="col" className="numeric">
+            Records
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {Object.entries(records).map(([table, count]) => (
+          <tr key={table}>
+            <th scope="row">{tableName(table)}</th>
+            <td className="numeric">{count}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** What a certificate of deletion says was deleted: records per kind (counts only). */
 export function RecordsDeleted({ records }: { records: Record<string, number> }) {
-  const rows = Object.entries(records);
   return (
     <>
       <h3>Records deleted</h3>
-      {rows.length === 0 ? (
+      {Object.keys(records).length === 0 ? (
         <p>None.</p>
       ) : (
-        <table className="table">
-          <caption className="visually-hidden">Records deleted, by kind</caption>
-          <thead>
-            <tr>
-              <th scope="col">What</th>
-              <th scope="col" className="numeric">
-                Records
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(([table, count]) => (
-              <tr key={table}>
-                <th scope="row">{tableName(table)}</th>
-                <td className="numeric">{count}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RecordCounts records={records} caption="Records deleted, by kind" />
       )}
     </>
   );

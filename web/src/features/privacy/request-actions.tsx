@@ -22,12 +22,12 @@ import {
   problemsByPath,
   requestKey,
   requestPath,
-  tableName,
   useStep,
   type Assignees,
   type Details,
   type ErasureImpact,
 } from './api.ts';
+import { RecordCounts } from './certificate-parts.tsx';
 import { PupilPicker } from './pupil-picker.tsx';
 import { StaffLinkedLater, StaffPicker } from './staff-picker.tsx';
 
@@ -566,31 +566,13 @@ function Impact({ request, schoolId }: { request: Details; schoolId: string }) {
       <h3 id="impact-title">What the erasure would remove</h3>
       <QueryView query={impact} what="what the erasure would remove">
         {(found) => {
-          const rows = Object.entries(found.rows);
+          const rows = Object.keys(found.rows);
           return (
             <>
               {rows.length === 0 ? (
                 <p>No pupil is linked yet, so nothing would be removed.</p>
               ) : (
-                <table className="table">
-                  <caption className="visually-hidden">Records about the pupil that would be deleted</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">What</th>
-                      <th scope="col" className="numeric">
-                        Records
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map(([table, count]) => (
-                      <tr key={table}>
-                        <th scope="row">{tableName(table)}</th>
-                        <td className="numeric">{count}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <RecordCounts records={found.rows} caption="Records about the pupil that would be deleted" />
               )}
               <h4>Shared records to redact by hand</h4>
               {found.shared.length === 0 ? (
