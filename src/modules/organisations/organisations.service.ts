@@ -193,6 +193,23 @@ export async function organisationKind(
   return row?.kind;
 }
 
+/** An organisation's name, or undefined for an unknown id. */
+export async function organisationName(
+  { db }: Pick<Services, 'db'>,
+  orgId: string,
+): Promise<string | undefined> {
+  const row = await db.withSchool(PLATFORM_ORG_ID, (trx) => repository.findOrganisation(trx, orgId));
+  return row?.name;
+}
+
+/** Every organisation of a kind by name and id: e.g. the schools a virtual school may link a child to. */
+export async function organisationDirectory(
+  { db }: Pick<Services, 'db'>,
+  kind: OrganisationKind,
+): Promise<Array<{ id: string; name: string }>> {
+  return db.withSchool(PLATFORM_ORG_ID, (trx) => repository.organisationsOfKind(trx, kind));
+}
+
 /** Whether the school requires two-factor sign-in of its staff. */
 export async function schoolRequiresTwoFactor({ db }: Services, schoolId: string): Promise<boolean> {
   const row = await db.withSchool(schoolId, (trx) => repository.findSettings(trx, schoolId));
