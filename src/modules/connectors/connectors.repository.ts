@@ -207,3 +207,18 @@ export async function allConnectors(
     .orderBy('c.school_id')
     .execute();
 }
+
+/** The connectors that synced this pupil (for the pupil's access bundle). */
+export async function connectorsOfPupil(
+  trx: Transaction<DB>,
+  schoolId: string,
+  pupilId: string,
+): Promise<Array<{ kind: string; created_at: Date }>> {
+  return trx
+    .selectFrom('connector_pupils as p')
+    .innerJoin('connectors as c', 'c.id', 'p.connector_id')
+    .select(['c.kind', 'c.created_at'])
+    .where('p.school_id', '=', schoolId)
+    .where('p.pupil_id', '=', pupilId)
+    .execute();
+}

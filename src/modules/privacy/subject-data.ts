@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import type { SchoolVault } from '../../platform/crypto/vault.ts';
 import { appsSubjectData } from '../apps/apps.subject-data.ts';
+import { connectorsSubjectData } from '../connectors/connectors.subject-data.ts';
 import { curriculumSubjectData } from '../curriculum/curriculum.subject-data.ts';
 import { importsSubjectData } from '../imports/imports.subject-data.ts';
 import { pupilsSubjectData } from '../pupils/pupils.subject-data.ts';
@@ -49,6 +50,7 @@ export const SUBJECT_DATA_SOURCES: readonly SubjectDataSource[] = [
   appsSubjectData,
   requestsSubjectData,
   retentionSubjectData,
+  connectorsSubjectData,
 ];
 
 /**
@@ -104,4 +106,6 @@ export const NOT_PUPIL_DATA: Readonly<Record<string, string>> = {
   breach_schools: 'which schools a breach affects and when each was told',
   breach_updates: 'phased updates to a breach, about the incident rather than a pupil',
   breach_notices: 'notices of a breach sent to the school, about the incident rather than a pupil',
+  connectors: 'a school’s MIS connector settings (token digest, encrypted client secret)',
+  connector_syncs: 'sync outcomes: counts, row and column numbers and messages, never values',
 };
