@@ -209,7 +209,7 @@ export const connectorRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
         trigger: 'upload',
         actor: { type: 'system', id: `connector:${request.connectorId ?? ''}` },
         requestId: request.id,
-        upload: bufferSource(String(name), body),
+        upload: bufferSource(name, body),
       });
       const connector = await getConnector(services, request.params.schoolId);
       return { sync: connector?.syncs.find((sync) => sync.id === result?.id) ?? null };

@@ -57,7 +57,7 @@ const newToken = (): string => `hvc_${randomBytes(32).toString('base64url')}`;
 
 function checkSetup(setup: ConnectorSetup): void {
   try {
-    new Cron(setup.schedule ?? DEFAULT_SCHEDULE, { paused: true });
+    new Cron(setup.schedule ?? DEFAULT_SCHEDULE, { paused: true }).stop();
   } catch {
     throw badRequest('The schedule is not a valid cron pattern.', [
       { field: 'schedule', message: 'must be a cron pattern such as "0 2 * * *" (every night at 02:00)' },
@@ -121,6 +121,15 @@ export async function getConnector(services: Services, schoolId: string): Promis
   });
 }
 
+/** The connector just changed (it exists: the change was committed). */
+async function currentConnector(services: Services, schoolId: string): Promise<ConnectorView> {
+  const connector = await getConnector(services, schoolId);
+  if (connector === undefined) {
+    throw new Error('the connector just changed is missing');
+  }
+  return connector;
+}
+
 /** Sets up the school's connector; returns it with its token, which is never shown again. */
 export async function setUpConnector(
   services: Services,
@@ -177,11 +186,7 @@ export async function setUpConnector(
   if (setup.kind === 'drop_folder') {
     await ensureDropFolder(services.connectorDir, schoolId);
   }
-  const connector = await getConnector(services, schoolId);
-  if (connector === undefined) {
-    throw new Error('the connector just saved is missing');
-  }
-  return { connector, token };
+  return { connector: await currentConnector(services, schoolId), token };
 }
 
 /** Removes the connector: syncs stop, the token is revoked, and the deletion clock starts. */
@@ -214,7 +219,7 @@ export async function disconnect(
     return due;
   });
   await noticeDisconnected(services, schoolId, dueOn);
-  return (await getConnector(services, schoolId)) as ConnectorView;
+  return currentConnector(services, schoolId);
 }
 
 /** Reconnects a removed connector before its deletion day: the clock stops and a new token is issued. */
@@ -248,7 +253,7 @@ export async function reconnect(
       details: { deletionCancelled: row.deletion_due_on ?? '' },
     });
   });
-  return { connector: (await getConnector(services, schoolId)) as ConnectorView, token };
+  return { connector: await currentConnector(services, schoolId), token };
 }
 
 /** Whether the bearer token is this school's live connector token (compared in constant time). */

@@ -29,6 +29,13 @@ export class PullError extends Error {}
 
 type Json = Record<string, unknown>;
 
+const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null;
+
+async function jsonOf(response: Response): Promise<Json> {
+  const body: unknown = await response.json().catch(() => ({}));
+  return isJson(body) ? body : {};
+}
+
 async function accessToken(settings: OneRosterSettings): Promise<string> {
   const basic = Buffer.from(
     `${encodeURIComponent(settings.clientId)}:${encodeURIComponent(settings.clientSecret)}`,
@@ -41,7 +48,7 @@ async function accessToken(settings: OneRosterSettings): Promise<string> {
   }).catch(() => {
     throw new PullError('The OneRoster token endpoint could not be reached.');
   });
-  const body = (await response.json().catch(() => ({}))) as Json;
+  const body = await jsonOf(response);
   if (!response.ok || typeof body.access_token !== 'string') {
     throw new PullError(
       `The OneRoster token endpoint refused the client credentials (HTTP ${response.status}).`,
@@ -74,12 +81,12 @@ async function collection(
     if (!response.ok) {
       throw new PullError(`The OneRoster provider answered HTTP ${response.status} for ${resource}.`);
     }
-    const body = (await response.json().catch(() => ({}))) as Json;
-    const page = body[key];
+    const body = await jsonOf(response);
+    const page: unknown = body[key];
     if (!Array.isArray(page)) {
       throw new PullError(`The OneRoster provider's ${resource} answer has no "${key}" list.`);
     }
-    records.push(...(page as Json[]));
+    records.push(...page.filter(isJson));
     const total = Number(response.headers.get('x-total-count') ?? Number.NaN);
     if (page.length < PAGE || (Number.isFinite(total) && offset + PAGE >= total)) {
       return records;
@@ -90,9 +97,8 @@ async function collection(
 
 const text = (value: unknown): string =>
   typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
-const ref = (value: unknown): string =>
-  typeof value === 'object' && value !== null ? text((value as Json).sourcedId) : '';
-const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+const ref = (value: unknown): string => (isJson(value) ? text(value.sourcedId) : '');
+const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isJson) : []);
 
 function table(header: string[], rows: Json[], cells: (row: Json) => string[]): string {
   return [header, ...rows.map(cells)].map((row) => `${csvLine(row)}\n`).join('');

@@ -66,16 +66,16 @@ describe('drop-folder sync', () => {
     const flipped = next[0] ?? [];
     flipped[column('fsm')] = flipped[column('fsm')] === 'Y' ? 'N' : 'Y';
     await drop(school.id, next);
-    const before = new Map((await pupilsOf(school.id)).map((row) => [row.id, row.updated_at.getTime()]));
+    const earlier = new Map((await pupilsOf(school.id)).map((row) => [row.id, row.updated_at.getTime()]));
     const second = await runConnectors(services, log, new Date(Date.now() + 2 * 86_400_000));
     assert.equal(second.synced, 1);
     const status = await getConnector(services, school.id);
     assert.deepEqual(status?.syncs[0]?.counts, { added: 1, changed: 1, left: 1, unchanged: 8 });
-    const after = await pupilsOf(school.id);
-    assert.equal(after.length, 11, 'nobody was deleted');
-    const leavers = after.filter((row) => row.leave_date !== null);
+    const now = await pupilsOf(school.id);
+    assert.equal(now.length, 11, 'nobody was deleted');
+    const leavers = now.filter((row) => row.leave_date !== null);
     assert.equal(leavers.length, 1);
-    const untouched = after.filter((row) => before.get(row.id) === row.updated_at.getTime());
+    const untouched = now.filter((row) => earlier.get(row.id) === row.updated_at.getTime());
     assert.equal(untouched.length, 8, 'the eight unchanged pupils were not rewritten');
 
     // The same file again on schedule: nothing to do, nothing recorded.
@@ -87,7 +87,7 @@ describe('drop-folder sync', () => {
     const { school, manager } = await connectedSchool();
     await drop(school.id, cohort.pupils.slice(0, 5));
     await runSync(services, school.id, { trigger: 'manual', actor: ADMIN });
-    const before = await pupilsOf(school.id);
+    const previous = await pupilsOf(school.id);
     const broken = cohort.pupils.slice(0, 5).map((row) => [...row]);
     (broken[3] ?? [])[column('upn')] = 'NOT-A-UPN';
     (broken[1] ?? [])[column('fsm')] = 'maybe';
@@ -96,7 +96,7 @@ describe('drop-folder sync', () => {
     assert.equal(result?.status, 'refused');
     assert.ok((result?.errors ?? []).some((error) => error.row === 5 && error.column !== undefined));
     assert.ok(!JSON.stringify(result).includes('NOT-A-UPN'), 'the UPN (personal data) is not echoed');
-    assert.deepEqual(await pupilsOf(school.id), before);
+    assert.deepEqual(await pupilsOf(school.id), previous);
     const mail = (await readOutbox(services)).filter((message) => message.includes(manager.email));
     assert.ok(mail.some((message) => message.includes('export was refused')));
   });

@@ -9,12 +9,10 @@ import type { ParsedRow } from './parse.ts';
 export type OmittableField =
   keyof PupilRecord['identity'] | keyof PupilRecord['attributes'] | 'prior_attainment' | 'classes' | 'groups';
 
-function minimise(record: PupilRecord, omit: ReadonlySet<OmittableField>): PupilRecord {
-  const identity = Object.fromEntries(
-    Object.entries(record.identity).filter(([field]) => !omit.has(field as OmittableField)),
-  );
+function minimise(record: PupilRecord, omit: ReadonlySet<string>): PupilRecord {
+  const identity = Object.fromEntries(Object.entries(record.identity).filter(([field]) => !omit.has(field)));
   const attributes = Object.fromEntries(
-    Object.entries(record.attributes).filter(([field]) => !omit.has(field as OmittableField)),
+    Object.entries(record.attributes).filter(([field]) => !omit.has(field)),
   );
   const { priorAttainment, classes, groups, ...rest } = record;
   return {
