@@ -22,6 +22,7 @@ import { termsRoutes } from '../features/terms/routes.tsx';
 import { breachPlatformRoutes, breachSchoolRoutes } from '../features/breaches/routes.tsx';
 import { publicMarketingRoutes } from '../features/marketing/routes.tsx';
 import { governanceRoutes, platformGovernanceRoutes } from '../features/governance/routes.tsx';
+import { authorityPepRoutes, schoolPepRoutes } from '../features/pep/routes.tsx';
 
 /** Pages inside a school: /schools/:schoolId/… Each feature owns its routes (features/<name>/routes.tsx). */
 const schoolRoutes: RouteObject[] = [
@@ -37,6 +38,7 @@ const schoolRoutes: RouteObject[] = [
   ...termsRoutes,
   ...breachSchoolRoutes,
   ...governanceRoutes,
+  ...schoolPepRoutes,
 ];
 
 export const routes: RouteObject[] = [
@@ -65,6 +67,7 @@ export const routes: RouteObject[] = [
       ...platformGovernanceRoutes,
       ...appRoutes,
       ...supportRoutes,
+      ...authorityPepRoutes,
       { path: '*', Component: NotFoundPage },
     ],
   },
