@@ -22,8 +22,17 @@ export class PepVault {
     this.#vault = new SchoolVault(services.keyring, trx, authorityId);
   }
 
-  async sealModule<M extends PepModule>(childId: string, documentId: string, module: M, value: ModuleValues[M]): Promise<Buffer> {
-    return this.#vault.encrypt(childId, { table: 'pep_documents', column: module, rowId: documentId }, JSON.stringify(value));
+  async sealModule<M extends PepModule>(
+    childId: string,
+    documentId: string,
+    module: M,
+    value: ModuleValues[M],
+  ): Promise<Buffer> {
+    return this.#vault.encrypt(
+      childId,
+      { table: 'pep_documents', column: module, rowId: documentId },
+      JSON.stringify(value),
+    );
   }
 
   /** All modules of a PEP, opened; a module nobody has written yet is null. */
@@ -33,7 +42,10 @@ export class PepVault {
       if (sealed === null) {
         return null;
       }
-      const text = await this.#vault.decrypt({ table: 'pep_documents', column: module, rowId: document.id }, sealed);
+      const text = await this.#vault.decrypt(
+        { table: 'pep_documents', column: module, rowId: document.id },
+        sealed,
+      );
       const value: unknown = JSON.parse(text);
       return Value.Check(MODULE_SCHEMAS[module], value) ? (value as ModuleValues[M]) : null;
     };
@@ -59,7 +71,13 @@ export class PepVault {
 
   async sealChild(
     childId: string,
-    fields: { forename: string; surname: string; dob: string; upn: string | null; care: Static<typeof CareDetails> },
+    fields: {
+      forename: string;
+      surname: string;
+      dob: string;
+      upn: string | null;
+      care: Static<typeof CareDetails>;
+    },
   ): Promise<{ forename: Buffer; surname: Buffer; dob: Buffer; upn: Buffer | null; care: Buffer }> {
     const plain: Record<string, string> = {
       forename: fields.forename,
@@ -81,7 +99,11 @@ export class PepVault {
   }
 
   async sealCare(childId: string, care: Static<typeof CareDetails>): Promise<Buffer> {
-    return this.#vault.encrypt(childId, { table: 'pep_children', column: 'care', rowId: childId }, JSON.stringify(care));
+    return this.#vault.encrypt(
+      childId,
+      { table: 'pep_children', column: 'care', rowId: childId },
+      JSON.stringify(care),
+    );
   }
 
   /** The child's identity and care details; placeholders when the child's key was destroyed. */

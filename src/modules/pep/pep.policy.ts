@@ -70,7 +70,11 @@ export function stateInWords(state: PepState): string {
 /** May someone in `roles` change `module` of a PEP in `state`? */
 export function mayEditModule(roles: readonly PepRole[], module: PepModule, state: PepState): Decision {
   if (!roles.some((role) => MODULE_EDITORS[module].includes(role))) {
-    return { allowed: false, status: 403, reason: `Your role does not write the ${moduleTitle(module)} section.` };
+    return {
+      allowed: false,
+      status: 403,
+      reason: `Your role does not write the ${moduleTitle(module)} section.`,
+    };
   }
   if (state === 'signed_off') {
     return {
@@ -122,7 +126,11 @@ export function editableModules(roles: readonly PepRole[], state: PepState): Pep
 /** A signed-off PEP is locked: further work starts the next version (any contributor may start it). */
 export function mayStartNextVersion(roles: readonly PepRole[], state: PepState): Decision {
   if (state !== 'signed_off') {
-    return { allowed: false, status: 409, reason: 'Only a signed-off PEP starts a new version; this one can still be edited.' };
+    return {
+      allowed: false,
+      status: 409,
+      reason: 'Only a signed-off PEP starts a new version; this one can still be edited.',
+    };
   }
   return roles.some((role) => role !== 'social_worker')
     ? { allowed: true }

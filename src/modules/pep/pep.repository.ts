@@ -76,7 +76,11 @@ export async function childrenLinkedTo(
   }));
 }
 
-export async function deleteChild(trx: Transaction<DB>, authorityId: string, childId: string): Promise<number> {
+export async function deleteChild(
+  trx: Transaction<DB>,
+  authorityId: string,
+  childId: string,
+): Promise<number> {
   const result = await trx
     .deleteFrom('pep_children')
     .where('school_id', '=', authorityId)
@@ -85,7 +89,10 @@ export async function deleteChild(trx: Transaction<DB>, authorityId: string, chi
   return Number(result.numDeletedRows);
 }
 
-export async function insertDocument(trx: Transaction<DB>, row: Insertable<PepDocumentsTable>): Promise<void> {
+export async function insertDocument(
+  trx: Transaction<DB>,
+  row: Insertable<PepDocumentsTable>,
+): Promise<void> {
   await trx.insertInto('pep_documents').values(row).execute();
 }
 
@@ -123,10 +130,33 @@ export async function latestDocumentsForTerm(
   trx: Transaction<DB>,
   authorityId: string,
   term: string,
-): Promise<Array<Pick<DocumentRow, 'id' | 'child_id' | 'state' | 'qa_rating' | 'funding_requested_pence' | 'funding_approved_pence' | 'due_on' | 'kind'>>> {
+): Promise<
+  Array<
+    Pick<
+      DocumentRow,
+      | 'id'
+      | 'child_id'
+      | 'state'
+      | 'qa_rating'
+      | 'funding_requested_pence'
+      | 'funding_approved_pence'
+      | 'due_on'
+      | 'kind'
+    >
+  >
+> {
   return trx
     .selectFrom('pep_documents')
-    .select(['id', 'child_id', 'state', 'qa_rating', 'funding_requested_pence', 'funding_approved_pence', 'due_on', 'kind'])
+    .select([
+      'id',
+      'child_id',
+      'state',
+      'qa_rating',
+      'funding_requested_pence',
+      'funding_approved_pence',
+      'due_on',
+      'kind',
+    ])
     .distinctOn('child_id')
     .where('school_id', '=', authorityId)
     .where('term', '=', term)
@@ -169,7 +199,15 @@ export async function moveDocument(
 
 export async function insertEvent(
   trx: Transaction<DB>,
-  row: { school_id: string; document_id: string; action: string; actor_id: string; actor_role: string; comment: Buffer | null },
+  row: {
+    school_id: string;
+    id: string;
+    document_id: string;
+    action: string;
+    actor_id: string;
+    actor_role: string;
+    comment: Buffer | null;
+  },
 ): Promise<void> {
   await trx.insertInto('pep_events').values(row).execute();
 }

@@ -14,10 +14,10 @@ const Pence = Type.Integer({ minimum: 0, maximum: 10_000_000, description: 'Poun
 
 export const AuthorityParams = Type.Object({ authorityId: Uuid });
 export const AuthorityChildParams = Type.Object({ authorityId: Uuid, childId: Uuid });
-export const AuthorityPepParams = Type.Object({ authorityId: Uuid, pepId: Uuid });
+export const AuthorityPepParams = Type.Object({ authorityId: Uuid, childId: Uuid, pepId: Uuid });
 export const SchoolParams = Type.Object({ schoolId: Uuid });
 export const SchoolChildParams = Type.Object({ schoolId: Uuid, childId: Uuid });
-export const SchoolPepParams = Type.Object({ schoolId: Uuid, pepId: Uuid });
+export const SchoolPepParams = Type.Object({ schoolId: Uuid, childId: Uuid, pepId: Uuid });
 
 // ---- Modules ---------------------------------------------------------------------------------------
 
@@ -122,7 +122,10 @@ export const NewChildBody = Type.Object({
   socialWorkerId: Type.Optional(Type.Union([Uuid, Type.Null()])),
   school: Type.Union([
     Type.Object({ schoolId: Uuid }, { description: 'A school on Haven: it is asked to agree the link' }),
-    Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { description: 'A school not on Haven' }),
+    Type.Object(
+      { name: Type.String({ minLength: 1, maxLength: 200 }) },
+      { description: 'A school not on Haven' },
+    ),
   ]),
 });
 export type NewChild = Static<typeof NewChildBody>;
@@ -178,7 +181,10 @@ export const SchoolData = Type.Object({
     }),
     Type.Null(),
   ]),
-  assessmentPoint: Type.Union([Type.Object({ name: Type.String(), date: Type.Union([Day, Type.Null()]) }), Type.Null()]),
+  assessmentPoint: Type.Union([
+    Type.Object({ name: Type.String(), date: Type.Union([Day, Type.Null()]) }),
+    Type.Null(),
+  ]),
   subjects: Type.Array(
     Type.Object({
       subject: Type.String(),
@@ -286,7 +292,12 @@ export const Dashboard = Type.Object({
   overdue: Type.Integer(),
   dueSoon: Type.Integer(),
   completionPercent: Type.Number({ description: 'Signed off ÷ expected PEPs this term' }),
-  qa: Type.Object({ red: Type.Integer(), amber: Type.Integer(), green: Type.Integer(), unrated: Type.Integer() }),
+  qa: Type.Object({
+    red: Type.Integer(),
+    amber: Type.Integer(),
+    green: Type.Integer(),
+    unrated: Type.Integer(),
+  }),
   funding: Type.Object({ requestedPence: Type.Integer(), approvedPence: Type.Integer() }),
   linkRequests: Type.Object({ waiting: Type.Integer(), refused: Type.Integer() }),
   attention: Type.Array(ChildSummary, { description: 'Overdue or due soon, earliest first' }),

@@ -59,14 +59,16 @@ export async function pepSchoolData(
         prior === undefined
           ? null
           : { readingScore: prior.ks2_reading_score, mathsScore: prior.ks2_maths_score },
-      assessmentPoint: latest.point,
+      assessmentPoint: latest.assessmentPoint,
       subjects: latest.subjects,
     };
   });
 }
 
 /** The latest assessment point with achieved grades, and each subject's achieved and target grade there. */
-function latestPoint(results: readonly PupilResultRow[]): Pick<PepSchoolData, 'assessmentPoint' | 'subjects'> {
+function latestPoint(
+  results: readonly PupilResultRow[],
+): Pick<PepSchoolData, 'assessmentPoint' | 'subjects'> {
   const achieved = results.filter((result) => result.facet === 'achieved');
   const top = achieved.reduce<PupilResultRow | undefined>(
     (best, result) => (best === undefined || result.rank > best.rank ? result : best),
@@ -78,7 +80,11 @@ function latestPoint(results: readonly PupilResultRow[]): Pick<PepSchoolData, 'a
   const atPoint = results.filter((result) => result.assessment_point_id === top.assessment_point_id);
   const bySubject = new Map<string, { subject: string; achieved: string | null; target: string | null }>();
   for (const result of atPoint) {
-    const entry = bySubject.get(result.subject) ?? { subject: result.subject_name, achieved: null, target: null };
+    const entry = bySubject.get(result.subject) ?? {
+      subject: result.subject_name,
+      achieved: null,
+      target: null,
+    };
     if (result.facet === 'achieved') {
       entry.achieved = result.grade;
     } else if (result.facet === 'target') {
@@ -105,6 +111,13 @@ export async function matchPupil(
 }
 
 /** Whether the school has this pupil (a link must name one of the school's own pupils). */
-export async function schoolHasPupil(services: Services, schoolId: string, pupilId: string): Promise<boolean> {
-  return services.db.withSchool(schoolId, async (trx) => (await pupils.pupilById(trx, schoolId, pupilId)) !== undefined);
+export async function schoolHasPupil(
+  services: Services,
+  schoolId: string,
+  pupilId: string,
+): Promise<boolean> {
+  return services.db.withSchool(
+    schoolId,
+    async (trx) => (await pupils.pupilById(trx, schoolId, pupilId)) !== undefined,
+  );
 }
