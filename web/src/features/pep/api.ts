@@ -136,13 +136,23 @@ export const ACTION_NAMES: Record<Action, string> = {
 
 /** History entries: what someone did, in the past tense. */
 export const ACTION_DONE: Record<string, string> = {
-  created: 'Started',
+  started: 'Started',
   submit: 'Submitted for quality assurance',
   return: 'Returned for amendments',
   approve: 'Approved',
   sign_off: 'Signed off',
-  next_version: 'New version started',
+  new_version: 'New version started',
 };
+
+/** A history entry's action in words: transitions by name, saves by the section saved (`saved:targets`). */
+export function actionWords(action: string): string {
+  const saved = /^saved:(.+)$/.exec(action)?.[1];
+  if (saved !== undefined) {
+    const title = (MODULE_TITLES as Record<string, string>)[saved];
+    return `Saved ${title ?? saved.replaceAll('_', ' ')}`;
+  }
+  return ACTION_DONE[action] ?? action.replaceAll('_', ' ');
+}
 
 export const ROLE_NAMES: Record<string, string> = {
   designated_teacher: 'Designated teacher',
@@ -295,3 +305,7 @@ export function currentWords(current: Child['current']): string {
   }
   return current.state === null ? 'Not started' : STATE_NAMES[current.state];
 }
+
+export const isPlacement = (value: string): value is PlacementType => Object.hasOwn(PLACEMENT_NAMES, value);
+export const isCapturedBy = (value: string): value is Modules['pupil_voice']['capturedBy'] =>
+  Object.hasOwn(CAPTURED_BY_NAMES, value);

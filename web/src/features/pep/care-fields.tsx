@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import { problemFor, SelectField, TextField, type FormProblem } from '../../components/form.tsx';
 import { Loading } from '../../components/status.tsx';
-import { PLACEMENT_NAMES, type ChildFull, type Scope, type StaffOption } from './api.ts';
+import { isPlacement, PLACEMENT_NAMES, type ChildFull, type Scope, type StaffOption } from './api.ts';
 
 export const CARE_LABELS: Record<string, string> = {
   'care-placementType': 'Placement',
@@ -87,8 +87,6 @@ export function careFrom(form: FormData): {
     return typeof value === 'string' ? value.trim() : '';
   };
   const placement = text('care-placementType');
-  const isPlacement = (value: string): value is ChildFull['care']['placementType'] =>
-    Object.hasOwn(PLACEMENT_NAMES, value);
   return {
     care: {
       placementType: isPlacement(placement) ? placement : 'other',

@@ -429,7 +429,8 @@ export function PepChildPage() {
   const { childId = '' } = useParams();
   const me = useSession();
   const location = useLocation();
-  const added = (location.state as { added?: boolean } | null)?.added === true;
+  const state: unknown = location.state;
+  const added = typeof state === 'object' && state !== null && 'added' in state && state.added === true;
   const child = useQuery({
     queryKey: childKey(scope, childId),
     queryFn: () => api.get<ChildFull>(childPath(scope, childId)),

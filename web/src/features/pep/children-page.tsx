@@ -101,7 +101,7 @@ export function PepChildrenPage() {
           ) : (
             <ChildTable
               scope={scope}
-              children={shown}
+              rows={shown}
               caption={`${shown.length} of ${list.length} child${list.length === 1 ? '' : 'ren'}`}
             />
           );

@@ -155,7 +155,7 @@ export function PepDashboardPage() {
               ) : (
                 <ChildTable
                   scope={scope}
-                  children={figures.attention}
+                  rows={figures.attention}
                   caption="PEPs overdue or due soon, earliest first"
                 />
               )}

@@ -129,7 +129,7 @@ export function SchoolPepPage() {
               ) : (
                 <ChildTable
                   scope={scope}
-                  children={data.linked}
+                  rows={data.linked}
                   showSchool={false}
                   caption={`Looked-after children linked to ${school.name} (${data.linked.length})`}
                 />

@@ -12,6 +12,8 @@ import { formatDate } from '../../components/page.tsx';
 import { Notice } from '../../components/status.tsx';
 import {
   CAPTURED_BY_NAMES,
+  isCapturedBy,
+  isPlacement,
   LEGAL_STATUS_NAMES,
   LEGAL_STATUS_OPTIONS,
   PLACEMENT_NAMES,
@@ -232,9 +234,8 @@ export function BasicInfoForm({
           options={optionsOf(PLACEMENT_NAMES)}
           value={draft.placementType}
           onChange={(event) => {
-            const chosen = Object.keys(PLACEMENT_NAMES).find((key) => key === event.target.value);
-            if (chosen !== undefined) {
-              set('placementType', chosen as Modules['basic_info']['placementType']);
+            if (isPlacement(event.target.value)) {
+              set('placementType', event.target.value);
             }
           }}
           error={problemFor(p, 'basic-placementType')}
@@ -447,9 +448,8 @@ export function PupilVoiceForm(props: ModuleFormProps<Modules['pupil_voice']>) {
         options={optionsOf(CAPTURED_BY_NAMES)}
         value={draft.capturedBy}
         onChange={(value) => {
-          const chosen = Object.keys(CAPTURED_BY_NAMES).find((key) => key === value);
-          if (chosen !== undefined) {
-            set('capturedBy', chosen as Modules['pupil_voice']['capturedBy']);
+          if (isCapturedBy(value)) {
+            set('capturedBy', value);
           }
         }}
         error={problemFor(p, 'voice-capturedBy')}

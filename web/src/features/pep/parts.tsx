@@ -51,12 +51,12 @@ export function DueWords({ current }: { current: Child['current'] }) {
 /** Children with their school, their link and this term's PEP: on the dashboard, the list and the school's page. */
 export function ChildTable({
   scope,
-  children,
+  rows,
   caption,
   showSchool = true,
 }: {
   scope: Scope;
-  children: readonly Child[];
+  rows: readonly Child[];
   caption: string;
   showSchool?: boolean;
 }) {
@@ -76,7 +76,7 @@ export function ChildTable({
           </tr>
         </thead>
         <tbody>
-          {children.map((child) => (
+          {rows.map((child) => (
             <tr key={child.id}>
               <td>
                 <Link to={childPage(scope, child.id)}>{child.name}</Link>
@@ -138,7 +138,10 @@ export function problemsAt(error: unknown, labels: Record<string, string>, prefi
     return [{ message: error instanceof Error ? error.message : 'That did not work. Please try again.' }];
   }
   const mapped = error.fields.flatMap((problem) => {
-    const id = `${prefix}${problem.field.replace(/^(body|query|params)\.?/, '').replaceAll('.', '-')}`;
+    const id = `${prefix}${problem.field
+      .replace(/^(body|query|params)\.?/, '')
+      .replaceAll(/\[(\d+)\]/g, '.$1')
+      .replaceAll('.', '-')}`;
     const label = labels[id];
     return label === undefined ? [] : [{ field: id, message: `${label}: ${problem.message}` }];
   });

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api } from '../../api/client.ts';
+import { api, ApiError } from '../../api/client.ts';
 import {
   Button,
   ErrorSummary,
@@ -13,7 +13,7 @@ import {
 import { formatDate, formatDateTime, Page } from '../../components/page.tsx';
 import { ErrorNotice, Notice, QueryView } from '../../components/status.tsx';
 import {
-  ACTION_DONE,
+  actionWords,
   ACTION_NAMES,
   childKey,
   childPage,
@@ -59,6 +59,15 @@ const MODULE_PREFIX: Record<ModuleName, { prefix: string; labels: Record<string,
   qa: { prefix: 'qa-', labels: QA_LABELS },
 };
 
+const PEP_MODULE_NAMES: readonly ModuleName[] = [
+  'basic_info',
+  'pupil_voice',
+  'send',
+  'meeting',
+  'targets',
+  'qa',
+];
+
 const MODULE_HELP: Record<ModuleName, string> = {
   basic_info: 'Placement, carer, social worker, school, legal status, attendance and key dates.',
   pupil_voice: 'The child’s own views, captured by the designated teacher or carer.',
@@ -84,11 +93,13 @@ function lockedWhy(pep: Pep, module: ModuleName): string {
 function ModuleSection<K extends ModuleName>({
   pep,
   module,
+  value,
   scope,
   render,
 }: {
   pep: Pep;
   module: K;
+  value: Modules[K] | null;
   scope: Scope;
   render: (props: ModuleFormProps<Modules[K]>) => ReactNode;
 }) {
@@ -96,8 +107,8 @@ function ModuleSection<K extends ModuleName>({
   const [problems, setProblems] = useState<FormProblem[]>([]);
   const editable = pep.you.editable.includes(module);
   const save = useMutation({
-    mutationFn: (value: Modules[K]) =>
-      api.put<Pep>(`${pepPath(scope, pep.child.id, pep.id)}/modules/${module}`, value),
+    mutationFn: (body: Modules[K]) =>
+      api.put<Pep>(`${pepPath(scope, pep.child.id, pep.id)}/modules/${module}`, body),
     onSuccess: async (updated) => {
       setProblems([]);
       queryClient.setQueryData(pepKey(scope, pep.id), updated);
@@ -110,16 +121,15 @@ function ModuleSection<K extends ModuleName>({
   });
   const titleId = `module-${module}-title`;
   return (
-    <section className="pep-module" aria-labelledby={titleId}>
+    <section className="pep-module" aria-labelledby={titleId} id={`module-${module}`} tabIndex={-1}>
       <h2 id={titleId}>{MODULE_TITLES[module]}</h2>
       <p className="hint">
         {MODULE_HELP[module]} {editable ? 'You can change this section.' : lockedWhy(pep, module)}
       </p>
       {render({
-        // The PEP view holds each module's value under its name.
-        value: pep.modules[module] as Modules[K] | null,
+        value,
         editable,
-        save: (value) => save.mutate(value),
+        save: (next) => save.mutate(next),
         saving: save.isPending,
         saved: save.isSuccess && problems.length === 0,
         problems,
@@ -127,6 +137,27 @@ function ModuleSection<K extends ModuleName>({
       })}
     </section>
   );
+}
+
+/**
+ * What stops a move, beside the section it is about: a submission names the missing sections
+ * (`pupil_voice.inTheirWords`), which the error summary links to; a return names its comment.
+ */
+function workflowProblems(error: unknown): FormProblem[] {
+  if (!(error instanceof ApiError) || error.fields.length === 0) {
+    return problemsAt(error, {});
+  }
+  const sections = error.fields.map((problem) => {
+    const field = problem.field.replace(/^body\./, '');
+    if (field === 'comment') {
+      return { field: 'return-comment', message: `Comment: ${problem.message}` };
+    }
+    const module = PEP_MODULE_NAMES.find((name) => field === name || field.startsWith(`${name}.`));
+    return module === undefined
+      ? { message: `${field}: ${problem.message}` }
+      : { field: `module-${module}`, message: `${MODULE_TITLES[module]}: ${problem.message}` };
+  });
+  return [{ message: error.message }, ...sections];
 }
 
 /** The workflow buttons this person may press now; returning asks for a comment. */
@@ -144,7 +175,7 @@ function Workflow({ pep, scope }: { pep: Pep; scope: Scope }) {
       queryClient.setQueryData(pepKey(scope, pep.id), updated);
       await queryClient.invalidateQueries({ queryKey: scopeKey(scope) });
     },
-    onError: (error) => setProblems(problemsAt(error, { comment: 'Comment' }, 'return-')),
+    onError: (error) => setProblems(workflowProblems(error)),
   });
   const next = useMutation({
     mutationFn: () => api.post<{ id: string }>(`${pepPath(scope, pep.child.id, pep.id)}/next-version`),
@@ -247,7 +278,7 @@ function History({ pep }: { pep: Pep }) {
           {pep.history.map((event, index) => (
             // oxlint-disable-next-line react/no-array-index-key -- events have no id; the list only grows
             <li key={index} className="pep-event">
-              <strong>{ACTION_DONE[event.action] ?? event.action.replaceAll('_', ' ')}</strong> by the{' '}
+              <strong>{actionWords(event.action)}</strong> by the{' '}
               {(ROLE_NAMES[event.role] ?? event.role.replaceAll('_', ' ')).toLowerCase()},{' '}
               {formatDateTime(event.at)}
               {event.comment === null ? null : <p className="pre-line">“{event.comment}”</p>}
@@ -332,8 +363,11 @@ export function PepPage() {
                 <h2 id="export-title">Export</h2>
                 <ul className="download-links">
                   <li>
-                    <a href={`${path}/export.html`} target="_blank" rel="noreferrer">
-                      Open the signed-off PEP (HTML, opens in a new tab)
+                    <a
+                      href={`${path}/export.html`}
+                      download={`pep-${view.child.reference}-${view.term}.html`}
+                    >
+                      Download the signed-off PEP (HTML, for a web browser)
                     </a>
                   </li>
                   <li>
@@ -351,6 +385,7 @@ export function PepPage() {
                   key={`basic${view.state}`}
                   pep={view}
                   module="basic_info"
+                  value={view.modules.basic_info}
                   scope={scope}
                   render={(props) => <BasicInfoForm {...props} child={child.data} />}
                 />
@@ -358,6 +393,7 @@ export function PepPage() {
                   key={`voice${view.state}`}
                   pep={view}
                   module="pupil_voice"
+                  value={view.modules.pupil_voice}
                   scope={scope}
                   render={(props) => <PupilVoiceForm {...props} />}
                 />
@@ -365,6 +401,7 @@ export function PepPage() {
                   key={`send${view.state}`}
                   pep={view}
                   module="send"
+                  value={view.modules.send}
                   scope={scope}
                   render={(props) => <SendForm {...props} />}
                 />
@@ -372,6 +409,7 @@ export function PepPage() {
                   key={`meeting${view.state}`}
                   pep={view}
                   module="meeting"
+                  value={view.modules.meeting}
                   scope={scope}
                   render={(props) => <MeetingForm {...props} />}
                 />
@@ -379,6 +417,7 @@ export function PepPage() {
                   key={`targets${view.state}`}
                   pep={view}
                   module="targets"
+                  value={view.modules.targets}
                   scope={scope}
                   render={(props) => (
                     <TargetsForm {...props} approvesFunding={approvesFunding} funding={view.funding} />
@@ -388,6 +427,7 @@ export function PepPage() {
                   key={`qa${view.state}`}
                   pep={view}
                   module="qa"
+                  value={view.modules.qa}
                   scope={scope}
                   render={(props) => <QaForm {...props} />}
                 />
