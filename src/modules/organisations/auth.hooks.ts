@@ -146,12 +146,13 @@ function schoolIdOf(request: FastifyRequest): string {
   return paramOf(request, 'schoolId');
 }
 
-function paramOf(request: FastifyRequest, name: string): string {
+/** A path parameter as a string ('' when absent): for hooks that run before schema validation. */
+export function paramOf(request: FastifyRequest, name: string): string {
   const params: unknown = request.params;
-  if (typeof params !== 'object' || params === null || !(name in params)) {
+  if (typeof params !== 'object' || params === null) {
     return '';
   }
-  const value: unknown = (params as Record<string, unknown>)[name];
+  const value: unknown = Reflect.get(params, name);
   return typeof value === 'string' ? value : '';
 }
 

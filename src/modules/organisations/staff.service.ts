@@ -191,15 +191,14 @@ export async function staffInRoles(
 ): Promise<Array<{ userId: string; email: string; role: Role }>> {
   return withIdentity(services, async (trx) => {
     const vault = new SchoolVault(services.keyring, trx, PLATFORM_ORG_ID);
-    const rows = (await users.staffOf(trx, orgId)).filter(
-      (row) => row.status === 'active' && isRole(row.role) && roles.includes(row.role),
-    );
-    return Promise.all(
-      rows.map(async (row) => ({
-        userId: row.user_id,
-        role: row.role as Role,
-        email: await vault.decrypt({ table: 'users', column: 'email', rowId: row.user_id }, row.email),
-      })),
-    );
+    const found: Array<{ userId: string; email: string; role: Role }> = [];
+    for (const row of await users.staffOf(trx, orgId)) {
+      const role = row.role;
+      if (row.status === 'active' && isRole(role) && roles.includes(role)) {
+        const email = await vault.decrypt({ table: 'users', column: 'email', rowId: row.user_id }, row.email);
+        found.push({ userId: row.user_id, email, role });
+      }
+    }
+    return found;
   });
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { isCalendarDate, todayInEngland } from '../../platform/calendar/working-days.ts';
-import { AppError, badRequest, type FieldError } from '../../platform/http/errors.ts';
+import { AppError, badRequest, notFound, type FieldError } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
-import type { SignedIn } from '../organisations/identity.ts';
 import { organisationDirectory, organisationKind } from '../organisations/organisations.service.ts';
 import { staffInRoles } from '../organisations/staff.service.ts';
 import { pepSchoolData } from '../pupils/pupil-pep.service.ts';
@@ -155,6 +154,9 @@ export async function readChild(
     const child = await visibleChild(trx, viewer, childId);
     const open = await new PepVault(services, trx, viewer.authorityId).openChild(child);
     const [summary] = await childSummaries(services, trx, viewer.authorityId, [child], today);
+    if (summary === undefined) {
+      throw notFound('That child');
+    }
     const documents = await repository.documentsOfChild(trx, viewer.authorityId, childId);
     await recordAudit(trx, {
       orgId: viewer.authorityId,
@@ -167,7 +169,7 @@ export async function readChild(
     });
     return {
       detail: {
-        ...(summary as ChildSummaryView),
+        ...summary,
         name: fullName(open),
         forename: open.forename,
         surname: open.surname,

@@ -104,7 +104,11 @@ function termParts(term: string): { year: number; season: TermSeason } {
   if (match === null) {
     throw new RangeError(`not a term: ${term}`);
   }
-  return { year: Number(match[1]), season: match[2] as TermSeason };
+  const season = TERM_SEASONS.find((candidate) => candidate === match[2]);
+  if (season === undefined) {
+    throw new RangeError(`not a term: ${term}`);
+  }
+  return { year: Number(match[1]), season };
 }
 
 function pad(value: number): string {

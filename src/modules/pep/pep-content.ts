@@ -7,7 +7,7 @@ import type { Services } from '../../services.ts';
 import type { PepModule } from './pep.policy.ts';
 import type { ChildRow, DocumentRow } from './pep.repository.ts';
 import { CareDetails, MODULE_SCHEMAS, type ModuleValues } from './pep.schema.ts';
-import type { Static } from 'typebox';
+import type { Static, TSchema } from 'typebox';
 
 // Every free text of a PEP is personal data about the child: each module is JSON sealed under the
 // child's own subject key in the authority's tenant, bound to its table, column and row. Erasing the
@@ -37,7 +37,7 @@ export class PepVault {
 
   /** All modules of a PEP, opened; a module nobody has written yet is null. */
   async openModules(document: DocumentRow): Promise<Modules> {
-    const open = async <M extends PepModule>(module: M): Promise<ModuleValues[M] | null> => {
+    const open = async <T extends TSchema>(schema: T, module: PepModule): Promise<Static<T> | null> => {
       const sealed = document[module];
       if (sealed === null) {
         return null;
@@ -47,15 +47,15 @@ export class PepVault {
         sealed,
       );
       const value: unknown = JSON.parse(text);
-      return Value.Check(MODULE_SCHEMAS[module], value) ? (value as ModuleValues[M]) : null;
+      return Value.Check(schema, value) ? value : null;
     };
     return {
-      basic_info: await open('basic_info'),
-      pupil_voice: await open('pupil_voice'),
-      send: await open('send'),
-      meeting: await open('meeting'),
-      targets: await open('targets'),
-      qa: await open('qa'),
+      basic_info: await open(MODULE_SCHEMAS.basic_info, 'basic_info'),
+      pupil_voice: await open(MODULE_SCHEMAS.pupil_voice, 'pupil_voice'),
+      send: await open(MODULE_SCHEMAS.send, 'send'),
+      meeting: await open(MODULE_SCHEMAS.meeting, 'meeting'),
+      targets: await open(MODULE_SCHEMAS.targets, 'targets'),
+      qa: await open(MODULE_SCHEMAS.qa, 'qa'),
     };
   }
 
@@ -89,12 +89,19 @@ export class PepVault {
       plain.upn = fields.upn;
     }
     const sealed = await this.#vault.encryptRecord(childId, 'pep_children', childId, plain);
+    const field = (name: string): Buffer => {
+      const value = sealed[name];
+      if (value === undefined) {
+        throw new Error(`the child's ${name} was not sealed`);
+      }
+      return value;
+    };
     return {
-      forename: sealed.forename as Buffer,
-      surname: sealed.surname as Buffer,
-      dob: sealed.dob as Buffer,
+      forename: field('forename'),
+      surname: field('surname'),
+      dob: field('dob'),
       upn: sealed.upn ?? null,
-      care: sealed.care as Buffer,
+      care: field('care'),
     };
   }
 

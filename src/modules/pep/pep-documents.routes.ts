@@ -1,22 +1,17 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TObject } from 'typebox';
 import { Type } from 'typebox';
 import type { Access } from '../../platform/http/access.ts';
 import { conflict, errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import type { Permission } from '../organisations/roles.policy.ts';
+import { paramOf } from '../organisations/auth.hooks.ts';
 import type { PepViewer } from './pep-access.ts';
 import { childReference } from './pep-access.ts';
 import { pepHtml, pepPdf } from './pep-export.ts';
-import { PEP_MODULES, type PepModule } from './pep.policy.ts';
-import {
-  Created,
-  MODULE_SCHEMAS,
-  NewPepBody,
-  PepView,
-  TransitionBody,
-  type ModuleValues,
-} from './pep.schema.ts';
+import { PEP_MODULES } from './pep.policy.ts';
+import { Created, MODULE_SCHEMAS, NewPepBody, PepView, TransitionBody } from './pep.schema.ts';
 import * as service from './pep.service.ts';
 
 // A child's PEPs, the same for the virtual school (/authorities/:authorityId/pep/...) and for the school's
@@ -36,15 +31,16 @@ export interface PepSide {
 
 const errors = errorResponses(400, 401, 403, 404, 409);
 
-interface ChildPepIds {
-  childId: string;
-  pepId: string;
-}
+type TypeboxApp = Parameters<FastifyPluginAsyncTypebox>[0];
 
-export function registerPepDocumentRoutes(app: FastifyInstance, services: Services, side: PepSide): void {
+const ids = (request: FastifyRequest) => ({
+  childId: paramOf(request, 'childId'),
+  pepId: paramOf(request, 'pepId'),
+});
+
+export function registerPepDocumentRoutes(app: TypeboxApp, services: Services, side: PepSide): void {
   const read = { config: { access: side.access('pep.read') }, onRequest: side.hook('pep.read') };
   const write = { config: { access: side.access('pep.write') }, onRequest: side.hook('pep.write') };
-  const ids = (request: FastifyRequest) => request.params as ChildPepIds;
 
   app.post(
     `${side.prefix}/children/:childId/peps`,
@@ -61,7 +57,7 @@ export function registerPepDocumentRoutes(app: FastifyInstance, services: Servic
     async (request, reply) => {
       const { childId } = ids(request);
       const viewer = await side.viewer(request, childId);
-      const { term } = request.body as { term: string };
+      const { term } = request.body;
       return reply.status(201).send(await service.startPep(services, viewer, childId, term));
     },
   );
@@ -99,14 +95,7 @@ export function registerPepDocumentRoutes(app: FastifyInstance, services: Servic
       async (request) => {
         const { childId, pepId } = ids(request);
         const viewer = await side.viewer(request, childId);
-        return service.saveModule(
-          services,
-          viewer,
-          childId,
-          pepId,
-          module,
-          request.body as ModuleValues[PepModule],
-        );
+        return service.saveModule(services, viewer, childId, pepId, module, request.body);
       },
     );
   }
@@ -125,7 +114,7 @@ export function registerPepDocumentRoutes(app: FastifyInstance, services: Servic
     },
     async (request) => {
       const { childId, pepId } = ids(request);
-      const body = request.body as { action: 'submit' | 'return' | 'approve' | 'sign_off'; comment?: string };
+      const body = request.body;
       return service.transition(
         services,
         await side.viewer(request, childId),

@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import PdfKitDocument from 'pdfkit';
 import { LEGAL_STATUSES, QA_CHECKLIST } from './pep-codes.ts';
 import { moduleTitle } from './pep.policy.ts';
 import type { PepViewValue } from './pep.schema.ts';
@@ -11,12 +11,13 @@ interface Section {
   rows: Array<[string, string]>;
 }
 
+const text = (value: string | number | null | undefined): string =>
+  value === null || value === undefined || value === '' ? '—' : String(value);
+const money = (pence: number | null): string => (pence === null ? '—' : `£${(pence / 100).toFixed(2)}`);
+
 /** The PEP's sections as label/value rows, shared by both formats so they never disagree. */
 export function pepSections(pep: PepViewValue): Section[] {
   const { basic_info: basic, pupil_voice: voice, send, meeting, targets, qa } = pep.modules;
-  const text = (value: string | number | null | undefined): string =>
-    value === null || value === undefined || value === '' ? '—' : String(value);
-  const money = (pence: number | null): string => (pence === null ? '—' : `£${(pence / 100).toFixed(2)}`);
   return [
     {
       title: moduleTitle('basic_info'),
@@ -155,7 +156,11 @@ ${sections}
 }
 
 export async function pepPdf(pep: PepViewValue): Promise<Buffer> {
-  const document = new PDFDocument({ size: 'A4', margin: 50, info: { Title: title(pep), Author: 'Haven' } });
+  const document = new PdfKitDocument({
+    size: 'A4',
+    margin: 50,
+    info: { Title: title(pep), Author: 'Haven' },
+  });
   const chunks: Buffer[] = [];
   document.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -192,8 +197,6 @@ export async function pepPdf(pep: PepViewValue): Promise<Buffer> {
 
 /** The built-in PDF fonts speak Windows-1252: characters beyond it are replaced rather than dropped silently. */
 function pdfSafe(value: string): string {
-  return value
-    .replaceAll('—', '-')
-    .replaceAll('’', "'")
-    .replace(/[^\u0000-\u00ff£€]/gu, '?');
+  const plain = value.replaceAll('—', '-').replaceAll('’', "'");
+  return plain.replace(/[\u0100-\u{10FFFF}]/gu, '?');
 }

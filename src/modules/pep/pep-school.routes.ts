@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
-import { requireSchoolPermission, signedIn } from '../organisations/auth.hooks.ts';
+import { paramOf, requireSchoolPermission, signedIn } from '../organisations/auth.hooks.ts';
 import { readChild } from './children.service.ts';
 import { decideLink, linkRequests } from './links.service.ts';
 import { schoolViewer } from './pep-access.ts';
@@ -119,7 +119,7 @@ export const pepSchoolRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
     childParams: SchoolChildParams,
     pepParams: SchoolPepParams,
     viewer: async (request, childId) => {
-      const { schoolId } = request.params as { schoolId: string };
+      const schoolId = paramOf(request, 'schoolId');
       return schoolViewer(services, signedIn(request), schoolId, childId, request.id);
     },
     tag: 'pep',

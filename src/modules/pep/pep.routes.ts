@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
-import { requireAuthorityPermission, signedIn } from '../organisations/auth.hooks.ts';
+import { paramOf, requireAuthorityPermission, signedIn } from '../organisations/auth.hooks.ts';
 import * as children from './children.service.ts';
 import { childBundle, eraseChild } from './child-records.service.ts';
 import { dashboard } from './dashboard.service.ts';
@@ -199,7 +199,7 @@ export const pepRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
     childParams: AuthorityChildParams,
     pepParams: AuthorityPepParams,
     viewer: async (request) => {
-      const { authorityId } = request.params as { authorityId: string };
+      const authorityId = paramOf(request, 'authorityId');
       return authorityViewer(signedIn(request), authorityId, request.id);
     },
     tag: 'pep',

@@ -23,22 +23,22 @@ export const SchoolPepParams = Type.Object({ schoolId: Uuid, childId: Uuid, pepI
 
 export const BasicInfo = Type.Object({
   placementType: Type.Enum([...PLACEMENT_TYPES]),
-  placementSince: Type.Union([Day, Type.Null()]),
+  placementSince: Type.Union([Type.Null(), Day]),
   carer: Text(200, 'Who the child lives with'),
   socialWorker: Text(200),
   designatedTeacher: Text(200),
   schoolName: Text(200),
-  yearGroup: Type.Union([Type.Integer({ minimum: -1, maximum: 14 }), Type.Null()]),
+  yearGroup: Type.Union([Type.Null(), Type.Integer({ minimum: -1, maximum: 14 })]),
   legalStatus: Type.String({ pattern: '^[A-Z][0-9]$', description: 'SSDA903 legal status code' }),
-  attendancePercent: Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()]),
-  sessionsMissed: Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.Null()]),
-  suspensions: Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), Type.Null()]),
+  attendancePercent: Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: 100 })]),
+  sessionsMissed: Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 1000 })]),
+  suspensions: Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 100 })]),
   keyDates: Type.Array(Type.Object({ label: Text(100), date: Day }), { maxItems: 20 }),
 });
 
 export const PupilVoice = Type.Object({
   capturedBy: Type.Enum(['designated_teacher', 'carer', 'social_worker', 'child', 'other']),
-  capturedOn: Type.Union([Day, Type.Null()]),
+  capturedOn: Type.Union([Type.Null(), Day]),
   inTheirWords: Text(5000, 'The child’s own words'),
   goingWell: Text(5000, 'What is going well'),
   wouldHelp: Text(5000, 'What would help'),
@@ -47,13 +47,13 @@ export const PupilVoice = Type.Object({
 export const Send = Type.Object({
   provision: Type.Enum(['N', 'K', 'E'], { description: 'N none, K SEN support, E EHC plan' }),
   needs: Text(2000),
-  ehcPlanIssuedOn: Type.Union([Day, Type.Null()]),
-  ehcPlanReviewDueOn: Type.Union([Day, Type.Null()]),
+  ehcPlanIssuedOn: Type.Union([Type.Null(), Day]),
+  ehcPlanReviewDueOn: Type.Union([Type.Null(), Day]),
   supportInPlace: Text(5000),
 });
 
 export const Meeting = Type.Object({
-  heldOn: Type.Union([Day, Type.Null()]),
+  heldOn: Type.Union([Type.Null(), Day]),
   attendees: Type.Array(Type.Object({ name: Text(200), role: Text(100) }), { maxItems: 30 }),
   notes: Text(10_000),
   decisions: Text(5000),
@@ -65,14 +65,14 @@ export const Target = Type.Object({
   description: Type.String({ minLength: 1, maxLength: 2000 }),
   successCriteria: Text(2000),
   owner: Text(200),
-  dueOn: Type.Union([Day, Type.Null()]),
+  dueOn: Type.Union([Type.Null(), Day]),
   status: Type.Enum([...TARGET_STATUSES]),
   fundingRequestedPence: Pence,
-  fundingApprovedPence: Type.Union([Pence, Type.Null()], {
+  fundingApprovedPence: Type.Union([Type.Null(), Pence], {
     description: 'Set by the virtual school only',
   }),
   progressNote: Text(2000),
-  carriedFromTerm: Type.Union([Type.String(), Type.Null()]),
+  carriedFromTerm: Type.Union([Type.Null(), Type.String()]),
 });
 export type TargetValue = Static<typeof Target>;
 
@@ -114,12 +114,12 @@ export const NewChildBody = Type.Object({
   forename: Type.String({ minLength: 1, maxLength: 100 }),
   surname: Type.String({ minLength: 1, maxLength: 100 }),
   dob: Day,
-  upn: Type.Optional(Type.Union([Type.String({ maxLength: 13 }), Type.Null()])),
-  yearGroup: Type.Union([Type.Integer({ minimum: -1, maximum: 14 }), Type.Null()]),
+  upn: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 13 })])),
+  yearGroup: Type.Union([Type.Null(), Type.Integer({ minimum: -1, maximum: 14 })]),
   legalStatus: Type.String({ pattern: '^[A-Z][0-9]$', description: 'SSDA903 legal status code' }),
   enteredCareOn: Day,
   care: CareDetails,
-  socialWorkerId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  socialWorkerId: Type.Optional(Type.Union([Type.Null(), Uuid])),
   school: Type.Union([
     Type.Object({ schoolId: Uuid }, { description: 'A school on Haven: it is asked to agree the link' }),
     Type.Object(
@@ -131,25 +131,25 @@ export const NewChildBody = Type.Object({
 export type NewChild = Static<typeof NewChildBody>;
 
 export const ChildUpdateBody = Type.Object({
-  yearGroup: Type.Optional(Type.Union([Type.Integer({ minimum: -1, maximum: 14 }), Type.Null()])),
+  yearGroup: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: -1, maximum: 14 })])),
   legalStatus: Type.Optional(Type.String({ pattern: '^[A-Z][0-9]$' })),
   care: Type.Optional(CareDetails),
-  socialWorkerId: Type.Optional(Type.Union([Uuid, Type.Null()])),
-  leftCareOn: Type.Optional(Type.Union([Day, Type.Null()])),
+  socialWorkerId: Type.Optional(Type.Union([Type.Null(), Uuid])),
+  leftCareOn: Type.Optional(Type.Union([Type.Null(), Day])),
   school: Type.Optional(NewChildBody.properties.school),
 });
 export type ChildUpdate = Static<typeof ChildUpdateBody>;
 
 const LinkStatus = Type.Enum(['none', 'requested', 'agreed', 'refused', 'ended']);
 const PepState = Type.Enum(['draft', 'submitted', 'returned', 'approved', 'signed_off']);
-const Rating = Type.Union([Type.Enum(['red', 'amber', 'green']), Type.Null()]);
+const Rating = Type.Union([Type.Null(), Type.Enum(['red', 'amber', 'green'])]);
 
 export const CurrentPep = Type.Object({
   term: Type.String(),
   kind: Type.Enum(['initial', 'review']),
   dueOn: Day,
-  pepId: Type.Union([Uuid, Type.Null()]),
-  state: Type.Union([PepState, Type.Null()]),
+  pepId: Type.Union([Type.Null(), Uuid]),
+  state: Type.Union([Type.Null(), PepState]),
   overdue: Type.Boolean(),
   qaRating: Rating,
 });
@@ -158,38 +158,38 @@ export const ChildSummary = Type.Object({
   id: Uuid,
   reference: Type.String({ description: 'A short reference for messages (never a name)' }),
   name: Type.String(),
-  yearGroup: Type.Union([Type.Integer(), Type.Null()]),
+  yearGroup: Type.Union([Type.Null(), Type.Integer()]),
   enteredCareOn: Day,
-  leftCareOn: Type.Union([Day, Type.Null()]),
+  leftCareOn: Type.Union([Type.Null(), Day]),
   school: Type.Object({
-    id: Type.Union([Uuid, Type.Null()]),
-    name: Type.Union([Type.String(), Type.Null()]),
+    id: Type.Union([Type.Null(), Uuid]),
+    name: Type.Union([Type.Null(), Type.String()]),
     linkStatus: LinkStatus,
   }),
-  current: Type.Union([CurrentPep, Type.Null()]),
+  current: Type.Union([Type.Null(), CurrentPep]),
 });
 export type ChildSummaryView = Static<typeof ChildSummary>;
 
 export const SchoolData = Type.Object({
   available: Type.Boolean({ description: 'False when the school record is not linked or no longer exists' }),
-  yearGroup: Type.Union([Type.Integer(), Type.Null()]),
-  sen: Type.Union([Type.Enum(['N', 'K', 'E']), Type.Null()]),
+  yearGroup: Type.Union([Type.Null(), Type.Integer()]),
+  sen: Type.Union([Type.Null(), Type.Enum(['N', 'K', 'E'])]),
   ks2: Type.Union([
+    Type.Null(),
     Type.Object({
       readingScore: Type.Union([Type.Number(), Type.Null()]),
       mathsScore: Type.Union([Type.Number(), Type.Null()]),
     }),
-    Type.Null(),
   ]),
   assessmentPoint: Type.Union([
-    Type.Object({ name: Type.String(), date: Type.Union([Day, Type.Null()]) }),
     Type.Null(),
+    Type.Object({ name: Type.String(), date: Type.Union([Day, Type.Null()]) }),
   ]),
   subjects: Type.Array(
     Type.Object({
       subject: Type.String(),
-      achieved: Type.Union([Type.String(), Type.Null()]),
-      target: Type.Union([Type.String(), Type.Null()]),
+      achieved: Type.Union([Type.Null(), Type.String()]),
+      target: Type.Union([Type.Null(), Type.String()]),
     }),
   ),
 });
@@ -204,7 +204,7 @@ export const PepListEntry = Type.Object({
   state: PepState,
   dueOn: Day,
   qaRating: Rating,
-  signedOffAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  signedOffAt: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
 });
 
 export const ChildDetail = Type.Object({
@@ -212,10 +212,10 @@ export const ChildDetail = Type.Object({
   forename: Type.String(),
   surname: Type.String(),
   dob: Day,
-  upn: Type.Union([Type.String(), Type.Null()]),
+  upn: Type.Union([Type.Null(), Type.String()]),
   legalStatus: Type.Object({ code: Type.String(), label: Type.String() }),
   care: CareDetails,
-  socialWorkerId: Type.Union([Uuid, Type.Null()]),
+  socialWorkerId: Type.Union([Type.Null(), Uuid]),
   schoolData: SchoolData,
   peps: Type.Array(PepListEntry),
   initialDueOn: Day,
@@ -234,7 +234,7 @@ const Event = Type.Object({
   action: Type.String(),
   role: Type.String(),
   at: Type.String({ format: 'date-time' }),
-  comment: Type.Union([Type.String(), Type.Null()]),
+  comment: Type.Union([Type.Null(), Type.String()]),
 });
 
 export const PepView = Type.Object({
@@ -249,15 +249,15 @@ export const PepView = Type.Object({
   dueOn: Day,
   overdue: Type.Boolean(),
   modules: Type.Object({
-    basic_info: Type.Union([BasicInfo, Type.Null()]),
-    pupil_voice: Type.Union([PupilVoice, Type.Null()]),
-    send: Type.Union([Send, Type.Null()]),
-    meeting: Type.Union([Meeting, Type.Null()]),
-    targets: Type.Union([Targets, Type.Null()]),
-    qa: Type.Union([Qa, Type.Null()]),
+    basic_info: Type.Union([Type.Null(), BasicInfo]),
+    pupil_voice: Type.Union([Type.Null(), PupilVoice]),
+    send: Type.Union([Type.Null(), Send]),
+    meeting: Type.Union([Type.Null(), Meeting]),
+    targets: Type.Union([Type.Null(), Targets]),
+    qa: Type.Union([Type.Null(), Qa]),
   }),
   funding: Type.Object({ requestedPence: Type.Integer(), approvedPence: Type.Integer() }),
-  signedOff: Type.Union([Type.Object({ at: Type.String({ format: 'date-time' }) }), Type.Null()]),
+  signedOff: Type.Union([Type.Null(), Type.Object({ at: Type.String({ format: 'date-time' }) })]),
   history: Type.Array(Event),
   you: Type.Object({
     roles: Type.Array(Type.Enum([...PEP_ROLES])),
@@ -315,10 +315,10 @@ export const LinkRequest = Type.Object({
   authority: Type.Object({ id: Uuid, name: Type.String() }),
   name: Type.String(),
   dob: Day,
-  upn: Type.Union([Type.String(), Type.Null()]),
-  yearGroup: Type.Union([Type.Integer(), Type.Null()]),
+  upn: Type.Union([Type.Null(), Type.String()]),
+  yearGroup: Type.Union([Type.Null(), Type.Integer()]),
   status: LinkStatus,
-  suggestedPupilId: Type.Union([Uuid, Type.Null()], { description: 'The school pupil with the same UPN' }),
+  suggestedPupilId: Type.Union([Type.Null(), Uuid], { description: 'The school pupil with the same UPN' }),
 });
 export const LinkRequests = Type.Object({
   waiting: Type.Array(LinkRequest),

@@ -20,7 +20,8 @@ import {
   type PepModule,
 } from './pep.policy.ts';
 import * as repository from './pep.repository.ts';
-import type { ModuleValues, PepViewValue } from './pep.schema.ts';
+import { MODULE_SCHEMAS, type ModuleValues, type PepViewValue } from './pep.schema.ts';
+import { Value } from 'typebox/value';
 import { checkTargets, fundingTotals, missingForSubmission } from './pep-rules.ts';
 
 // A child's PEP for a term: started by the virtual school or the designated teacher, written module by
@@ -117,14 +118,13 @@ export async function saveModule<M extends PepModule>(
     const changes: Parameters<typeof repository.updateDocument>[3] = {
       [module]: await vault.sealModule(childId, pepId, module, value),
     };
-    if (module === 'targets') {
+    if (module === 'targets' && Value.Check(MODULE_SCHEMAS.targets, value)) {
       const before = (await vault.openModules(document)).targets?.targets ?? [];
-      const targets = (value as ModuleValues['targets']).targets;
-      checkTargets(viewer.roles, before, targets);
-      Object.assign(changes, fundingTotals(targets));
+      checkTargets(viewer.roles, before, value.targets);
+      Object.assign(changes, fundingTotals(value.targets));
     }
-    if (module === 'qa') {
-      changes.qa_rating = (value as ModuleValues['qa']).rating;
+    if (module === 'qa' && Value.Check(MODULE_SCHEMAS.qa, value)) {
+      changes.qa_rating = value.rating;
     }
     await repository.updateDocument(trx, viewer.authorityId, pepId, changes);
     await logEvent(trx, vault, viewer, childId, pepId, `saved:${module}`);
@@ -146,8 +146,7 @@ export async function transition(
     const { document } = await documentOfChild(trx, viewer, childId, pepId);
     const decision = mayTransition(viewer.roles, action, document.state);
     if (!decision.allowed) {
-      refuse(decision);
-      return undefined as never;
+      throw refusal(decision);
     }
     const vault = new PepVault(services, trx, viewer.authorityId);
     const modules = await vault.openModules(document);
@@ -282,8 +281,12 @@ function checkReady(action: PepAction, modules: Modules, comment: string | undef
 
 function refuse(decision: Decision): void {
   if (!decision.allowed) {
-    throw new AppError(decision.status, decision.status === 403 ? 'forbidden' : 'conflict', decision.reason);
+    throw refusal(decision);
   }
+}
+
+function refusal(decision: Extract<Decision, { allowed: false }>): AppError {
+  return new AppError(decision.status, decision.status === 403 ? 'forbidden' : 'conflict', decision.reason);
 }
 
 async function logEvent(
