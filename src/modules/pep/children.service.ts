@@ -84,7 +84,7 @@ export async function addChild(
       target: `pep_child:${id}`,
       subjectIds: [id],
       requestId: viewer.requestId,
-      details: 'schoolId' in input.school ? { linkRequestedTo: input.school.schoolId } : {},
+      details: input.school.schoolId === undefined ? {} : { linkRequestedTo: input.school.schoolId },
     });
   });
   return { id };
@@ -113,9 +113,9 @@ export async function updateChild(
     }
     const sameSchool =
       input.school === undefined ||
-      ('schoolId' in input.school
-        ? input.school.schoolId === child.linked_school_id
-        : input.school.name === child.school_name);
+      (input.school.schoolId === undefined
+        ? input.school.name?.trim() === child.school_name
+        : input.school.schoolId === child.linked_school_id);
     await repository.updateChild(trx, viewer.authorityId, childId, {
       ...(input.yearGroup === undefined ? {} : { year_group: input.yearGroup }),
       ...(input.legalStatus === undefined ? {} : { legal_status: input.legalStatus }),
@@ -211,10 +211,11 @@ export async function socialWorkers(
   return staff.map((member) => ({ id: member.userId, email: member.email }));
 }
 
+/** The link columns for a school choice (checkChild has made sure exactly one of the two is given). */
 function schoolLink(school: NewChild['school']) {
-  return 'schoolId' in school
-    ? { linked_school_id: school.schoolId, school_name: null, link_status: 'requested' as const }
-    : { linked_school_id: null, school_name: school.name.trim(), link_status: 'none' as const };
+  return school.schoolId === undefined
+    ? { linked_school_id: null, school_name: (school.name ?? '').trim(), link_status: 'none' as const }
+    : { linked_school_id: school.schoolId, school_name: null, link_status: 'requested' as const };
 }
 
 async function checkChild(
@@ -246,10 +247,18 @@ async function checkChild(
   if (problem !== undefined) {
     fields.push({ field: 'upn', message: problem });
   }
-  if (input.school !== undefined && 'schoolId' in input.school) {
-    if ((await organisationKind(services, input.school.schoolId)) !== 'school') {
-      fields.push({ field: 'school.schoolId', message: 'is not a school on Haven' });
-    }
+  const school = input.school;
+  const named = (school?.name?.trim() ?? '') !== '';
+  if (school !== undefined && (school.schoolId !== undefined) === named) {
+    fields.push({
+      field: 'school',
+      message: 'give either a school on Haven or the name of a school not on Haven',
+    });
+  } else if (
+    school?.schoolId !== undefined &&
+    (await organisationKind(services, school.schoolId)) !== 'school'
+  ) {
+    fields.push({ field: 'school.schoolId', message: 'is not a school on Haven' });
   }
   if (input.socialWorkerId !== undefined && input.socialWorkerId !== null) {
     const workers = await socialWorkers(services, authorityId);

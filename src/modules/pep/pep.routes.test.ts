@@ -212,6 +212,33 @@ describe('PEP linking and virtual school isolation', () => {
   });
 });
 
+describe('a school not on Haven', () => {
+  test('a child at a school not on Haven is recorded by name; naming both or neither is refused', async () => {
+    const setup = await setUp();
+    const base = {
+      forename: 'Zqforename3',
+      surname: 'Xvsurname3',
+      dob: '2011-04-13',
+      yearGroup: 10,
+      legalStatus: 'V2',
+      enteredCareOn: '2025-01-06',
+      care: { placementType: 'residential', carer: 'Qzcarer', socialWorker: 'Qzworker' },
+    };
+    const created = await call(setup.cookies.officer, 'POST', `${setup.la}/children`, {
+      ...base,
+      school: { name: 'Qzschool Not On Haven' },
+    });
+    assert.equal(created.status, 201, created.body);
+    const detail = await call(setup.cookies.officer, 'GET', `${setup.la}/children/${created.json().id}`);
+    assert.deepEqual(detail.json().school, { id: null, name: 'Qzschool Not On Haven', linkStatus: 'none' });
+    for (const school of [{}, { schoolId: setup.school.id, name: 'Qzschool' }]) {
+      const refused = await call(setup.cookies.officer, 'POST', `${setup.la}/children`, { ...base, school });
+      assert.equal(refused.status, 400, refused.body);
+      assert.equal(refused.json().fields[0].field, 'school');
+    }
+  });
+});
+
 describe('the PEP workflow', () => {
   test('draft → submitted → returned → submitted → approved → signed off, each step by the right role; then locked', async () => {
     const setup = await setUp();

@@ -120,13 +120,18 @@ export const NewChildBody = Type.Object({
   enteredCareOn: Day,
   care: CareDetails,
   socialWorkerId: Type.Optional(Type.Union([Type.Null(), Uuid])),
-  school: Type.Union([
-    Type.Object({ schoolId: Uuid }, { description: 'A school on Haven: it is asked to agree the link' }),
-    Type.Object(
-      { name: Type.String({ minLength: 1, maxLength: 200 }) },
-      { description: 'A school not on Haven' },
-    ),
-  ]),
+  // One object rather than a union of two: with `removeAdditional: 'all'`, the validator strips `name`
+  // while trying a `{ schoolId }` branch, so a union's second branch could never match.
+  school: Type.Object(
+    {
+      schoolId: Type.Optional(Uuid),
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    },
+    {
+      description:
+        'Exactly one of schoolId (a school on Haven: it is asked to agree the link) and name (a school not on Haven)',
+    },
+  ),
 });
 export type NewChild = Static<typeof NewChildBody>;
 
