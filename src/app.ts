@@ -36,6 +36,7 @@ import { platformRequestRoutes } from './modules/privacy/platform-requests.route
 import { marketingRoutes } from './modules/privacy/marketing.routes.ts';
 import { breachRoutes } from './modules/governance/breaches.routes.ts';
 import { backupRoutes } from './modules/retention/backups.routes.ts';
+import { connectorRoutes } from './modules/connectors/connectors.routes.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
 import { installOriginCheck } from './platform/http/origin.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(breachRoutes, { services: options.services });
   await app.register(governanceRoutes, { services: options.services });
   await app.register(backupRoutes, { services: options.services });
+  await app.register(connectorRoutes, { services: options.services });
   const oauth = createOAuthServer(options.services);
   await app.register(oauthRoutes, { services: options.services, server: oauth });
   await app.register(appApiRoutes, { services: options.services, server: oauth });

@@ -3,6 +3,7 @@
 import type { AppTables } from './modules/apps/apps.tables.ts';
 import type { SupportTables } from './modules/governance/support-access.tables.ts';
 import type { TermsTables } from './modules/governance/terms.tables.ts';
+import type { ConnectorTables } from './modules/connectors/connectors.tables.ts';
 import type { CurriculumTables } from './modules/curriculum/curriculum.tables.ts';
 import type { BreachTables } from './modules/governance/breaches.tables.ts';
 import type { ImportTables } from './modules/imports/imports.tables.ts';
@@ -34,4 +35,5 @@ export interface DB
     JobTables,
     BreachTables,
     BackupTables,
-    PepTables {}
+    PepTables,
+    ConnectorTables {}

@@ -10,6 +10,7 @@ import { scheduleJobs } from './platform/jobs/scheduler.ts';
 import { deadlineRemindersJob } from './modules/privacy/reminders.jobs.ts';
 import { pepRemindersJob } from './modules/pep/pep.jobs.ts';
 import { retentionJob } from './modules/retention/retention.jobs.ts';
+import { connectorsJob } from './modules/connectors/connectors.jobs.ts';
 import { breachAlertsJob } from './modules/governance/breaches.jobs.ts';
 import { backupJob } from './modules/retention/backups.jobs.ts';
 import { lockDataDirectory } from './platform/process-lock.ts';
@@ -68,6 +69,7 @@ export async function startServer(
     pepRemindersJob(services),
     retentionJob(services),
     breachAlertsJob(services),
+    connectorsJob(services, log),
     // Two a day unless HAVEN_BACKUP_SCHEDULE says otherwise (or off).
     ...(config.backups.schedule === undefined ? [] : [backupJob(services, { trigger: 'scheduled' })]),
   ]);

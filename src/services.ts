@@ -23,6 +23,8 @@ export interface Services {
   governance: GovernanceSettings;
   /** Where backups go and how many are kept. */
   backups: BackupSettings;
+  /** Where the schools' drop folders are (`<dir>/<school id>`), set by the operator, never by a school. */
+  connectorDir: string;
 }
 
 /**
@@ -44,5 +46,6 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     publicUrl: config.publicUrl,
     governance: config.governance,
     backups: config.backups,
+    connectorDir: config.connectorDir,
   };
 }

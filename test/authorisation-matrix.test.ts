@@ -10,6 +10,7 @@ import {
   type Permission,
 } from '../src/modules/organisations/roles.policy.ts';
 import { createOrganisation } from '../src/modules/organisations/organisations.service.ts';
+import { setUpConnector } from '../src/modules/connectors/connectors.service.ts';
 import { buildUser, signInAs } from './support/auth.ts';
 import { buildSchool } from './support/factories.ts';
 import { useTestApp } from './support/http.ts';
@@ -33,7 +34,8 @@ const checked = () =>
 
 describe('authorisation matrix over every route', () => {
   test('every route declares its access', () => {
-    const known = /^(public|session|school:[a-z_.]+|authority:[a-z_.]+|platform:[a-z_.]+|app:[a-z_.]+)$/;
+    const known =
+      /^(public|session|connector|school:[a-z_.]+|authority:[a-z_.]+|platform:[a-z_.]+|app:[a-z_.]+)$/;
     assert.deepEqual(
       checked().filter((route) => route.access !== undefined && !known.test(route.access)),
       [],
@@ -68,6 +70,33 @@ describe('authorisation matrix over every route', () => {
       });
       assert.equal(response.statusCode, 404, `${route.method} ${route.url}`);
       assert.ok(!response.body.includes(school.name), `${route.url} leaked the school's name`);
+    }
+  });
+
+  test("every connector route answers 401 to another school's connector token and to a session, with nothing of the school", async () => {
+    const school = await buildSchool(fixture.services);
+    const other = await buildSchool(fixture.services);
+    const { token } = await setUpConnector(
+      fixture.services,
+      other.id,
+      { kind: 'drop_folder', categories: [] },
+      { type: 'user', id: 'matrix-test' },
+    );
+    const admin = await buildUser(fixture.services, 'school_admin', school.id);
+    const cookie = await signInAs(fixture.app, admin.email);
+    const connectorRoutes = checked().filter((entry) => entry.access === 'connector');
+    assert.ok(connectorRoutes.length >= 1, 'the connector routes were seen');
+    for (const route of connectorRoutes) {
+      for (const headers of [{ authorization: `Bearer ${token}` }, { cookie }]) {
+        const response = await fixture.app.inject({
+          method: route.method as 'POST',
+          url: urlFor(route.url, school.id),
+          headers: { ...headers, 'content-type': 'application/octet-stream' },
+          payload: Buffer.from('upn,forename\n'),
+        });
+        assert.equal(response.statusCode, 401, `${route.method} ${route.url}`);
+        assert.ok(!response.body.includes(school.name), `${route.url} leaked the school's name`);
+      }
     }
   });
 

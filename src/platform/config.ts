@@ -30,6 +30,8 @@ export interface Config {
   /** The address users open Haven at, for links in e-mails and the CLI (HAVEN_PUBLIC_URL). */
   publicUrl: string;
   backups: BackupSettings;
+  /** HAVEN_CONNECTOR_DIR, default `<data>/connectors`: each school's drop folder is `<dir>/<school id>`. */
+  connectorDir: string;
   /** Who runs this Haven and where its data is: for the record of processing activities. */
   governance: GovernanceSettings;
 }
@@ -181,6 +183,9 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
       keep: parseInteger(env.HAVEN_BACKUP_KEEP ?? '14', 'HAVEN_BACKUP_KEEP', 1, 10_000),
       schedule: parseSchedule(env.HAVEN_BACKUP_SCHEDULE),
     },
+    connectorDir: path.resolve(
+      nonEmpty(env.HAVEN_CONNECTOR_DIR, 'HAVEN_CONNECTOR_DIR') ?? path.join(dataDir, 'connectors'),
+    ),
     auditCheckpointMinutes: parseInteger(
       env.HAVEN_AUDIT_CHECKPOINT_MINUTES ?? '60',
       'HAVEN_AUDIT_CHECKPOINT_MINUTES',

@@ -34,6 +34,7 @@ export async function createTestServices(options: { migrate?: boolean } = {}): P
   const masterKey = randomBytes(32);
   const outboxDir = await mkdtemp(path.join(tmpdir(), 'haven-outbox-'));
   const backupDir = await mkdtemp(path.join(tmpdir(), 'haven-backups-'));
+  const connectorDir = await mkdtemp(path.join(tmpdir(), 'haven-connectors-'));
   const log = pino({ level: 'silent' });
   const mailer = new Mailer({ smtpUrl: undefined, from: 'Haven <no-reply@haven.test>', outboxDir }, log);
   const background = new BackgroundTasks(log);
@@ -49,12 +50,14 @@ export async function createTestServices(options: { migrate?: boolean } = {}): P
     publicUrl: 'https://haven.test',
     governance: TEST_GOVERNANCE,
     backups: { dir: backupDir, keep: 14, schedule: undefined },
+    connectorDir,
     outboxDir,
     close: async () => {
       await background.drain();
       await mailer.close();
       await rm(outboxDir, { recursive: true, force: true });
       await rm(backupDir, { recursive: true, force: true });
+      await rm(connectorDir, { recursive: true, force: true });
       await testDb.close();
     },
   };

@@ -68,6 +68,8 @@ export class BatchWriter {
   readonly written: Record<string, number> = {};
   /** The pupils the import changed, in order, up to the number an audit event names. */
   readonly changedPupils = new Set<string>();
+  /** Every pupil the file named, changed or not (kept only when asked: a sync's leavers need it). */
+  readonly seenPupils = new Set<string>();
   readonly #subjects = new Map<string, string>();
   readonly #points = new Map<string, string>();
   readonly #classes = new Map<string, string>();
@@ -78,7 +80,7 @@ export class BatchWriter {
   readonly #schoolId: string;
   readonly #importId: string;
   readonly #changedBy: string;
-  readonly #options: ImportOptions & { restricted: ReadonlySet<string> };
+  readonly #options: ImportOptions & { restricted: ReadonlySet<string>; trackSeen?: boolean };
 
   constructor(
     trx: Transaction<DB>,
@@ -91,6 +93,8 @@ export class BatchWriter {
       changedCap: number;
       /** Pupils whose processing is restricted: left as they are. */
       restricted: ReadonlySet<string>;
+      /** Keep every pupil id the file names in `seenPupils`. */
+      trackSeen?: boolean;
     },
   ) {
     this.#trx = trx;
@@ -137,6 +141,11 @@ export class BatchWriter {
     this.#add('prior_attainment_written', outcome.priorAttainmentWritten);
     for (const id of [...outcome.created, ...outcome.updated]) {
       this.#changed(id);
+    }
+    if (this.#options.trackSeen === true) {
+      for (const id of outcome.idsByRow.values()) {
+        this.seenPupils.add(id);
+      }
     }
     const enrolments = records.flatMap((record) =>
       (outcome.idsByRow.has(record.row) ? (record.classes ?? []) : []).map((className) => ({

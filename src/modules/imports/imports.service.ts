@@ -12,11 +12,15 @@ import * as imports from './imports.repository.ts';
 import { FileShapeError } from './readers/rows.ts';
 import { ReportBuilder, type ImportReport } from './report.ts';
 import { RESULT_BATCH, RowChecker } from './row-checker.ts';
+import { WritePipeline } from './write-pipeline.ts';
+import { withoutFields, type OmittableField } from './minimise.ts';
 import { inspectSource, type ImportSource, type SourceFacts } from './source.ts';
 
 export interface ImportOptions extends ParseOptions {
   /** The school's names for subjects the catalogue does not know: name → catalogue code. */
   subjects?: Readonly<Record<string, string>> | undefined;
+  /** Fields never to load, whatever the file holds (a connector's data minimisation). */
+  omit?: ReadonlySet<OmittableField> | undefined;
 }
 
 export interface ImportRequest {
@@ -28,6 +32,20 @@ export interface ImportRequest {
   dryRun: boolean;
   requestId?: string | undefined;
   onProgress?: ((progress: { phase: 'checking' | 'writing'; rows: number }) => void) | undefined;
+  /**
+   * Runs inside the commit's transaction after every row is written, before the audit event (a sync
+   * marks leavers here, so the file and its consequences land together or not at all). Its counts are
+   * added to what the import wrote.
+   */
+  afterWrite?:
+    ((trx: Transaction<DB>, written: WrittenPupils) => Promise<Record<string, number>>) | undefined;
+}
+
+/** The pupils a committed file named (whether or not they changed), and those left as they were. */
+export interface WrittenPupils {
+  importId: string;
+  seen: ReadonlySet<string>;
+  restricted: ReadonlySet<string>;
 }
 
 export interface ImportOutcome {
@@ -183,6 +201,9 @@ async function openFile(
   } catch (error) {
     return { vault, report: shapeProblem(error, before), before, parsed: undefined };
   }
+  if (options.omit !== undefined) {
+    parsed = { ...parsed, rows: withoutFields(parsed.rows, options.omit) };
+  }
   const report = new ReportBuilder(`${parsed.template}-${parsed.format}`);
   for (const issue of before.build().errors) {
     report.add(issue);
@@ -268,16 +289,24 @@ async function commitInTransaction(
   await saveSubjectNames(trx, schoolId, options.subjects ?? {});
   const lookup = new PupilLookup(vault);
   const checker = new RowChecker(report, lookup);
+  const restricted = new Set(await limitedPupilIds(trx, schoolId, 'imports'));
   const writer = new BatchWriter(trx, vault, schoolId, importId, actorName(request.actor), {
     ...options,
     pupils: lookup,
     changedCap: AUDIT_SUBJECT_CAP,
-    restricted: new Set(await limitedPupilIds(trx, schoolId, 'imports')),
+    restricted,
+    trackSeen: request.afterWrite !== undefined,
   });
   try {
     await checkAndWrite(opened.parsed.rows, checker, writer, request);
   } catch (error) {
     throw new Refused(shapeProblem(error, opened.before));
+  }
+  if (request.afterWrite !== undefined) {
+    Object.assign(
+      writer.written,
+      await request.afterWrite(trx, { importId, seen: writer.seenPupils, restricted }),
+    );
   }
   const validated = report.build();
   if (stagedImportId === undefined) {
@@ -379,32 +408,4 @@ async function readAndWrite(
   await resultsBatch();
   await write(pupils.length, () => writer.writePupils(pupils));
   checker.finish();
-}
-
-/**
- * One write in flight at a time, started without waiting for it, so the next batch is read and checked
- * while the database writes this one. A failed write fails the next push (or the drain).
- */
-class WritePipeline {
-  #inFlight: Promise<void> = Promise.resolve();
-  #failure: { error: unknown } | undefined;
-
-  async push(work: () => Promise<void>): Promise<void> {
-    await this.drain();
-    this.#inFlight = work().catch((error: unknown) => {
-      this.#failure = { error };
-    });
-  }
-
-  async drain(): Promise<void> {
-    await this.#inFlight;
-    if (this.#failure !== undefined) {
-      throw this.#failure.error;
-    }
-  }
-
-  /** Waits for the write in flight to end, however it ends. */
-  async settle(): Promise<void> {
-    await this.#inFlight;
-  }
 }

@@ -70,6 +70,8 @@ const ALLOWED: Array<[Role, Permission, Organisation]> = [
   ['school_admin', 'privacy.manage', school],
   ['school_admin', 'support.grant', school],
   ['school_admin', 'retention.manage', school],
+  ['school_admin', 'connectors.manage', school],
+  ['data_manager', 'connectors.manage', school],
   ['school_admin', 'audit.read', school],
   ['school_admin', 'pupils.read', school],
   ['school_admin', 'pupils.read_own_classes', school],
@@ -121,6 +123,7 @@ describe('can: every role × permission × organisation', () => {
     'pep.write',
     'pep.sign_off',
     'apps.develop',
+    'connectors.manage',
   ];
   for (const role of ROLES) {
     test(role, () => {

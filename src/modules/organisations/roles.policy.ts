@@ -36,6 +36,7 @@ export const PERMISSIONS = [
   'pep.write',
   'pep.sign_off',
   'apps.develop',
+  'connectors.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -79,10 +80,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'pupils.read',
     'pupils.read_own_classes',
     'analysis.read',
+    'connectors.manage',
   ],
   data_manager: [
     'organisation.read',
     'imports.run',
+    'connectors.manage',
     'pupils.read',
     'pupils.read_own_classes',
     'analysis.read',

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import type { SchoolVault } from '../../platform/crypto/vault.ts';
 import { appsSubjectData } from '../apps/apps.subject-data.ts';
+import { connectorsSubjectData } from '../connectors/connectors.subject-data.ts';
 import { curriculumSubjectData } from '../curriculum/curriculum.subject-data.ts';
 import { importsSubjectData } from '../imports/imports.subject-data.ts';
 import { pupilsSubjectData } from '../pupils/pupils.subject-data.ts';
@@ -49,6 +50,7 @@ export const SUBJECT_DATA_SOURCES: readonly SubjectDataSource[] = [
   appsSubjectData,
   requestsSubjectData,
   retentionSubjectData,
+  connectorsSubjectData,
 ];
 
 /**
@@ -111,4 +113,6 @@ export const NOT_PUPIL_DATA: Readonly<Record<string, string>> = {
   pep_documents: 'a virtual school’s PEPs: exported and erased with the child by the virtual school',
   pep_events: 'the history of a virtual school’s PEPs: exported and erased with the child',
   pep_reminders: 'which PEP reminders were sent: pseudonymous ids, deleted with the child',
+  connectors: 'a school’s MIS connector settings (token digest, encrypted client secret)',
+  connector_syncs: 'sync outcomes: counts, row and column numbers and messages, never values',
 };

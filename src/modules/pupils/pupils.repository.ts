@@ -233,3 +233,25 @@ export async function changesOfPupil(
     .orderBy('id')
     .execute();
 }
+
+/** Gives these pupils a leave date where they have none yet; returns the ids that changed. */
+export async function setLeaveDate(
+  trx: Transaction<DB>,
+  schoolId: string,
+  ids: readonly string[],
+  leaveDate: string,
+  importId: string,
+): Promise<string[]> {
+  if (ids.length === 0) {
+    return [];
+  }
+  const rows = await trx
+    .updateTable('pupils')
+    .set({ leave_date: leaveDate, last_import_id: importId, updated_at: new Date() })
+    .where('school_id', '=', schoolId)
+    .where('id', 'in', ids)
+    .where('leave_date', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}

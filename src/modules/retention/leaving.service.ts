@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../database.ts';
 import { recordAudit, type Actor } from '../../platform/audit/audit-log.ts';
 import { todayInEngland, type CalendarDate } from '../../platform/calendar/working-days.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -20,6 +22,20 @@ export interface Leaving {
   appsRevoked: number;
 }
 
+/**
+ * The day data goes when a school leaves or removes its connection today: the school_offboarding rule's
+ * working days (the school's own shorter period if it set one), in the caller's school transaction.
+ */
+export async function offboardingDueOn(
+  trx: Transaction<DB>,
+  schoolId: string,
+  today: CalendarDate,
+): Promise<CalendarDate> {
+  const policies = await repository.schoolPolicies(trx, schoolId);
+  const days = periodInForce(ruleById('school_offboarding'), policies.get('school_offboarding')) ?? 5;
+  return offboardingDeletionDay(today, days);
+}
+
 /** Starts the school's leaving clock and revokes every app at once. */
 export async function leaveHaven(
   services: Services,
@@ -30,9 +46,7 @@ export async function leaveHaven(
   const school = await getSchool(services, schoolId);
   const today = todayInEngland();
   const dueOn = await services.db.withSchool(schoolId, async (trx) => {
-    const policies = await repository.schoolPolicies(trx, schoolId);
-    const days = periodInForce(ruleById('school_offboarding'), policies.get('school_offboarding')) ?? 5;
-    const due = offboardingDeletionDay(today, days);
+    const due = await offboardingDueOn(trx, schoolId, today);
     if (!(await standings.markLeaving(trx, schoolId, { by: by.id, dueOn: due }))) {
       throw new AppError(409, 'already_leaving', `${school.name} is already leaving Haven.`);
     }

@@ -57,6 +57,7 @@ async function writeIdentities(db: HavenDatabase<DB>): Promise<Pupil[]> {
     governance: TEST_GOVERNANCE,
     background: new BackgroundTasks(log),
     backups: { dir: tmpdir(), keep: 14, schedule: undefined },
+    connectorDir: tmpdir(),
   };
   const school = await createSchool(services, { name: 'Dump Test School' });
   const pupils = Array.from({ length: 50 }, (_, index) => ({

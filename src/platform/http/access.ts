@@ -5,11 +5,18 @@
  * `public`: anyone; `session`: any signed-in user; `school:<permission>`: a signed-in user whose role
  * reaches the school in the URL (`:schoolId`) and grants that permission; `platform:<permission>`: the
  * platform operator (platform routes see organisations and keys, never pupil data); `app:<scope>`: an
- * app's bearer token for the school that approved it, with that scope granted; `authority:<permission>`: a
+ * app's bearer token for the school that approved it, with that scope granted; `connector`: the school's
+ * connector token (an on-premise agent uploading the MIS's exports); `authority:<permission>`: a
  * signed-in user with a role in the local authority (virtual school) in the URL (`:authorityId`) granting it.
  */
 export type Access =
-  'public' | 'session' | `school:${string}` | `authority:${string}` | `platform:${string}` | `app:${string}`;
+  | 'public'
+  | 'session'
+  | 'connector'
+  | `school:${string}`
+  | `authority:${string}`
+  | `platform:${string}`
+  | `app:${string}`;
 
 declare module 'fastify' {
   interface FastifyContextConfig {

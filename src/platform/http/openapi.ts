@@ -36,6 +36,12 @@ export async function registerOpenApi(
               clientCredentials: { tokenUrl: '/oauth/token', scopes: {} },
             },
           },
+          connectorToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'A school connector’s token (shown once when the connector is set up): for on-premise upload agents.',
+          },
         },
       },
       tags: [{ name: 'operations', description: 'Liveness and readiness for load balancers and operators' }],

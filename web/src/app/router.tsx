@@ -17,6 +17,7 @@ import { platformRoutes } from '../features/platform/routes.tsx';
 import { appRoutes, publicAppRoutes, schoolAppRoutes } from '../features/apps/routes.tsx';
 import { privacyRoutes } from '../features/privacy/routes.tsx';
 import { retentionRoutes } from '../features/retention/routes.tsx';
+import { connectorRoutes } from '../features/connectors/routes.tsx';
 import { schoolSupportRoutes, supportRoutes } from '../features/support/routes.tsx';
 import { termsRoutes } from '../features/terms/routes.tsx';
 import { breachPlatformRoutes, breachSchoolRoutes } from '../features/breaches/routes.tsx';
@@ -34,6 +35,7 @@ const schoolRoutes: RouteObject[] = [
   ...schoolAppRoutes,
   ...privacyRoutes,
   ...retentionRoutes,
+  ...connectorRoutes,
   ...schoolSupportRoutes,
   ...termsRoutes,
   ...breachSchoolRoutes,

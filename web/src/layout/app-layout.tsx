@@ -30,6 +30,7 @@ const SCHOOL_NAV: NavItem[] = [
   { to: 'pep', label: 'PEPs', permission: 'pep.read' },
   { to: 'analysis', label: 'Analysis', permission: 'analysis.read' },
   { to: 'imports', label: 'Imports', permission: 'imports.run' },
+  { to: 'connector', label: 'MIS connector', permission: 'connectors.manage' },
   { to: 'classes', label: 'Classes', permission: 'imports.run' },
   { to: 'staff', label: 'Staff', permission: 'users.manage' },
   { to: 'apps', label: 'Apps', permission: 'apps.approve' },

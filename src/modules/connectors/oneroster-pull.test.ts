@@ -1,0 +1,112 @@
+// A OneRoster 1.2 provider (a small server built from the 1EdTech REST binding's shapes) pulled with
+// OAuth 2.0 client credentials: a full pull paged by limit/offset, then a delta with
+// filter=dateLastModified>'…' that writes only what changed; bad credentials fail and alert.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
+import { buildSchool } from '../../../test/support/factories.ts';
+import {
+  providerData,
+  startOneRosterProvider,
+  type OneRosterProvider,
+} from '../../../test/support/oneroster-provider.ts';
+import { createTestServices, type TestServices } from '../../../test/support/services.ts';
+import { PUPILS_HEADER, syntheticSchool } from '../imports/synthetic.ts';
+import { runConnectors } from './connectors.jobs.ts';
+import { getConnector, setUpConnector } from './connectors.service.ts';
+import { runSync } from './sync.service.ts';
+
+let services: TestServices;
+let provider: OneRosterProvider;
+const cohort = syntheticSchool(2, 130, 11);
+const cell = (row: string[], name: string): string => row[PUPILS_HEADER.indexOf(name)] ?? '';
+const STAMP = '2026-09-01T08:00:00.000Z';
+
+before(async () => {
+  services = await createTestServices();
+  provider = await startOneRosterProvider(
+    providerData(
+      cohort.pupils.map((row) => ({
+        upn: cell(row, 'upn'),
+        forename: cell(row, 'forename'),
+        surname: cell(row, 'surname'),
+        dob: cell(row, 'dob'),
+        sex: cell(row, 'sex'),
+        year: cell(row, 'year_group'),
+        form: cell(row, 'class'),
+      })),
+      STAMP,
+    ),
+  );
+});
+after(async () => {
+  await provider.close();
+  await services.close();
+});
+
+const ADMIN = { type: 'user' as const, id: 'b8c1f0d2-0000-4000-8000-00000000000a' };
+
+describe('OneRoster pull', () => {
+  test('a full pull pages through every pupil; the next scheduled pull asks only for changes', async () => {
+    const school = await buildSchool(services);
+    await setUpConnector(
+      services,
+      school.id,
+      {
+        kind: 'oneroster',
+        categories: ['characteristics', 'classes'],
+        oneroster: {
+          baseUrl: provider.baseUrl,
+          tokenUrl: provider.tokenUrl,
+          clientId: provider.clientId,
+          clientSecret: provider.clientSecret,
+        },
+      },
+      ADMIN,
+    );
+    const full = await runSync(services, school.id, { trigger: 'manual', actor: ADMIN });
+    assert.equal(full?.status, 'succeeded', JSON.stringify(full));
+    assert.equal(full?.mode, 'full');
+    assert.equal(full?.counts.added, 130);
+    assert.ok(
+      provider.requests.some((url) => url.includes('/students?limit=100&offset=100')),
+      'paged',
+    );
+
+    // One pupil's surname changes at the provider after the pull.
+    const changed = provider.data.students[4];
+    assert.ok(changed !== undefined);
+    changed.familyName = 'Renamed';
+    changed.dateLastModified = new Date(Date.now() + 60_000).toISOString();
+    provider.requests.length = 0;
+    await runConnectors(services, pino({ level: 'silent' }), new Date(Date.now() + 86_400_000));
+    const delta = (await getConnector(services, school.id))?.syncs[0];
+    assert.equal(delta?.mode, 'delta');
+    assert.equal(delta?.status, 'succeeded');
+    assert.deepEqual(delta?.counts, { added: 0, changed: 1, left: 0, unchanged: 0 });
+    const asked = provider.requests.find((url) => url.startsWith('/ims/oneroster/rostering/v1p2/students'));
+    assert.match(decodeURIComponent(asked ?? ''), /filter=dateLastModified>'\d{4}-\d{2}-\d{2}T/);
+  });
+
+  test('wrong client credentials: the sync fails, nothing is written, the reason names no data', async () => {
+    const school = await buildSchool(services);
+    await setUpConnector(
+      services,
+      school.id,
+      {
+        kind: 'oneroster',
+        categories: [],
+        oneroster: {
+          baseUrl: provider.baseUrl,
+          tokenUrl: provider.tokenUrl,
+          clientId: provider.clientId,
+          clientSecret: 'wrong',
+        },
+      },
+      ADMIN,
+    );
+    const result = await runSync(services, school.id, { trigger: 'manual', actor: ADMIN });
+    assert.equal(result?.status, 'failed');
+    assert.match(result?.message ?? '', /refused the client credentials/);
+  });
+});
