@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useLocation, useSearchParams } from 'react-router';
 import { api } from '../../api/client.ts';
 import { SelectField } from '../../components/form.tsx';
 import { Page } from '../../components/page.tsx';
-import { QueryView } from '../../components/status.tsx';
+import { Notice, QueryView } from '../../components/status.tsx';
 import { childrenKey, STATE_NAMES, type Child } from './api.ts';
 import { ChildTable, useScope } from './parts.tsx';
 import './pep.css';
@@ -38,6 +38,11 @@ function matches(child: Child, state: string, overdue: boolean, inCare: boolean)
 export function PepChildrenPage() {
   const scope = useScope();
   const [params, setParams] = useSearchParams();
+  const told: unknown = useLocation().state;
+  const erased =
+    typeof told === 'object' && told !== null && 'erased' in told && typeof told.erased === 'string'
+      ? told.erased
+      : undefined;
   const state = params.get('state') ?? '';
   const overdue = params.get('overdue') === 'yes';
   const inCare = params.get('left') !== 'yes';
@@ -56,6 +61,11 @@ export function PepChildrenPage() {
   };
   return (
     <Page title="Children" caption="Personal Education Plans">
+      {erased === undefined ? null : (
+        <Notice tone="success" title="The record was erased">
+          <p>The record {erased} and its PEPs can no longer be read by anyone.</p>
+        </Notice>
+      )}
       <p>
         <Link to={`${scope.web}/children/new`} className="button button--primary">
           Add a child
