@@ -156,13 +156,7 @@ describe('personal education plans', { skip: browserMissing() }, () => {
     // Funding is approved by the virtual school only: the school sees no field for it.
     assert.equal(await targets.getByLabel('Pupil Premium Plus approved (£)').count(), 0);
     await targets.getByRole('button', { name: 'Save Targets & Actions' }).click();
-    await targets
-      .getByText('Targets & Actions was saved.')
-      .waitFor({ timeout: 5000 })
-      .catch(async (error: unknown) => {
-        console.error('DEBUG', await page.locator('main').innerText());
-        throw error;
-      });
+    await targets.getByText('Targets & Actions was saved.').waitFor();
     await targets.getByText('£150.00').first().waitFor();
     await expectAccessible(page, 'pep-modules');
 
