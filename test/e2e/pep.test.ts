@@ -217,6 +217,56 @@ describe('personal education plans', { skip: browserMissing() }, () => {
       .getByRole('table', { name: /PEPs by stage/ })
       .getByRole('row', { name: /Signed off 1/ })
       .waitFor();
+
+    // Changes go in a new version, where the virtual school approves the funding asked for.
+    await openPepAsVirtualSchool(head);
+    await head.getByRole('button', { name: 'Start a new version' }).click();
+    await head.getByText('Initial PEP, version 2').waitFor();
+    const targets = head.getByRole('form', { name: 'Targets & Actions' });
+    await targets.getByLabel('Pupil Premium Plus approved (£)').fill('100');
+    await targets.getByRole('button', { name: 'Save Targets & Actions' }).click();
+    await targets.getByText('Targets & Actions was saved.').waitFor();
+    await targets.getByText('£100.00').first().waitFor();
     await head.close();
+  });
+
+  test('the head downloads a child’s bundle and erases a record added in error', async () => {
+    const page = await e2e.newPage();
+    await signIn(page, people.head, TEST_PASSWORD);
+    await page.goto(`/authorities/${authorityId}/pep/children/new`);
+    await page.getByLabel('Forename').fill('Zqmistake');
+    await page.getByLabel('Surname').fill('Xventry');
+    await page.getByLabel('Date of birth').fill('2013-05-02');
+    await page.getByLabel('Date the child entered care').fill(addDays(TODAY, -1));
+    await page.getByLabel('School on Haven').selectOption({ label: SCHOOL_NAME });
+    await page.getByRole('button', { name: 'Add the child' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Zqmistake Xventry' }).waitFor();
+    await page.getByText('The school has been asked to agree the link to its record.').waitFor();
+
+    const bundle = page.getByRole('link', { name: 'Download the child’s data (JSON)' });
+    const response = await page.request.get((await bundle.getAttribute('href')) ?? '');
+    assert.equal(response.status(), 200);
+
+    // Erasing takes a reason, then "erase" typed to confirm.
+    await page.getByRole('button', { name: 'Continue to erase' }).click();
+    await page.getByRole('link', { name: 'Choose why the record is erased' }).waitFor();
+    await page.getByLabel('Why is the record erased?').selectOption('created_in_error');
+    await page.getByRole('button', { name: 'Continue to erase' }).click();
+    await page.getByLabel('To confirm, type erase').fill('delete');
+    await page.getByRole('button', { name: 'Erase the record' }).click();
+    await page.getByRole('link', { name: 'Type erase to confirm' }).waitFor();
+    await expectAccessible(page, 'pep-erase-confirm');
+    await page.getByLabel('To confirm, type erase').fill('erase');
+    await page.getByRole('button', { name: 'Erase the record' }).click();
+    await page.getByText('The record was erased').waitFor();
+    await page.getByRole('link', { name: `${FORENAME} ${SURNAME}` }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Zqmistake Xventry' }).count(), 0);
+
+    // Filters live in the address (no personal data there).
+    await page.getByLabel('This term’s PEP').selectOption({ label: 'Draft' });
+    await page.waitForURL(/state=draft/);
+    await page.getByRole('table', { name: /1 of 1 child/ }).waitFor();
+    await expectAccessible(page, 'pep-children');
+    await page.close();
   });
 });
