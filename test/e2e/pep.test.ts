@@ -23,7 +23,7 @@ const TODAY = todayInEngland();
 
 let authorityId = '';
 let schoolId = '';
-const people = { head: '', officer: '', teacher: '' };
+const people = { head: '', officer: '', teacher: '', socialWorker: '' };
 
 function noNameIn(page: Page): void {
   const address = page.url().toLowerCase();
@@ -55,6 +55,7 @@ describe('personal education plans', { skip: browserMissing() }, () => {
     people.head = (await buildUser(e2e.services, 'virtual_school_head', authorityId)).email;
     people.officer = (await buildUser(e2e.services, 'virtual_school_officer', authorityId)).email;
     people.teacher = (await buildUser(e2e.services, 'designated_teacher', schoolId)).email;
+    people.socialWorker = (await buildUser(e2e.services, 'social_worker', authorityId)).email;
   });
 
   test('the head adds a child at a school on Haven', async () => {
@@ -98,6 +99,7 @@ describe('personal education plans', { skip: browserMissing() }, () => {
     const page = await e2e.newPage();
     await signIn(page, people.teacher, TEST_PASSWORD);
     await page.goto(`/schools/${schoolId}`);
+    await page.getByText('1 virtual school request is waiting for you to agree or refuse a link.').waitFor();
     await page.getByRole('navigation', { name: /menu/ }).getByRole('link', { name: 'PEPs' }).click();
     await page.getByRole('heading', { level: 1, name: 'Personal Education Plans' }).waitFor();
     const request = page.getByRole('region', { name: `${FORENAME} ${SURNAME}` });
@@ -267,6 +269,18 @@ describe('personal education plans', { skip: browserMissing() }, () => {
     await page.waitForURL(/state=draft/);
     await page.getByRole('table', { name: /1 of 1 child/ }).waitFor();
     await expectAccessible(page, 'pep-children');
+    await page.close();
+  });
+
+  test('a social worker sees only the children allocated to them, and adds none', async () => {
+    const page = await e2e.newPage();
+    await signIn(page, people.socialWorker, TEST_PASSWORD);
+    await page.waitForURL(new RegExp(`/authorities/${authorityId}/pep$`));
+    const menu = page.getByRole('navigation', { name: `${AUTHORITY_NAME} menu` });
+    await menu.getByRole('link', { name: 'Children' }).click();
+    await page.getByText('No child is allocated to you yet.').waitFor();
+    assert.equal(await menu.getByRole('link', { name: 'Add a child' }).count(), 0);
+    await expectAccessible(page, 'pep-social-worker');
     await page.close();
   });
 });

@@ -13,7 +13,7 @@ import {
 } from '../../components/form.tsx';
 import { formatDate, formatDateTime, Page } from '../../components/page.tsx';
 import { ErrorNotice, Notice, QueryView } from '../../components/status.tsx';
-import { useSession } from '../../session/session.tsx';
+import { isVirtualSchoolStaff, useSession } from '../../session/session.tsx';
 import {
   childKey,
   childPath,
@@ -456,7 +456,9 @@ export function PepChildPage() {
           <ThisTerm child={details} scope={scope} />
           <PepList child={details} scope={scope} />
           <SchoolData child={details} />
-          {scope.kind === 'authority' ? <EditCare child={details} scope={scope} /> : null}
+          {scope.kind === 'authority' && isVirtualSchoolStaff(me, scope.orgId) ? (
+            <EditCare child={details} scope={scope} />
+          ) : null}
           {scope.kind === 'authority' && isHead(me, scope.orgId) ? (
             <HeadOnly child={details} scope={scope} />
           ) : null}

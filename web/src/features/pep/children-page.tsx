@@ -4,6 +4,7 @@ import { api } from '../../api/client.ts';
 import { SelectField } from '../../components/form.tsx';
 import { Page } from '../../components/page.tsx';
 import { Notice, QueryView } from '../../components/status.tsx';
+import { isVirtualSchoolStaff, useSession } from '../../session/session.tsx';
 import { childrenKey, STATE_NAMES, type Child } from './api.ts';
 import { ChildTable, useScope } from './parts.tsx';
 import './pep.css';
@@ -38,6 +39,7 @@ function matches(child: Child, state: string, overdue: boolean, inCare: boolean)
 export function PepChildrenPage() {
   const scope = useScope();
   const [params, setParams] = useSearchParams();
+  const staff = isVirtualSchoolStaff(useSession(), scope.orgId);
   const told: unknown = useLocation().state;
   const erased =
     typeof told === 'object' && told !== null && 'erased' in told && typeof told.erased === 'string'
@@ -66,11 +68,13 @@ export function PepChildrenPage() {
           <p>The record {erased} and its PEPs can no longer be read by anyone.</p>
         </Notice>
       )}
-      <p>
-        <Link to={`${scope.web}/children/new`} className="button button--primary">
-          Add a child
-        </Link>
-      </p>
+      {staff ? (
+        <p>
+          <Link to={`${scope.web}/children/new`} className="button button--primary">
+            Add a child
+          </Link>
+        </p>
+      ) : null}
       <form className="filters" aria-label="Filter the children" onSubmit={(event) => event.preventDefault()}>
         <SelectField
           id="state"
@@ -104,7 +108,13 @@ export function PepChildrenPage() {
         {(list) => {
           const shown = list.filter((child) => matches(child, state, overdue, inCare));
           if (list.length === 0) {
-            return <p>No children yet. Add a child the virtual school looks after to start their PEPs.</p>;
+            return (
+              <p>
+                {staff
+                  ? 'No children yet. Add a child the virtual school looks after to start their PEPs.'
+                  : 'No child is allocated to you yet.'}
+              </p>
+            );
           }
           return shown.length === 0 ? (
             <p>No child matches these filters.</p>
