@@ -245,6 +245,16 @@ describe('personal education plans', { skip: browserMissing() }, () => {
     await page.getByRole('heading', { level: 1, name: 'Zqmistake Xventry' }).waitFor();
     await page.getByText('The school has been asked to agree the link to its record.').waitFor();
 
+    // Naming the school again asks it again.
+    await page.getByText('Change the child’s school').click();
+    const change = page.getByRole('form', { name: 'Change the child’s school' });
+    await change.getByLabel('School on Haven').selectOption({ label: SCHOOL_NAME });
+    await change.getByRole('button', { name: 'Save the school' }).click();
+    await page
+      .getByRole('region', { name: 'School' })
+      .getByText('The school has been asked to agree the link to its record.')
+      .waitFor();
+
     const bundle = page.getByRole('link', { name: 'Download the child’s data (JSON)' });
     const response = await page.request.get((await bundle.getAttribute('href')) ?? '');
     assert.equal(response.status(), 200);
