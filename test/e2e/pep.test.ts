@@ -23,7 +23,7 @@ const TODAY = todayInEngland();
 
 let authorityId = '';
 let schoolId = '';
-const people = { head: '', officer: '', teacher: '' };
+const people = { head: '', officer: '', teacher: '', socialWorker: '' };
 
 function noNameIn(page: Page): void {
   const address = page.url().toLowerCase();
@@ -55,6 +55,7 @@ describe('personal education plans', { skip: browserMissing() }, () => {
     people.head = (await buildUser(e2e.services, 'virtual_school_head', authorityId)).email;
     people.officer = (await buildUser(e2e.services, 'virtual_school_officer', authorityId)).email;
     people.teacher = (await buildUser(e2e.services, 'designated_teacher', schoolId)).email;
+    people.socialWorker = (await buildUser(e2e.services, 'social_worker', authorityId)).email;
   });
 
   test('the head adds a child at a school on Haven', async () => {
@@ -98,6 +99,7 @@ describe('personal education plans', { skip: browserMissing() }, () => {
     const page = await e2e.newPage();
     await signIn(page, people.teacher, TEST_PASSWORD);
     await page.goto(`/schools/${schoolId}`);
+    await page.getByText('1 virtual school request is waiting for you to agree or refuse a link.').waitFor();
     await page.getByRole('navigation', { name: /menu/ }).getByRole('link', { name: 'PEPs' }).click();
     await page.getByRole('heading', { level: 1, name: 'Personal Education Plans' }).waitFor();
     const request = page.getByRole('region', { name: `${FORENAME} ${SURNAME}` });
@@ -217,6 +219,78 @@ describe('personal education plans', { skip: browserMissing() }, () => {
       .getByRole('table', { name: /PEPs by stage/ })
       .getByRole('row', { name: /Signed off 1/ })
       .waitFor();
+
+    // Changes go in a new version, where the virtual school approves the funding asked for.
+    await openPepAsVirtualSchool(head);
+    await head.getByRole('button', { name: 'Start a new version' }).click();
+    await head.getByText('Initial PEP, version 2').waitFor();
+    const targets = head.getByRole('form', { name: 'Targets & Actions' });
+    await targets.getByLabel('Pupil Premium Plus approved (£)').fill('100');
+    await targets.getByRole('button', { name: 'Save Targets & Actions' }).click();
+    await targets.getByText('Targets & Actions was saved.').waitFor();
+    await targets.getByText('£100.00').first().waitFor();
     await head.close();
+  });
+
+  test('the head downloads a child’s bundle and erases a record added in error', async () => {
+    const page = await e2e.newPage();
+    await signIn(page, people.head, TEST_PASSWORD);
+    await page.goto(`/authorities/${authorityId}/pep/children/new`);
+    await page.getByLabel('Forename').fill('Zqmistake');
+    await page.getByLabel('Surname').fill('Xventry');
+    await page.getByLabel('Date of birth').fill('2013-05-02');
+    await page.getByLabel('Date the child entered care').fill(addDays(TODAY, -1));
+    await page.getByLabel('School on Haven').selectOption({ label: SCHOOL_NAME });
+    await page.getByRole('button', { name: 'Add the child' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Zqmistake Xventry' }).waitFor();
+    await page.getByText('The school has been asked to agree the link to its record.').waitFor();
+
+    // Naming the school again asks it again.
+    await page.getByText('Change the child’s school').click();
+    const change = page.getByRole('form', { name: 'Change the child’s school' });
+    await change.getByLabel('School on Haven').selectOption({ label: SCHOOL_NAME });
+    await change.getByRole('button', { name: 'Save the school' }).click();
+    await page
+      .getByRole('region', { name: 'School' })
+      .getByText('The school has been asked to agree the link to its record.')
+      .waitFor();
+
+    const bundle = page.getByRole('link', { name: 'Download the child’s data (JSON)' });
+    const response = await page.request.get((await bundle.getAttribute('href')) ?? '');
+    assert.equal(response.status(), 200);
+
+    // Erasing takes a reason, then "erase" typed to confirm.
+    await page.getByRole('button', { name: 'Continue to erase' }).click();
+    await page.getByRole('link', { name: 'Choose why the record is erased' }).waitFor();
+    await page.getByLabel('Why is the record erased?').selectOption('created_in_error');
+    await page.getByRole('button', { name: 'Continue to erase' }).click();
+    await page.getByLabel('To confirm, type erase').fill('delete');
+    await page.getByRole('button', { name: 'Erase the record' }).click();
+    await page.getByRole('link', { name: 'Type erase to confirm' }).waitFor();
+    await expectAccessible(page, 'pep-erase-confirm');
+    await page.getByLabel('To confirm, type erase').fill('erase');
+    await page.getByRole('button', { name: 'Erase the record' }).click();
+    await page.getByText('The record was erased').waitFor();
+    await page.getByRole('link', { name: `${FORENAME} ${SURNAME}` }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Zqmistake Xventry' }).count(), 0);
+
+    // Filters live in the address (no personal data there).
+    await page.getByLabel('This term’s PEP').selectOption({ label: 'Draft' });
+    await page.waitForURL(/state=draft/);
+    await page.getByRole('table', { name: /1 of 1 child/ }).waitFor();
+    await expectAccessible(page, 'pep-children');
+    await page.close();
+  });
+
+  test('a social worker sees only the children allocated to them, and adds none', async () => {
+    const page = await e2e.newPage();
+    await signIn(page, people.socialWorker, TEST_PASSWORD);
+    await page.waitForURL(new RegExp(`/authorities/${authorityId}/pep$`));
+    const menu = page.getByRole('navigation', { name: `${AUTHORITY_NAME} menu` });
+    await menu.getByRole('link', { name: 'Children' }).click();
+    await page.getByText('No child is allocated to you yet.').waitFor();
+    assert.equal(await menu.getByRole('link', { name: 'Add a child' }).count(), 0);
+    await expectAccessible(page, 'pep-social-worker');
+    await page.close();
   });
 });

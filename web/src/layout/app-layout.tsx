@@ -10,6 +10,7 @@ import {
   isDeveloper,
   isOperator,
   isSupportEngineer,
+  isVirtualSchoolStaff,
   myAuthorities,
   RequireSession,
   useSession,
@@ -65,18 +66,20 @@ function SchoolNav({ school }: { school: MySchool }) {
 
 /** A virtual school's menu: the term's dashboard, its children, adding a child. */
 const AUTHORITY_NAV = [
-  { to: '', label: 'Dashboard', end: true },
-  { to: '/children', label: 'Children', end: true },
-  { to: '/children/new', label: 'Add a child', end: true },
+  { to: '', label: 'Dashboard', staffOnly: false },
+  { to: '/children', label: 'Children', staffOnly: false },
+  { to: '/children/new', label: 'Add a child', staffOnly: true },
 ] as const;
 
 function AuthorityNav({ authority }: { authority: { id: string; name: string } }) {
+  // Social workers see the children allocated to them; only virtual school staff add children.
+  const staff = isVirtualSchoolStaff(useSession(), authority.id);
   return (
     <nav className="school-nav" aria-label={`${authority.name} menu`}>
       <ul>
-        {AUTHORITY_NAV.map((item) => (
+        {AUTHORITY_NAV.filter((item) => staff || !item.staffOnly).map((item) => (
           <li key={item.to}>
-            <NavLink to={`/authorities/${authority.id}/pep${item.to}`} end={item.end}>
+            <NavLink to={`/authorities/${authority.id}/pep${item.to}`} end>
               {item.label}
             </NavLink>
           </li>

@@ -101,3 +101,12 @@ export function myAuthorities(me: Me): Array<{ id: string; name: string }> {
   }
   return [...seen].map(([id, name]) => ({ id, name }));
 }
+
+/** A virtual school's head or officer (not only a social worker there): they add children and keep their care records. */
+export function isVirtualSchoolStaff(me: Me, authorityId: string): boolean {
+  return me.memberships.some(
+    (membership) =>
+      membership.orgId === authorityId &&
+      (membership.role === 'virtual_school_head' || membership.role === 'virtual_school_officer'),
+  );
+}

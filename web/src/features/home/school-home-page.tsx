@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import type { Static } from 'typebox';
 import type { HeadlineResponse } from '../../../../src/modules/analysis/analysis.schema.ts';
 import type { ImportSummary } from '../../../../src/modules/imports/imports.schema.ts';
+import type { LinkRequests } from '../../../../src/modules/pep/pep.schema.ts';
 import { api } from '../../api/client.ts';
 import type { MySchool } from '../../api/types.ts';
 import { formatDateTime, formatNumber, formatSigned, Page } from '../../components/page.tsx';
@@ -13,6 +14,7 @@ import { TermsDue } from '../terms/terms-due.tsx';
 
 type Imports = Array<Static<typeof ImportSummary>>;
 type Headline = Static<typeof HeadlineResponse>;
+type PepLinks = Static<typeof LinkRequests>;
 
 const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
 
@@ -110,12 +112,44 @@ function HeadlineFigures({ school }: { school: MySchool }) {
   );
 }
 
+/** Designated teachers: virtual schools waiting for the school to agree a link, and the PEPs page. */
+function PepStatus({ school }: { school: MySchool }) {
+  const links = useQuery({
+    queryKey: ['pep', school.id, 'links'],
+    queryFn: () => api.get<PepLinks>(`/api/v1/schools/${school.id}/pep/links`),
+  });
+  return (
+    <section aria-labelledby="pep-title">
+      <h2 id="pep-title">Personal Education Plans</h2>
+      <QueryView query={links} what="the looked-after children">
+        {(data) => (
+          <>
+            {data.waiting.length > 0 ? (
+              <Notice tone="warning" title="Waiting for you">
+                <p>
+                  {data.waiting.length} virtual school request{data.waiting.length === 1 ? ' is' : 's are'}{' '}
+                  waiting for you to agree or refuse a link.
+                </p>
+              </Notice>
+            ) : null}
+            <p>
+              {data.linked.length} looked-after child{data.linked.length === 1 ? ' is' : 'ren are'} linked to
+              your school. <Link to={`/schools/${school.id}/pep`}>Open PEPs</Link>
+            </p>
+          </>
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
 export function SchoolHomePage() {
   const school = useSchool();
   return (
     <Page title={school.name} caption="School home">
       {can(school, 'users.manage') ? <TermsDue school={school} /> : null}
       {can(school, 'privacy.manage') ? <RequestsDue school={school} /> : null}
+      {can(school, 'pep.read') ? <PepStatus school={school} /> : null}
       {can(school, 'imports.run') ? <DataStatus school={school} /> : null}
       {can(school, 'analysis.read') ? <HeadlineFigures school={school} /> : null}
       {can(school, 'users.manage') ? (

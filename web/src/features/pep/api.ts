@@ -98,7 +98,7 @@ export function isHead(me: Me, authorityId: string): boolean {
 }
 
 /** Whether this person works in the virtual school itself (not only as an allocated social worker). */
-export function isVirtualSchoolStaff(roles: readonly string[]): boolean {
+export function hasVirtualSchoolRole(roles: readonly string[]): boolean {
   return roles.includes('virtual_school_head') || roles.includes('virtual_school_officer');
 }
 

@@ -13,7 +13,7 @@ import {
 } from '../../components/form.tsx';
 import { formatDate, formatDateTime, Page } from '../../components/page.tsx';
 import { ErrorNotice, Notice, QueryView } from '../../components/status.tsx';
-import { useSession } from '../../session/session.tsx';
+import { isVirtualSchoolStaff, useSession } from '../../session/session.tsx';
 import {
   childKey,
   childPath,
@@ -32,6 +32,7 @@ import {
   type Scope,
 } from './api.ts';
 import { CARE_LABELS, CareFields, careFrom } from './care-fields.tsx';
+import { SCHOOL_LABELS, SchoolFields, schoolFrom } from './school-fields.tsx';
 import { DueWords, problemsAt, ratingWords, StateTag, useScope } from './parts.tsx';
 import './pep.css';
 
@@ -318,6 +319,62 @@ function EditCare({ child, scope }: { child: ChildFull; scope: Scope }) {
   );
 }
 
+/** A child changes school, or the school refused the link: the virtual school names the school again. */
+function ChangeSchool({ child, scope }: { child: ChildFull; scope: Scope }) {
+  const queryClient = useQueryClient();
+  const [problems, setProblems] = useState<FormProblem[]>([]);
+  const [kind, setKind] = useState('haven');
+  const save = useMutation({
+    mutationFn: (body: unknown) => api.patch<ChildFull>(childPath(scope, child.id), body),
+    onSuccess: async (updated) => {
+      setProblems([]);
+      queryClient.setQueryData(childKey(scope, child.id), updated);
+      await queryClient.invalidateQueries({ queryKey: scopeKey(scope) });
+    },
+    onError: (error) => setProblems(problemsAt(error, SCHOOL_LABELS)),
+  });
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const chosen = schoolFrom(new FormData(event.currentTarget), kind);
+    if (!('school' in chosen)) {
+      setProblems([chosen]);
+      return;
+    }
+    save.mutate(chosen);
+  };
+  const refused = child.school.linkStatus === 'refused';
+  return (
+    <section aria-labelledby="change-school-title">
+      <h2 id="change-school-title">School</h2>
+      {refused ? (
+        <Notice tone="warning" title="The school refused the link">
+          <p>
+            {child.school.name ?? 'The school'} said this child is not their pupil. Check the school with the
+            child’s social worker, then name it again below.
+          </p>
+        </Notice>
+      ) : null}
+      {save.isSuccess ? (
+        <Notice tone="success">
+          <p>
+            {save.data.school.linkStatus === 'requested'
+              ? 'The school has been asked to agree the link to its record.'
+              : 'The school was saved.'}
+          </p>
+        </Notice>
+      ) : null}
+      <ErrorSummary problems={problems} />
+      <details open={refused}>
+        <summary>Change the child’s school</summary>
+        <form onSubmit={submit} noValidate aria-label="Change the child’s school">
+          <SchoolFields scope={scope} kind={kind} setKind={setKind} problems={problems} />
+          <Button busy={save.isPending}>Save the school</Button>
+        </form>
+      </details>
+    </section>
+  );
+}
+
 /** The virtual school head: the child's access bundle, and erasing the child's record with a confirm step. */
 function HeadOnly({ child, scope }: { child: ChildFull; scope: Scope }) {
   const navigate = useNavigate();
@@ -456,7 +513,12 @@ export function PepChildPage() {
           <ThisTerm child={details} scope={scope} />
           <PepList child={details} scope={scope} />
           <SchoolData child={details} />
-          {scope.kind === 'authority' ? <EditCare child={details} scope={scope} /> : null}
+          {scope.kind === 'authority' && isVirtualSchoolStaff(me, scope.orgId) ? (
+            <>
+              <ChangeSchool child={details} scope={scope} />
+              <EditCare child={details} scope={scope} />
+            </>
+          ) : null}
           {scope.kind === 'authority' && isHead(me, scope.orgId) ? (
             <HeadOnly child={details} scope={scope} />
           ) : null}

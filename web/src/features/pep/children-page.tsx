@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useLocation, useSearchParams } from 'react-router';
 import { api } from '../../api/client.ts';
 import { SelectField } from '../../components/form.tsx';
 import { Page } from '../../components/page.tsx';
-import { QueryView } from '../../components/status.tsx';
+import { Notice, QueryView } from '../../components/status.tsx';
+import { isVirtualSchoolStaff, useSession } from '../../session/session.tsx';
 import { childrenKey, STATE_NAMES, type Child } from './api.ts';
 import { ChildTable, useScope } from './parts.tsx';
 import './pep.css';
@@ -38,6 +39,12 @@ function matches(child: Child, state: string, overdue: boolean, inCare: boolean)
 export function PepChildrenPage() {
   const scope = useScope();
   const [params, setParams] = useSearchParams();
+  const staff = isVirtualSchoolStaff(useSession(), scope.orgId);
+  const told: unknown = useLocation().state;
+  const erased =
+    typeof told === 'object' && told !== null && 'erased' in told && typeof told.erased === 'string'
+      ? told.erased
+      : undefined;
   const state = params.get('state') ?? '';
   const overdue = params.get('overdue') === 'yes';
   const inCare = params.get('left') !== 'yes';
@@ -56,11 +63,18 @@ export function PepChildrenPage() {
   };
   return (
     <Page title="Children" caption="Personal Education Plans">
-      <p>
-        <Link to={`${scope.web}/children/new`} className="button button--primary">
-          Add a child
-        </Link>
-      </p>
+      {erased === undefined ? null : (
+        <Notice tone="success" title="The record was erased">
+          <p>The record {erased} and its PEPs can no longer be read by anyone.</p>
+        </Notice>
+      )}
+      {staff ? (
+        <p>
+          <Link to={`${scope.web}/children/new`} className="button button--primary">
+            Add a child
+          </Link>
+        </p>
+      ) : null}
       <form className="filters" aria-label="Filter the children" onSubmit={(event) => event.preventDefault()}>
         <SelectField
           id="state"
@@ -94,7 +108,13 @@ export function PepChildrenPage() {
         {(list) => {
           const shown = list.filter((child) => matches(child, state, overdue, inCare));
           if (list.length === 0) {
-            return <p>No children yet. Add a child the virtual school looks after to start their PEPs.</p>;
+            return (
+              <p>
+                {staff
+                  ? 'No children yet. Add a child the virtual school looks after to start their PEPs.'
+                  : 'No child is allocated to you yet.'}
+              </p>
+            );
           }
           return shown.length === 0 ? (
             <p>No child matches these filters.</p>

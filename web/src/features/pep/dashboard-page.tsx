@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { api } from '../../api/client.ts';
 import { Page } from '../../components/page.tsx';
 import { Notice, QueryView } from '../../components/status.tsx';
-import { useSession } from '../../session/session.tsx';
+import { isVirtualSchoolStaff, useSession } from '../../session/session.tsx';
 import { dashboardKey, money, STATE_NAMES, type DashboardView, type Scope } from './api.ts';
 import { ChildTable, useScope } from './parts.tsx';
 import './pep.css';
@@ -160,8 +160,13 @@ export function PepDashboardPage() {
                 />
               )}
               <p>
-                <Link to={`${scope.web}/children`}>All children</Link> ·{' '}
-                <Link to={`${scope.web}/children/new`}>Add a child</Link>
+                <Link to={`${scope.web}/children`}>All children</Link>
+                {isVirtualSchoolStaff(me, scope.orgId) ? (
+                  <>
+                    {' · '}
+                    <Link to={`${scope.web}/children/new`}>Add a child</Link>
+                  </>
+                ) : null}
               </p>
             </section>
           </>

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../api/client.ts';
@@ -12,10 +12,10 @@ import {
   type FormProblem,
 } from '../../components/form.tsx';
 import { Page } from '../../components/page.tsx';
-import { Loading } from '../../components/status.tsx';
-import { childPage, LEGAL_STATUS_OPTIONS, scopeKey, YEAR_GROUP_OPTIONS, type SchoolOption } from './api.ts';
+import { childPage, LEGAL_STATUS_OPTIONS, scopeKey, YEAR_GROUP_OPTIONS } from './api.ts';
 import { CARE_LABELS, CareFields, careFrom } from './care-fields.tsx';
-import { problemsAt, Radios, useScope } from './parts.tsx';
+import { problemsAt, useScope } from './parts.tsx';
+import { SCHOOL_LABELS, SchoolFields, schoolFrom } from './school-fields.tsx';
 import '../privacy/privacy.css';
 import './pep.css';
 
@@ -27,9 +27,7 @@ const LABELS: Record<string, string> = {
   yearGroup: 'Year group',
   legalStatus: 'Legal status',
   enteredCareOn: 'Date the child entered care',
-  school: 'School',
-  'school-schoolId': 'School on Haven',
-  'school-name': 'School’s name',
+  ...SCHOOL_LABELS,
   ...CARE_LABELS,
 };
 
@@ -45,10 +43,6 @@ export function NewChildPage() {
   const queryClient = useQueryClient();
   const [problems, setProblems] = useState<FormProblem[]>([]);
   const [schoolKind, setSchoolKind] = useState('haven');
-  const schools = useQuery({
-    queryKey: ['pep', scope.orgId, 'schools'],
-    queryFn: () => api.get<SchoolOption[]>(`${scope.api}/schools`),
-  });
   const create = useMutation({
     mutationFn: (body: unknown) => api.post<{ id: string }>(`${scope.api}/children`, body),
     onSuccess: async (created) => {
@@ -74,14 +68,12 @@ export function NewChildPage() {
     if (!DAY.test(text('enteredCareOn'))) {
       found.push({ field: 'enteredCareOn', message: 'Enter the date the child entered care' });
     }
-    if (schoolKind === 'haven' && text('school-schoolId') === '') {
-      found.push({ field: 'school-schoolId', message: 'Choose the child’s school' });
-    }
-    if (schoolKind === 'other' && text('school-name') === '') {
-      found.push({ field: 'school-name', message: 'Enter the name of the child’s school' });
+    const chosen = schoolFrom(form, schoolKind);
+    if (!('school' in chosen)) {
+      found.push(chosen);
     }
     setProblems(found);
-    if (found.length > 0) {
+    if (found.length > 0 || !('school' in chosen)) {
       return;
     }
     const upn = text('upn').toUpperCase();
@@ -94,7 +86,7 @@ export function NewChildPage() {
       legalStatus: text('legalStatus'),
       enteredCareOn: text('enteredCareOn'),
       ...careFrom(form),
-      school: schoolKind === 'haven' ? { schoolId: text('school-schoolId') } : { name: text('school-name') },
+      ...chosen,
     });
   };
   return (
@@ -158,39 +150,7 @@ export function NewChildPage() {
         </div>
         <CareFields scope={scope} problems={problems} />
         <h2>School</h2>
-        <Radios
-          id="school"
-          legend="Where does the child go to school?"
-          options={[
-            { value: 'haven', label: 'A school that uses Haven (it is asked to agree the link)' },
-            { value: 'other', label: 'A school not on Haven' },
-          ]}
-          value={schoolKind}
-          onChange={setSchoolKind}
-          error={problemFor(problems, 'school')}
-        />
-        {schoolKind === 'haven' ? (
-          schools.isPending ? (
-            <Loading what="the schools" />
-          ) : (
-            <SelectField
-              id="school-schoolId"
-              label="School on Haven"
-              options={[
-                { value: '', label: 'Choose a school' },
-                ...(schools.data ?? []).map((school) => ({ value: school.id, label: school.name })),
-              ]}
-              error={problemFor(problems, 'school-schoolId')}
-            />
-          )
-        ) : (
-          <TextField
-            id="school-name"
-            label="School’s name"
-            autoComplete="off"
-            error={problemFor(problems, 'school-name')}
-          />
-        )}
+        <SchoolFields scope={scope} kind={schoolKind} setKind={setSchoolKind} problems={problems} />
         <Button busy={create.isPending}>Add the child</Button>
       </form>
     </Page>

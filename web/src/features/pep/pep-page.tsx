@@ -18,7 +18,7 @@ import {
   childKey,
   childPage,
   childPath,
-  isVirtualSchoolStaff,
+  hasVirtualSchoolRole,
   MODULE_TITLES,
   pepKey,
   pepPage,
@@ -347,7 +347,7 @@ export function PepPage() {
   return (
     <QueryView query={pep} what="the PEP">
       {(view) => {
-        const approvesFunding = isVirtualSchoolStaff(view.you.roles);
+        const approvesFunding = hasVirtualSchoolRole(view.you.roles);
         const path = pepPath(scope, view.child.id, view.id);
         return (
           <Page
