@@ -1,3 +1,5 @@
+import { pepRoutes } from './modules/pep/pep.routes.ts';
+import { pepSchoolRoutes } from './modules/pep/pep-school.routes.ts';
 import { termsRoutes } from './modules/governance/terms.routes.ts';
 import { supportAccessRoutes } from './modules/governance/support-access.routes.ts';
 import { retentionRoutes } from './modules/retention/retention.routes.ts';
@@ -133,6 +135,8 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   await app.register(developersRoutes, { services: options.services });
   await app.register(marketingRoutes, { services: options.services });
   await app.register(retentionRoutes, { services: options.services });
+  await app.register(pepRoutes, { services: options.services });
+  await app.register(pepSchoolRoutes, { services: options.services });
   await app.register(retentionPlatformRoutes, { services: options.services });
   await app.register(supportAccessRoutes, { services: options.services });
   await app.register(termsRoutes, { services: options.services });

@@ -10,6 +10,7 @@ import type { ImportTables } from './modules/imports/imports.tables.ts';
 import type { OrganisationTables } from './modules/organisations/organisations.tables.ts';
 import type { MarketingTables } from './modules/privacy/marketing.tables.ts';
 import type { PrivacyTables } from './modules/privacy/requests.tables.ts';
+import type { PepTables } from './modules/pep/pep.tables.ts';
 import type { PupilTables } from './modules/pupils/pupils.tables.ts';
 import type { BackupTables } from './modules/retention/backups.tables.ts';
 import type { RetentionTables } from './modules/retention/retention.tables.ts';
@@ -34,4 +35,5 @@ export interface DB
     JobTables,
     BreachTables,
     BackupTables,
+    PepTables,
     ConnectorTables {}

@@ -8,6 +8,7 @@ import { ensurePlatformOperator } from './modules/organisations/users.service.ts
 import { checkpointAll } from './platform/audit/verify.ts';
 import { scheduleJobs } from './platform/jobs/scheduler.ts';
 import { deadlineRemindersJob } from './modules/privacy/reminders.jobs.ts';
+import { pepRemindersJob } from './modules/pep/pep.jobs.ts';
 import { retentionJob } from './modules/retention/retention.jobs.ts';
 import { connectorsJob } from './modules/connectors/connectors.jobs.ts';
 import { breachAlertsJob } from './modules/governance/breaches.jobs.ts';
@@ -65,6 +66,7 @@ export async function startServer(
   const checkpoints = scheduleCheckpoints(services, log, config.auditCheckpointMinutes);
   const stopJobs = scheduleJobs(services.db, log, [
     deadlineRemindersJob(services),
+    pepRemindersJob(services),
     retentionJob(services),
     breachAlertsJob(services),
     connectorsJob(services, log),

@@ -9,6 +9,7 @@ import {
   ROLES,
   type Permission,
 } from '../src/modules/organisations/roles.policy.ts';
+import { createOrganisation } from '../src/modules/organisations/organisations.service.ts';
 import { setUpConnector } from '../src/modules/connectors/connectors.service.ts';
 import { buildUser, signInAs } from './support/auth.ts';
 import { buildSchool } from './support/factories.ts';
@@ -22,6 +23,7 @@ const fixture = useTestApp();
 function urlFor(pattern: string, schoolId: string): string {
   return pattern
     .replace(':schoolId', schoolId)
+    .replace(':authorityId', schoolId)
     .replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
 }
 
@@ -32,7 +34,8 @@ const checked = () =>
 
 describe('authorisation matrix over every route', () => {
   test('every route declares its access', () => {
-    const known = /^(public|session|connector|school:[a-z_.]+|platform:[a-z_.]+|app:[a-z_.]+)$/;
+    const known =
+      /^(public|session|connector|school:[a-z_.]+|authority:[a-z_.]+|platform:[a-z_.]+|app:[a-z_.]+)$/;
     assert.deepEqual(
       checked().filter((route) => route.access !== undefined && !known.test(route.access)),
       [],
@@ -129,6 +132,54 @@ describe('authorisation matrix over every route', () => {
         const response = await fixture.app.inject({
           method: route.method as 'GET',
           url: urlFor(route.url, school.id),
+          headers: { cookie },
+        });
+        assert.equal(response.statusCode, 403, `${role} on ${route.method} ${route.url}`);
+      }
+    }
+  });
+
+  test("every virtual school route answers 404 to another authority's head and to school staff, 403 to roles lacking its permission", async () => {
+    const authority = await createOrganisation(fixture.services, {
+      kind: 'local_authority',
+      name: `Matrix LA ${process.pid}`,
+    });
+    const other = await createOrganisation(fixture.services, {
+      kind: 'local_authority',
+      name: `Other LA ${process.pid}`,
+    });
+    const school = await buildSchool(fixture.services);
+    const routes = checked().filter((entry) => entry.access?.startsWith('authority:') === true);
+    assert.ok(routes.length >= 10, 'the virtual school routes were seen');
+    const outsiders = [
+      await buildUser(fixture.services, 'virtual_school_head', other.id),
+      await buildUser(fixture.services, 'school_admin', school.id),
+      await buildUser(fixture.services, 'designated_teacher', school.id),
+    ];
+    for (const outsider of outsiders) {
+      const cookie = await signInAs(fixture.app, outsider.email);
+      for (const route of routes) {
+        const response = await fixture.app.inject({
+          method: route.method as 'GET',
+          url: urlFor(route.url, authority.id),
+          headers: { cookie },
+        });
+        assert.equal(response.statusCode, 404, `${route.method} ${route.url}`);
+        assert.ok(!response.body.includes(authority.name), `${route.url} leaked the authority's name`);
+      }
+    }
+    for (const route of routes) {
+      const permission = route.access?.slice('authority:'.length) as Permission;
+      const lacking = ROLES.filter(
+        (role) =>
+          ROLE_ORGANISATION[role] === 'local_authority' && !ROLE_PERMISSIONS[role].includes(permission),
+      );
+      for (const role of lacking) {
+        const user = await buildUser(fixture.services, role, authority.id);
+        const cookie = await signInAs(fixture.app, user.email);
+        const response = await fixture.app.inject({
+          method: route.method as 'GET',
+          url: urlFor(route.url, authority.id),
           headers: { cookie },
         });
         assert.equal(response.statusCode, 403, `${role} on ${route.method} ${route.url}`);

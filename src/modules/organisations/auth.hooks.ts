@@ -92,6 +92,36 @@ export function requireSchoolPermission(services: Services, permission: Permissi
 }
 
 /**
+ * An onRequest hook for a virtual school's routes (`/api/v1/authorities/:authorityId/...`, `access:
+ * 'authority:<permission>'`): the signed-in user must hold a role in that local authority. No role there
+ * → 404, as for schools (never confirm another authority's ids); a role without the permission → 403.
+ */
+export function requireAuthorityPermission(services: Services, permission: Permission) {
+  const session = requireSession(services);
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    await session(request, reply);
+    const who = signedIn(request);
+    const authorityId = paramOf(request, 'authorityId');
+    if (!UUID.test(authorityId)) {
+      throw notFound('That virtual school');
+    }
+    const target = `local_authority:${authorityId}`;
+    if (!who.actor.memberships.some((membership) => membership.orgId === authorityId)) {
+      await recordDenied(services, who, request, permission, 'outside_authority', target);
+      throw notFound('That virtual school');
+    }
+    if ((await organisationKind(services, authorityId)) !== 'local_authority') {
+      await recordDenied(services, who, request, permission, 'not_an_authority', target);
+      throw notFound('That virtual school');
+    }
+    if (!can(who.actor, permission, { id: authorityId, kind: 'local_authority' })) {
+      await recordDenied(services, who, request, permission, 'missing_permission', target);
+      throw new AppError(403, 'forbidden', 'Your role in this virtual school does not allow that.');
+    }
+  };
+}
+
+/**
  * An onRequest hook for platform routes (`/api/v1/platform/...`, `access: 'platform:<permission>'`): the
  * signed-in user must hold the permission in the platform organisation (the operator); anyone else → 403.
  * Platform work never reaches into school data: these routes see organisations and keys, not pupils.
@@ -113,13 +143,17 @@ export function requirePlatformPermission(services: Services, permission: Permis
  * into a school's history just by guessing its id), naming the user, the school and what was wanted.
  */
 function schoolIdOf(request: FastifyRequest): string {
+  return paramOf(request, 'schoolId');
+}
+
+/** A path parameter as a string ('' when absent): for hooks that run before schema validation. */
+export function paramOf(request: FastifyRequest, name: string): string {
   const params: unknown = request.params;
-  return typeof params === 'object' &&
-    params !== null &&
-    'schoolId' in params &&
-    typeof params.schoolId === 'string'
-    ? params.schoolId
-    : '';
+  if (typeof params !== 'object' || params === null) {
+    return '';
+  }
+  const value: unknown = Reflect.get(params, name);
+  return typeof value === 'string' ? value : '';
 }
 
 async function recordDenied(
@@ -128,6 +162,7 @@ async function recordDenied(
   request: FastifyRequest,
   permission: Permission,
   reason: string,
+  target = `school:${schoolIdOf(request)}`,
 ): Promise<void> {
   await withIdentity(services, (trx) =>
     recordAudit(trx, {
@@ -135,7 +170,7 @@ async function recordDenied(
       actor: { type: 'user', id: who.userId },
       action: 'auth.access_denied',
       outcome: 'denied',
-      target: `school:${schoolIdOf(request)}`,
+      target,
       requestId: request.id,
       details: { permission, reason, route: request.routeOptions.url ?? '' },
     }),

@@ -40,6 +40,20 @@ export async function listSchools(trx: Transaction<DB>): Promise<SchoolRow[]> {
   return trx.selectFrom('schools').selectAll().orderBy('name').orderBy('id').execute();
 }
 
+/** Organisations of one kind, by name (names and ids are not personal data; any context reads them). */
+export async function organisationsOfKind(
+  trx: Transaction<DB>,
+  kind: OrganisationKind,
+): Promise<Array<{ id: string; name: string }>> {
+  return trx
+    .selectFrom('organisations')
+    .select(['id', 'name'])
+    .where('kind', '=', kind)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
+}
+
 export async function findSettings(
   trx: Transaction<DB>,
   schoolId: string,

@@ -1,6 +1,8 @@
 import { classifyDatabaseError } from '../../platform/db/errors.ts';
 import { AppError, badRequest, notFound, type FieldError } from '../../platform/http/errors.ts';
 import { PLATFORM_ORG_ID, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit-log.ts';
+import type { Transaction } from 'kysely';
+import type { DB } from '../../database.ts';
 import type { Services } from '../../services.ts';
 import * as repository from './organisations.repository.ts';
 import type { OrganisationKind, SchoolRow, SchoolSettingsRow, SchoolStatus } from './organisations.tables.ts';
@@ -191,6 +193,32 @@ export async function organisationKind(
 ): Promise<OrganisationKind | undefined> {
   const row = await db.withSchool(PLATFORM_ORG_ID, (trx) => repository.findOrganisation(trx, orgId));
   return row?.kind;
+}
+
+/** An organisation's name, or undefined for an unknown id. */
+export async function organisationName(
+  { db }: Pick<Services, 'db'>,
+  orgId: string,
+): Promise<string | undefined> {
+  const row = await db.withSchool(PLATFORM_ORG_ID, (trx) => repository.findOrganisation(trx, orgId));
+  return row?.name;
+}
+
+/** Every organisation of a kind by name and id: e.g. the schools a virtual school may link a child to. */
+export async function organisationDirectory(
+  { db }: Pick<Services, 'db'>,
+  kind: OrganisationKind,
+): Promise<Array<{ id: string; name: string }>> {
+  return db.withSchool(PLATFORM_ORG_ID, (trx) => repository.organisationsOfKind(trx, kind));
+}
+
+/** Organisations' names by id, inside any context's transaction (names are not personal data). */
+export async function organisationNamesIn(
+  trx: Transaction<DB>,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const rows = await repository.organisationsByIds(trx, [...new Set(ids)]);
+  return new Map(rows.map((row) => [row.id, row.name]));
 }
 
 /** Whether the school requires two-factor sign-in of its staff. */

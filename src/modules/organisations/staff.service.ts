@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
 import { SETUP_LINK_DAYS } from './account-links.service.ts';
 import { accessGrantedMail, invitationMail } from './account-mail.ts';
-import { canGrant, isRole, ROLE_PERMISSIONS, type Permission } from './roles.policy.ts';
+import { canGrant, isRole, ROLE_PERMISSIONS, type Permission, type Role } from './roles.policy.ts';
 import * as users from './users.repository.ts';
 import { withIdentity, type SignedIn } from './identity.ts';
 import { createUser } from './users.service.ts';
@@ -180,5 +180,25 @@ export async function schoolStaffHolding(
         email: await vault.decrypt({ table: 'users', column: 'email', rowId: userId }, email),
       })),
     );
+  });
+}
+
+/** An organisation's active staff in one of `roles`, with their addresses (e.g. a virtual school's social workers). */
+export async function staffInRoles(
+  services: Services,
+  orgId: string,
+  roles: readonly Role[],
+): Promise<Array<{ userId: string; email: string; role: Role }>> {
+  return withIdentity(services, async (trx) => {
+    const vault = new SchoolVault(services.keyring, trx, PLATFORM_ORG_ID);
+    const found: Array<{ userId: string; email: string; role: Role }> = [];
+    for (const row of await users.staffOf(trx, orgId)) {
+      const role = row.role;
+      if (row.status === 'active' && isRole(role) && roles.includes(role)) {
+        const email = await vault.decrypt({ table: 'users', column: 'email', rowId: row.user_id }, row.email);
+        found.push({ userId: row.user_id, email, role });
+      }
+    }
+    return found;
   });
 }

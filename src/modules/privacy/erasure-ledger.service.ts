@@ -1,5 +1,6 @@
 import { recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit-log.ts';
 import type { Services } from '../../services.ts';
+import { erasePepChildRows } from '../pep/child-records.service.ts';
 import { pupilExists } from '../pupils/pupil-search.service.ts';
 import { eraseSchoolData } from '../retention/school-erasure.service.ts';
 import * as ledgerRows from './erasure-ledger.repository.ts';
@@ -90,6 +91,8 @@ async function replaySubjects(
     await services.db.withSchool(schoolId, async (trx) => {
       const known = new Set(await services.keyring.erasedSubjects(trx, schoolId));
       for (const { subjectId } of subjects) {
+        // A looked-after child erased by a virtual school: their PEPs, if a restore brought them back.
+        outcome.pupilsErasedAgain += await erasePepChildRows(trx, schoolId, subjectId);
         if (await pupilExists(trx, schoolId, subjectId)) {
           await erasure.deletePupil(trx, schoolId, subjectId);
           outcome.pupilsErasedAgain += 1;

@@ -106,6 +106,13 @@ export const NOT_PUPIL_DATA: Readonly<Record<string, string>> = {
   breach_schools: 'which schools a breach affects and when each was told',
   breach_updates: 'phased updates to a breach, about the incident rather than a pupil',
   breach_notices: 'notices of a breach sent to the school, about the incident rather than a pupil',
+  // A looked-after child's PEPs are the local authority's records (its virtual school is their
+  // controller), kept in its own tenant under the child's own key: the virtual school exports and erases
+  // them (pep/child-records.service.ts); a school's pupil rows never reference them.
+  pep_children: 'a virtual school’s looked-after children: exported and erased by the virtual school',
+  pep_documents: 'a virtual school’s PEPs: exported and erased with the child by the virtual school',
+  pep_events: 'the history of a virtual school’s PEPs: exported and erased with the child',
+  pep_reminders: 'which PEP reminders were sent: pseudonymous ids, deleted with the child',
   connectors: 'a school’s MIS connector settings (token digest, encrypted client secret)',
   connector_syncs: 'sync outcomes: counts, row and column numbers and messages, never values',
 };

@@ -23,6 +23,7 @@ import { termsRoutes } from '../features/terms/routes.tsx';
 import { breachPlatformRoutes, breachSchoolRoutes } from '../features/breaches/routes.tsx';
 import { publicMarketingRoutes } from '../features/marketing/routes.tsx';
 import { governanceRoutes, platformGovernanceRoutes } from '../features/governance/routes.tsx';
+import { authorityPepRoutes, schoolPepRoutes } from '../features/pep/routes.tsx';
 
 /** Pages inside a school: /schools/:schoolId/… Each feature owns its routes (features/<name>/routes.tsx). */
 const schoolRoutes: RouteObject[] = [
@@ -39,6 +40,7 @@ const schoolRoutes: RouteObject[] = [
   ...termsRoutes,
   ...breachSchoolRoutes,
   ...governanceRoutes,
+  ...schoolPepRoutes,
 ];
 
 export const routes: RouteObject[] = [
@@ -67,6 +69,7 @@ export const routes: RouteObject[] = [
       ...platformGovernanceRoutes,
       ...appRoutes,
       ...supportRoutes,
+      ...authorityPepRoutes,
       { path: '*', Component: NotFoundPage },
     ],
   },

@@ -10,6 +10,7 @@ import {
   isDeveloper,
   isOperator,
   isSupportEngineer,
+  myAuthorities,
   RequireSession,
   useSession,
 } from '../session/session.tsx';
@@ -26,6 +27,7 @@ interface NavItem {
 const SCHOOL_NAV: NavItem[] = [
   { to: '', label: 'Home', permission: 'organisation.read', end: true },
   { to: 'pupils', label: 'Pupils', permission: ['pupils.read', 'pupils.read_own_classes'] },
+  { to: 'pep', label: 'PEPs', permission: 'pep.read' },
   { to: 'analysis', label: 'Analysis', permission: 'analysis.read' },
   { to: 'imports', label: 'Imports', permission: 'imports.run' },
   { to: 'connector', label: 'MIS connector', permission: 'connectors.manage' },
@@ -61,10 +63,35 @@ function SchoolNav({ school }: { school: MySchool }) {
   );
 }
 
+/** A virtual school's menu: the term's dashboard, its children, adding a child. */
+const AUTHORITY_NAV = [
+  { to: '', label: 'Dashboard', end: true },
+  { to: '/children', label: 'Children', end: true },
+  { to: '/children/new', label: 'Add a child', end: true },
+] as const;
+
+function AuthorityNav({ authority }: { authority: { id: string; name: string } }) {
+  return (
+    <nav className="school-nav" aria-label={`${authority.name} menu`}>
+      <ul>
+        {AUTHORITY_NAV.map((item) => (
+          <li key={item.to}>
+            <NavLink to={`/authorities/${authority.id}/pep${item.to}`} end={item.end}>
+              {item.label}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
 function Header() {
   const me = useSession();
-  const { schoolId } = useParams();
+  const { schoolId, authorityId } = useParams();
   const school = me.schools.find((entry) => entry.id === schoolId);
+  const authorities = myAuthorities(me);
+  const authority = authorities.find((entry) => entry.id === authorityId);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const signOut = async () => {
@@ -79,6 +106,7 @@ function Header() {
           Haven
         </Link>
         {school === undefined ? null : <span className="header__school">{school.name}</span>}
+        {authority === undefined ? null : <span className="header__school">{authority.name}</span>}
         <nav aria-label="Your account" className="header__account">
           <ul>
             {isDeveloper(me) ? (
@@ -96,6 +124,13 @@ function Header() {
                 <Link to="/platform">Platform</Link>
               </li>
             ) : null}
+            {authorities.map((entry) => (
+              <li key={entry.id}>
+                <Link to={`/authorities/${entry.id}/pep`}>
+                  {authorities.length === 1 ? 'Virtual school' : `Virtual school: ${entry.name}`}
+                </Link>
+              </li>
+            ))}
             {me.schools.length > 1 ? (
               <li>
                 <Link to="/schools">Switch school</Link>
@@ -115,6 +150,11 @@ function Header() {
       {school === undefined ? null : (
         <div className="width-container">
           <SchoolNav school={school} />
+        </div>
+      )}
+      {authority === undefined ? null : (
+        <div className="width-container">
+          <AuthorityNav authority={authority} />
         </div>
       )}
     </header>

@@ -90,3 +90,14 @@ export function isDeveloper(me: Me): boolean {
 export function isSupportEngineer(me: Me): boolean {
   return me.memberships.some((membership) => membership.role === 'support_engineer');
 }
+
+/** The virtual schools (local authorities) this person works in, once each, whatever their roles there. */
+export function myAuthorities(me: Me): Array<{ id: string; name: string }> {
+  const seen = new Map<string, string>();
+  for (const membership of me.memberships) {
+    if (membership.orgKind === 'local_authority' && !seen.has(membership.orgId)) {
+      seen.set(membership.orgId, membership.orgName);
+    }
+  }
+  return [...seen].map(([id, name]) => ({ id, name }));
+}
