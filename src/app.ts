@@ -37,6 +37,7 @@ import { marketingRoutes } from './modules/privacy/marketing.routes.ts';
 import { breachRoutes } from './modules/governance/breaches.routes.ts';
 import { backupRoutes } from './modules/retention/backups.routes.ts';
 import { connectorRoutes } from './modules/connectors/connectors.routes.ts';
+import { oneRosterRoutes } from './modules/connectors/oneroster.routes.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
 import { installOriginCheck } from './platform/http/origin.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
@@ -146,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
   const oauth = createOAuthServer(options.services);
   await app.register(oauthRoutes, { services: options.services, server: oauth });
   await app.register(appApiRoutes, { services: options.services, server: oauth });
+  await app.register(oneRosterRoutes, { services: options.services, server: oauth });
   // Last: the web app answers page addresses the API does not claim.
   await app.register(webAppRoutes, options.webRoot === undefined ? {} : { root: options.webRoot });
 

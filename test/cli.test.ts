@@ -190,6 +190,19 @@ describe('generate and import', () => {
   });
 });
 
+describe('connector sync', () => {
+  test('a school without a connector is refused with exit 1; a bad id is usage', async () => {
+    const data = tempDataDir();
+    const school = await runCli(['school', 'create', '--name', 'Unconnected', '--json', '--data', data]);
+    const schoolId = (JSON.parse(school.stdout) as { id: string }).id;
+    const refused = await runCli(['connector', 'sync', '--school', schoolId, '--data', data]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /no active connector/);
+    const usage = await runCli(['connector', 'sync', '--school', 'not-an-id', '--data', data]);
+    assert.equal(usage.code, 2);
+  });
+});
+
 describe('report', () => {
   test('headline as text and JSON after importing a generated school; a bad report name is usage', async () => {
     const data = tempDataDir();

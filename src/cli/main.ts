@@ -5,6 +5,7 @@ import { registerAudit } from './audit.command.ts';
 import { registerBackup } from './backup.command.ts';
 import { registerBench } from './bench.command.ts';
 import { registerCheck } from './check.command.ts';
+import { registerConnector } from './connector.command.ts';
 import { EXIT, reportFailure } from './errors.ts';
 import { registerGenerate } from './generate.command.ts';
 import { registerImport } from './import.command.ts';
@@ -39,6 +40,7 @@ function buildProgram(): Command {
   registerAudit(program);
   registerPrivacy(program);
   registerRetention(program);
+  registerConnector(program);
   registerBackup(program);
   registerBench(program);
   // --data is accepted before or after the command name; subcommands read it through optsWithGlobals.

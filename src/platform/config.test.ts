@@ -63,6 +63,7 @@ describe('loadConfig', () => {
       demoEmail: 'demo@haven.localhost',
       publicUrl: 'https://haven.example.org',
       backups: { dir: '/srv/haven/backups', keep: 14, schedule: '0 1,13 * * *' },
+      connectorDir: '/srv/haven/connectors',
       mail: {
         smtpUrl: 'smtps://haven:secret@mail.example.org:465',
         from: 'Haven <haven@example.org>',

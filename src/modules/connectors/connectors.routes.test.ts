@@ -58,6 +58,19 @@ async function pupilCount(schoolId: string): Promise<number> {
   );
 }
 
+/** A school whose connector synced the cohort and was then removed; with its deletion day. */
+async function syncedThenRemoved() {
+  const { school, cookie, token } = await connected();
+  await upload(school.id, token, csv(cohort.pupils));
+  const removed = await fixture.app.inject({
+    method: 'POST',
+    url: `/api/v1/schools/${school.id}/connector/disconnect`,
+    headers: { cookie },
+  });
+  assert.equal(removed.statusCode, 200, removed.body);
+  return { school, cookie, token, due: removed.json<{ deletionDueOn: string }>().deletionDueOn };
+}
+
 const atNoon = (day: string): Date => new Date(`${day}T12:00:00Z`);
 
 describe('connector API', () => {
@@ -101,15 +114,7 @@ describe('connector API', () => {
   });
 
   test('disconnect revokes the token and starts the clock; reconnecting inside it keeps the data', async () => {
-    const { school, cookie, token } = await connected();
-    await upload(school.id, token, csv(cohort.pupils));
-    const removed = await fixture.app.inject({
-      method: 'POST',
-      url: `/api/v1/schools/${school.id}/connector/disconnect`,
-      headers: { cookie },
-    });
-    assert.equal(removed.statusCode, 200, removed.body);
-    const due = removed.json<{ deletionDueOn: string }>().deletionDueOn;
+    const { school, cookie, token, due } = await syncedThenRemoved();
     assert.match(due, /^\d{4}-\d{2}-\d{2}$/);
     assert.equal((await upload(school.id, token, csv(cohort.pupils))).statusCode, 401, 'token revoked');
     const back = await fixture.app.inject({
@@ -131,14 +136,7 @@ describe('connector API', () => {
   });
 
   test('past the deadline the synced pupils are erased and the connector is gone', async () => {
-    const { school, cookie, token } = await connected();
-    await upload(school.id, token, csv(cohort.pupils));
-    const removed = await fixture.app.inject({
-      method: 'POST',
-      url: `/api/v1/schools/${school.id}/connector/disconnect`,
-      headers: { cookie },
-    });
-    const due = removed.json<{ deletionDueOn: string }>().deletionDueOn;
+    const { school, cookie, due } = await syncedThenRemoved();
     const outcome = await runConnectors(fixture.services, log, atNoon(due));
     assert.ok((outcome.erased ?? 0) >= cohort.pupils.length);
     assert.equal(await pupilCount(school.id), 0);

@@ -62,6 +62,12 @@ function requireConnectorToken(services: Services) {
   };
 }
 
+/** The sync just recorded, as the status page shows it (null when nothing was recorded). */
+async function syncView(services: Services, schoolId: string, syncId: string | null | undefined) {
+  const connector = await getConnector(services, schoolId);
+  return connector?.syncs.find((sync) => sync.id === syncId) ?? null;
+}
+
 /** A school's MIS connector: set up, status and history, sync now, remove, reconnect; the agent's uploads. */
 export const connectorRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (
   app,
@@ -143,8 +149,7 @@ export const connectorRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
         actor: actorOf(request),
         requestId: request.id,
       });
-      const connector = await getConnector(services, request.params.schoolId);
-      return { sync: connector?.syncs.find((sync) => sync.id === result?.id) ?? null };
+      return { sync: await syncView(services, request.params.schoolId, result?.id) };
     },
   );
 
@@ -211,8 +216,7 @@ export const connectorRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
         requestId: request.id,
         upload: bufferSource(name, body),
       });
-      const connector = await getConnector(services, request.params.schoolId);
-      return { sync: connector?.syncs.find((sync) => sync.id === result?.id) ?? null };
+      return { sync: await syncView(services, request.params.schoolId, result?.id) };
     },
   );
 };
