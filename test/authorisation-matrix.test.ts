@@ -3,6 +3,8 @@
 // nothing of the school in the body) and 403 to a role in the school that lacks the permission.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import pino from 'pino';
+import { buildApp, type RouteEntry } from '../src/app.ts';
 import {
   ROLE_ORGANISATION,
   ROLE_PERMISSIONS,
@@ -27,23 +29,40 @@ function urlFor(pattern: string, schoolId: string): string {
     .replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
 }
 
-const checked = () =>
-  fixture.app.routeTable.filter(
-    (route) => !route.url.startsWith(DOCUMENTATION_PREFIX) && route.method !== 'HEAD',
-  );
+const checkable = (table: readonly RouteEntry[]) =>
+  table.filter((route) => !route.url.startsWith(DOCUMENTATION_PREFIX) && route.method !== 'HEAD');
+const checked = () => checkable(fixture.app.routeTable);
+
+const KNOWN_ACCESS =
+  /^(public|session|connector|school:[a-z_.]+|authority:[a-z_.]+|platform:[a-z_.]+|app:[a-z_.]+)$/;
+
+/** Routes without a declaration, or with one the matrix cannot check. */
+function undeclaredRoutes(table: readonly RouteEntry[]): RouteEntry[] {
+  return checkable(table).filter((route) => route.access === undefined || !KNOWN_ACCESS.test(route.access));
+}
 
 describe('authorisation matrix over every route', () => {
   test('every route declares its access', () => {
-    const known =
-      /^(public|session|connector|school:[a-z_.]+|authority:[a-z_.]+|platform:[a-z_.]+|app:[a-z_.]+)$/;
     assert.deepEqual(
-      checked().filter((route) => route.access !== undefined && !known.test(route.access)),
+      undeclaredRoutes(fixture.app.routeTable),
       [],
-      'access values the matrix does not know how to check',
+      'routes without a checkable config.access',
     );
-    const undeclared = checked().filter((route) => route.access === undefined);
-    assert.deepEqual(undeclared, [], 'routes without config.access');
     assert.ok(checked().length >= 8, 'the table saw the routes');
+  });
+
+  test('the check bites: a route registered without its access declaration is reported', async () => {
+    const app = await buildApp({ services: fixture.services, logger: pino({ level: 'silent' }) });
+    app.get('/api/v1/schools/:schoolId/undeclared', async () => ({ ok: true }));
+    await app.ready();
+    try {
+      assert.deepEqual(
+        undeclaredRoutes(app.routeTable).map((route) => route.url),
+        ['/api/v1/schools/:schoolId/undeclared'],
+      );
+    } finally {
+      await app.close();
+    }
   });
 
   test('every protected route answers 401 without a session', async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import pino from 'pino';
-import { buildApp, type HavenApp } from '../../src/app.ts';
+import { buildApp, type HavenApp, type RouteEntry } from '../../src/app.ts';
 import { runImport } from '../../src/modules/imports/imports.service.ts';
 import { bufferSource } from '../../src/modules/imports/source.ts';
 import { PLATFORM_ORG_ID } from '../../src/platform/audit/audit-log.ts';
@@ -46,6 +46,8 @@ export interface OAuthFixture {
   /** A fresh access token for the school with these scopes approved. */
   accessToken(scopes: string[], options?: { schoolId?: string; adminEmail?: string }): Promise<string>;
   api(path: string, accessToken: string, headers?: Record<string, string>): Promise<Response>;
+  /** Every route the server registered, with its declared access (for the scope matrix). */
+  readonly routes: readonly RouteEntry[];
 }
 
 export function useOAuthFixture(options: {
@@ -77,6 +79,10 @@ export function useOAuthFixture(options: {
     },
     get registered() {
       return registered;
+    },
+    get routes() {
+      assert.ok(app !== undefined, 'used before the before() hook ran');
+      return app.routeTable;
     },
     get redirectUri() {
       return client?.redirectUri ?? '';
