@@ -18,18 +18,34 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('run a benchmark from bench/ (ratios against a limit measured in the same run)')
-    .argument('<name>', 'benchmark name, e.g. crypto')
+    .argument('<name>', 'benchmark name, e.g. crypto, or "all" for every benchmark one after another')
     .action(async (name: string) => {
-      if (!available().includes(name)) {
-        throw new UsageError(`There is no benchmark "${name}"; available: ${available().join(', ')}.`);
+      if (name === 'all') {
+        // One after another, never side by side: each measures its own limit on a quiet machine.
+        const outcomes: string[] = [];
+        for (const each of available()) {
+          const code = await runBenchmark(each);
+          outcomes.push(`${each}: ${code === 0 ? 'target met' : `exit ${code}`}`);
+          if (code !== 0) {
+            process.exitCode = 1;
+          }
+        }
+        process.stdout.write(`\n${outcomes.join('\n')}\n`);
+        return;
       }
-      const file = path.join(BENCH_DIR, `${name}.bench.ts`);
-      const code = await new Promise<number>((resolve) => {
-        const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', file], {
-          stdio: 'inherit',
-        });
-        child.on('exit', (exitCode) => resolve(exitCode ?? 1));
-      });
-      process.exitCode = code;
+      if (!available().includes(name)) {
+        throw new UsageError(`There is no benchmark "${name}"; available: all, ${available().join(', ')}.`);
+      }
+      process.exitCode = await runBenchmark(name);
     });
+}
+
+async function runBenchmark(name: string): Promise<number> {
+  const file = path.join(BENCH_DIR, `${name}.bench.ts`);
+  return new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', file], {
+      stdio: 'inherit',
+    });
+    child.on('exit', (exitCode) => resolve(exitCode ?? 1));
+  });
 }
