@@ -240,14 +240,17 @@ describe('personal education plans', { skip: browserMissing() }, () => {
     await page.getByLabel('Surname').fill('Xventry');
     await page.getByLabel('Date of birth').fill('2013-05-02');
     await page.getByLabel('Date the child entered care').fill(addDays(TODAY, -1));
-    await page.getByLabel('School on Haven').selectOption({ label: SCHOOL_NAME });
+    // A school not on Haven is recorded by name.
+    await page.getByLabel('A school not on Haven').check();
+    await page.getByLabel('School’s name').fill('Zq Faraway School');
     await page.getByRole('button', { name: 'Add the child' }).click();
     await page.getByRole('heading', { level: 1, name: 'Zqmistake Xventry' }).waitFor();
-    await page.getByText('The school has been asked to agree the link to its record.').waitFor();
+    await page.getByText('Zq Faraway School (not on haven)').waitFor();
 
-    // Naming the school again asks it again.
+    // Naming a school on Haven asks it to agree the link.
     await page.getByText('Change the child’s school').click();
     const change = page.getByRole('form', { name: 'Change the child’s school' });
+    await change.getByLabel(/A school that uses Haven/).check();
     await change.getByLabel('School on Haven').selectOption({ label: SCHOOL_NAME });
     await change.getByRole('button', { name: 'Save the school' }).click();
     await page
@@ -279,6 +282,31 @@ describe('personal education plans', { skip: browserMissing() }, () => {
     await page.waitForURL(/state=draft/);
     await page.getByRole('table', { name: /1 of 1 child/ }).waitFor();
     await expectAccessible(page, 'pep-children');
+    await page.close();
+  });
+
+  test('the designated teacher refuses a link for a child who is not theirs, after confirming', async () => {
+    const head = await e2e.newPage();
+    await signIn(head, people.head, TEST_PASSWORD);
+    await head.goto(`/authorities/${authorityId}/pep/children/new`);
+    await head.getByLabel('Forename').fill('Zqnotours');
+    await head.getByLabel('Surname').fill('Xvelsewhere');
+    await head.getByLabel('Date of birth').fill('2011-07-09');
+    await head.getByLabel('Date the child entered care').fill(addDays(TODAY, -2));
+    await head.getByLabel('School on Haven').selectOption({ label: SCHOOL_NAME });
+    await head.getByRole('button', { name: 'Add the child' }).click();
+    await head.getByRole('heading', { level: 1, name: 'Zqnotours Xvelsewhere' }).waitFor();
+    await head.close();
+
+    const page = await e2e.newPage();
+    await signIn(page, people.teacher, TEST_PASSWORD);
+    await page.goto(`/schools/${schoolId}/pep`);
+    const card = page.getByRole('region', { name: 'Zqnotours Xvelsewhere' });
+    await card.getByRole('button', { name: 'Refuse: not our pupil' }).click();
+    await card.getByRole('group', { name: 'Confirm the refusal' }).waitFor();
+    await expectAccessible(page, 'pep-refuse-confirm');
+    await card.getByRole('button', { name: 'Yes, refuse the link' }).click();
+    await card.waitFor({ state: 'detached' });
     await page.close();
   });
 

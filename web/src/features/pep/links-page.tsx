@@ -18,6 +18,7 @@ import './pep.css';
 function LinkRequestCard({ request, scope }: { request: LinkRequestView; scope: Scope }) {
   const queryClient = useQueryClient();
   const [problems, setProblems] = useState<FormProblem[]>([]);
+  const [confirmingRefusal, setConfirmingRefusal] = useState(false);
   const pickerId = `pupil-${request.childId}`;
   const done = async () => {
     setProblems([]);
@@ -77,15 +78,32 @@ function LinkRequestCard({ request, scope }: { request: LinkRequestView; scope: 
           <p>Your school has a pupil with this UPN: agreeing links the child to that pupil’s record.</p>
         )}
         <p className="hint">
-          Agreeing lets the virtual school see this pupil’s attendance summary, attainment, targets and SEN
-          status, and no one else’s.
+          Agreeing lets the virtual school see this pupil’s year group, SEN status, KS2 scores and latest
+          grades and targets, and nothing else of your school. Attendance goes into the PEP itself.
         </p>
-        <div className="button-group">
-          <Button busy={agree.isPending}>Agree the link</Button>
-          <Button type="button" variant="secondary" busy={refuse.isPending} onClick={() => refuse.mutate()}>
-            Refuse: not our pupil
-          </Button>
-        </div>
+        {confirmingRefusal ? (
+          <div role="group" aria-label="Confirm the refusal">
+            <p>
+              Refuse only if this child is not your pupil. The virtual school is told and must name the
+              child’s school again.
+            </p>
+            <div className="button-group">
+              <Button type="button" variant="warning" busy={refuse.isPending} onClick={() => refuse.mutate()}>
+                Yes, refuse the link
+              </Button>
+              <Button type="button" variant="secondary" onClick={() => setConfirmingRefusal(false)}>
+                Cancel
+              </Button>
+            </div>
+          </div>
+        ) : (
+          <div className="button-group">
+            <Button busy={agree.isPending}>Agree the link</Button>
+            <Button type="button" variant="secondary" onClick={() => setConfirmingRefusal(true)}>
+              Refuse: not our pupil
+            </Button>
+          </div>
+        )}
       </form>
     </section>
   );
