@@ -82,7 +82,8 @@ function LinkRequestCard({ request, scope }: { request: LinkRequestView; scope: 
           grades and targets, and nothing else of your school. Attendance goes into the PEP itself.
         </p>
         {confirmingRefusal ? (
-          <div role="group" aria-label="Confirm the refusal">
+          <fieldset className="confirm-refusal">
+            <legend>Confirm the refusal</legend>
             <p>
               Refuse only if this child is not your pupil. The virtual school is told and must name the
               child’s school again.
@@ -95,7 +96,7 @@ function LinkRequestCard({ request, scope }: { request: LinkRequestView; scope: 
                 Cancel
               </Button>
             </div>
-          </div>
+          </fieldset>
         ) : (
           <div className="button-group">
             <Button busy={agree.isPending}>Agree the link</Button>
