@@ -18,7 +18,7 @@ interface RunOptions extends CommonOptions {
 function printReport(report: RunReport): void {
   const { totals } = report;
   process.stdout.write(
-    `${report.dryRun ? 'Dry run for' : 'Retention run on'} ${report.today}: ${totals.pupilsDue} pupil(s) due, ${totals.pupilsHeld} held, ${totals.pupilsErased} erased; ${totals.schoolsErased} school(s) deleted; ${totals.warningsSent} warning(s) sent\n`,
+    `${report.dryRun ? 'Dry run for' : 'Retention run on'} ${report.today}: ${totals.pupilsDue} pupil(s) due, ${totals.pupilsHeld} held, ${totals.pupilsErased} erased; ${totals.schoolsErased} school(s) deleted; ${totals.warningsSent} warning(s) sent; ${totals.lookedAfterChildrenErased} of ${totals.lookedAfterChildrenDue} looked-after child(ren) due erased from virtual schools\n`,
   );
   for (const school of report.schools) {
     const action = school.school.erased

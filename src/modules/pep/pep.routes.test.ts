@@ -10,7 +10,8 @@ import { buildSchool } from '../../../test/support/factories.ts';
 import { useTestApp } from '../../../test/support/http.ts';
 import { importCsvLines } from '../../../test/support/imports.ts';
 import { PUPIL_HEADER, pupilRow, syntheticUpn } from '../../../test/support/pupil-files.ts';
-import { todayInEngland } from '../../platform/calendar/working-days.ts';
+import { addDays, todayInEngland } from '../../platform/calendar/working-days.ts';
+import { runRetention } from '../retention/retention.service.ts';
 import { createOrganisation } from '../organisations/organisations.service.ts';
 import { termOf } from './pep-calendar.ts';
 
@@ -466,5 +467,40 @@ describe('a child’s PEP data is theirs', () => {
       ).rows[0]?.n,
     }));
     assert.deepEqual(left, { documents: 0, keys: 0 });
+  });
+
+  test('the retention run erases a looked-after child on their 25th birthday, not before', async () => {
+    const setup = await setUp();
+    const today = todayInEngland();
+    const add = async (dob: string) => {
+      const created = await call(setup.cookies.head, 'POST', `${setup.la}/children`, {
+        forename: 'Zqformer',
+        surname: 'Xvchild',
+        dob,
+        yearGroup: null,
+        legalStatus: 'C2',
+        enteredCareOn: '2012-09-03',
+        care: { placementType: 'independent_living', carer: '', socialWorker: '' },
+        school: { name: 'Qzcollege' },
+      });
+      assert.equal(created.status, 201, created.body);
+      return created.json().id as string;
+    };
+    const twentyFive = `${Number(today.slice(0, 4)) - 25}${today.slice(4)}`;
+    const tomorrowTwentyFive = addDays(twentyFive, 1);
+    const due = await add(twentyFive);
+    const notYet = await add(tomorrowTwentyFive);
+    const dry = await runRetention(fixture.services, { dryRun: true });
+    assert.ok(dry.totals.lookedAfterChildrenDue >= 1);
+    assert.equal(dry.totals.lookedAfterChildrenErased, 0);
+    assert.equal(
+      (await call(setup.cookies.head, 'GET', `${setup.la}/children/${due}`)).status,
+      200,
+      'a dry run changes nothing',
+    );
+    const run = await runRetention(fixture.services, { dryRun: false });
+    assert.ok(run.totals.lookedAfterChildrenErased >= 1);
+    assert.equal((await call(setup.cookies.head, 'GET', `${setup.la}/children/${due}`)).status, 404);
+    assert.equal((await call(setup.cookies.head, 'GET', `${setup.la}/children/${notYet}`)).status, 200);
   });
 });

@@ -165,5 +165,7 @@ export const RunResponse = Type.Object({
     pupilsErased: Type.Integer(),
     schoolsErased: Type.Integer(),
     warningsSent: Type.Integer(),
+    lookedAfterChildrenDue: Type.Integer(),
+    lookedAfterChildrenErased: Type.Integer(),
   }),
 });

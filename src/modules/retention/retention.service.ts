@@ -1,4 +1,5 @@
 import { notFound } from '../../platform/http/errors.ts';
+import { sweepPepChildren } from '../pep/pep-retention.service.ts';
 import { addDays, todayInEngland, type CalendarDate } from '../../platform/calendar/working-days.ts';
 import type { Services } from '../../services.ts';
 import { getSchool } from '../organisations/organisations.service.ts';
@@ -64,6 +65,9 @@ export interface RunReport {
     pupilsErased: number;
     schoolsErased: number;
     warningsSent: number;
+    /** Looked-after children of virtual schools past the age rule (a run for one school leaves them). */
+    lookedAfterChildrenDue: number;
+    lookedAfterChildrenErased: number;
   };
 }
 
@@ -122,7 +126,15 @@ export async function runRetention(services: Services, options: RunOptions): Pro
     dryRun: options.dryRun,
     today,
     schools: [],
-    totals: { pupilsDue: 0, pupilsHeld: 0, pupilsErased: 0, schoolsErased: 0, warningsSent: 0 },
+    totals: {
+      pupilsDue: 0,
+      pupilsHeld: 0,
+      pupilsErased: 0,
+      schoolsErased: 0,
+      warningsSent: 0,
+      lookedAfterChildrenDue: 0,
+      lookedAfterChildrenErased: 0,
+    },
   };
   const all = await services.db.withPlatform('retention: school standings', (trx) =>
     standings.schoolStandings(trx, options.schoolId),
@@ -162,6 +174,11 @@ export async function runRetention(services: Services, options: RunOptions): Pro
     report.totals.pupilsErased += entry.pupilsErased;
     report.totals.schoolsErased += entry.school.erased ? 1 : 0;
     report.totals.warningsSent += entry.school.warningsSent;
+  }
+  if (options.schoolId === undefined) {
+    const children = await sweepPepChildren(services, today, options.dryRun);
+    report.totals.lookedAfterChildrenDue = children.due;
+    report.totals.lookedAfterChildrenErased = children.erased;
   }
   return report;
 }
