@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
 import type { Logger } from 'pino';
 import { buildApp, type HavenApp } from './app.ts';
 import type { Config } from './platform/config.ts';
@@ -38,6 +39,7 @@ export async function startServer(
   log: Logger,
   options: { demo: boolean } = { demo: false },
 ): Promise<RunningServer> {
+  await probePort(config);
   const lock = lockDataDirectory(config.dataDir);
   let services: Services | undefined;
   let app: HavenApp | undefined;
@@ -97,13 +99,40 @@ async function listen(app: HavenApp, config: Config): Promise<void> {
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
-      throw new PortInUseError(
-        `Port ${config.port} is already in use on ${config.host}. Stop the other program or choose another port with --port.`,
-      );
-    }
-    throw error;
+    throw portInUse(error, config) ?? error;
   }
+}
+
+/**
+ * Fails fast when the port is taken: before opening (on a first start, migrating) the database and
+ * building the app, which can take a while. The real listen still decides; other errors are left to it.
+ */
+async function probePort(config: Config): Promise<void> {
+  if (config.port === 0) {
+    return;
+  }
+  const probe = createNetServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ port: config.port, host: config.host }, resolve);
+    });
+  } catch (error) {
+    const taken = portInUse(error, config);
+    if (taken !== undefined) {
+      throw taken;
+    }
+    return;
+  }
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
+function portInUse(error: unknown, config: Config): PortInUseError | undefined {
+  return error instanceof Error && 'code' in error && error.code === 'EADDRINUSE'
+    ? new PortInUseError(
+        `Port ${config.port} is already in use on ${config.host}. Stop the other program or choose another port with --port.`,
+      )
+    : undefined;
 }
 
 /**
