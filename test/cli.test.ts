@@ -371,7 +371,7 @@ describe('start', () => {
       '--data',
       data,
     ]);
-    const second = await waitForStderr(again, /API docs/);
+    const second = await waitForStderr(again, /API docs/, 90_000);
     assert.doesNotMatch(second, /Demo School/);
     const stopped = collect(again);
     again.kill('SIGTERM');
