@@ -22,6 +22,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const CRASH_OP = path.join(ROOT, 'test', 'support', 'crash-op.ts');
 /** Kills per operation (more with HAVEN_CRASH_ATTEMPTS, e.g. in a nightly run). */
 const ATTEMPTS = Number(process.env.HAVEN_CRASH_ATTEMPTS ?? 3);
+const MAX_ATTEMPTS = 8;
 const IMPORT_SIZE = 400;
 const RETENTION_DUE = 700;
 /** Class names are stored in the clear: finding this proves the raw scan would see plaintext. */
@@ -85,7 +86,12 @@ async function openTarget(): Promise<Target> {
   url.pathname = `/${name}`;
   return {
     data,
-    env: cliEnv({ HAVEN_DATA: data, DATABASE_URL: url.toString() }),
+    // With a database server Haven wants its master key from outside (no key file is made).
+    env: cliEnv({
+      HAVEN_DATA: data,
+      DATABASE_URL: url.toString(),
+      HAVEN_MASTER_KEY: randomBytes(32).toString('base64'),
+    }),
     databaseUrl: url.toString(),
     close: async () => {
       await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
@@ -123,16 +129,20 @@ async function cli(target: Target, args: string[]): Promise<CliResult> {
 }
 
 /**
- * SIGKILLs `child` `delayMs` after the first stderr line matching `from` (the operation has begun), unless
- * it ended by itself first. Resolves whether it was killed.
+ * SIGKILLs `child` `delayMs` after its stderr first satisfies `ready` (e.g. the operation has begun, or
+ * has reached a given row), unless it ended by itself first. Says which, and how long a finished run took.
  */
-async function killDuring(child: ChildProcess, from: RegExp, delayMs: number): Promise<string> {
+async function killWhen(
+  child: ChildProcess,
+  ready: (stderr: string) => boolean,
+  delayMs = 0,
+): Promise<string> {
   child.stdin?.end();
   let timer: NodeJS.Timeout | undefined;
   let seen = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     seen += chunk.toString('utf8');
-    if (timer === undefined && from.test(seen)) {
+    if (timer === undefined && ready(seen)) {
       timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     }
   });
@@ -145,9 +155,41 @@ async function killDuring(child: ChildProcess, from: RegExp, delayMs: number): P
   return result.code === null ? 'killed' : `finished (${took ?? 'whole'})`;
 }
 
-/** Stratified random delays: attempt i of n lands somewhere in the i-th slice of the window. */
-function delayFor(attempt: number, windowMs: number): number {
-  return Math.round(((attempt + Math.random()) / ATTEMPTS) * windowMs);
+const saw = (pattern: RegExp) => (stderr: string) => pattern.test(stderr);
+
+/** The last progress count `pattern` (with one number captured) reports in `stderr`. */
+function lastCount(stderr: string, pattern: RegExp): number {
+  const counts = [...stderr.matchAll(pattern)].map((match) => Number(match[1]));
+  return counts.at(-1) ?? -1;
+}
+
+/** Stratified random points: attempt i of n lands somewhere in the i-th slice of [0, span]. */
+function stratified(attempt: number, span: number): number {
+  return Math.round(((attempt + Math.random()) / ATTEMPTS) * span);
+}
+
+/**
+ * Kill delays that walk along an operation of unknown length (the machine may be loaded): a kill that
+ * found nothing done yet makes the next one later, one that found it done makes it earlier, with jitter.
+ * Goes on until ATTEMPTS kills were made and both outcomes seen, or MAX_ATTEMPTS.
+ */
+class TimelineWalk {
+  delay: number;
+  readonly outcomes: Array<'before' | 'done'> = [];
+  constructor(initialMs: number) {
+    this.delay = initialMs;
+  }
+  next(): number {
+    return Math.round(this.delay * (0.75 + Math.random() / 2));
+  }
+  record(outcome: 'before' | 'done'): void {
+    this.outcomes.push(outcome);
+    this.delay *= outcome === 'before' ? 1.7 : 0.6;
+  }
+  get more(): boolean {
+    const both = this.outcomes.includes('before') && this.outcomes.includes('done');
+    return this.outcomes.length < ATTEMPTS || (!both && this.outcomes.length < MAX_ATTEMPTS);
+  }
 }
 
 async function readState(target: Target, schoolId: string, expireJobLeases = false): Promise<CrashState> {
@@ -252,11 +294,10 @@ describe('crash safety: SIGKILL part-way, restart, all or nothing', { timeout: 9
     for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
       const prior = latest;
       const batch = pupilsFile(files, IMPORT_SIZE);
-      const delay = delayFor(attempt, 1200);
-      const killed = await killDuring(
+      const row = stratified(attempt, IMPORT_SIZE);
+      const killed = await killWhen(
         startCli(['import', batch.file, '--school', schoolId, '--data', target.data], target.env),
-        /rows/,
-        delay,
+        (stderr) => lastCount(stderr, /(\d+) rows/g) >= row,
       );
       latest = await readState(target, schoolId);
       assertSound(latest);
@@ -267,7 +308,7 @@ describe('crash safety: SIGKILL part-way, restart, all or nothing', { timeout: 9
         { pupils: prior.pupils, keys: prior.subjectKeyIds.length },
         { pupils: prior.pupils + IMPORT_SIZE, keys: prior.subjectKeyIds.length + IMPORT_SIZE },
       );
-      outcomes.push(`${killed} at +${delay} ms: ${outcome}`);
+      outcomes.push(`${killed} at row ${row}: ${outcome}`);
       unfinished = outcome === 'before' ? batch.file : unfinished;
     }
     t.diagnostic(outcomes.join('; '));
@@ -282,15 +323,16 @@ describe('crash safety: SIGKILL part-way, restart, all or nothing', { timeout: 9
   test('an erasure removes the row, the key and writes the certificate together, or does nothing', async (t: TestContext) => {
     const outcomes: string[] = [];
     let unfinished: Prepared | undefined;
-    for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const walk = new TimelineWalk(150);
+    for (let attempt = 0; walk.more; attempt += 1) {
       const upn = upns[attempt] ?? assert.fail('no pupil to erase');
       const prepared = JSON.parse((await op(target, ['prepare-erasure', schoolId, upn])).stdout) as Prepared;
       const prior = prepared.state;
       assert.equal(assertErasureAllOrNothing(prior, prepared.pupilId, prepared.requestId), 'before');
-      const delay = delayFor(attempt, 300);
-      const killed = await killDuring(
+      const delay = walk.next();
+      const killed = await killWhen(
         startOp(target, ['execute-erasure', schoolId, prepared.requestId, prepared.executor]),
-        /begin/,
+        saw(/begin/),
         delay,
       );
       latest = await readState(target, schoolId);
@@ -298,6 +340,7 @@ describe('crash safety: SIGKILL part-way, restart, all or nothing', { timeout: 9
       assertNoPlaintext(target);
       const outcome = assertErasureAllOrNothing(latest, prepared.pupilId, prepared.requestId);
       assert.equal(latest.pupils, prior.pupils - (outcome === 'done' ? 1 : 0));
+      walk.record(outcome);
       outcomes.push(`${killed} at +${delay} ms: ${outcome}`);
       unfinished = outcome === 'before' ? prepared : unfinished;
     }
@@ -315,14 +358,10 @@ describe('crash safety: SIGKILL part-way, restart, all or nothing', { timeout: 9
     const start = latest;
     assert.deepEqual(start.dataKeys, ['v1:active']);
     for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-      const delay = delayFor(attempt, 1500);
-      const killed = await killDuring(
-        startCli(
-          ['keys', 'rotate', '--school', schoolId, '--batch-size', '25', '--data', target.data],
-          target.env,
-        ),
-        /subject keys/,
-        delay,
+      const keys = stratified(attempt, start.subjectKeyIds.length);
+      const killed = await killWhen(
+        startOp(target, ['rotate', schoolId, '10']),
+        (stderr) => lastCount(stderr, /rewrapped (\d+)\//g) >= keys,
       );
       const state = await readState(target, schoolId);
       assertSound(state);
@@ -342,7 +381,7 @@ describe('crash safety: SIGKILL part-way, restart, all or nothing', { timeout: 9
         assert.deepEqual(Object.keys(state.subjectKeysByVersion), [active[0]?.split(':')[0]]);
       }
       outcomes.push(
-        `${killed} at +${delay} ms: ${state.dataKeys.join(' ')} ${JSON.stringify(state.subjectKeysByVersion)}`,
+        `${killed} at ${keys} keys: ${state.dataKeys.join(' ')} ${JSON.stringify(state.subjectKeysByVersion)}`,
       );
     }
     t.diagnostic(outcomes.join('; '));
@@ -365,12 +404,14 @@ describe('crash safety: SIGKILL part-way, restart, all or nothing', { timeout: 9
     await cli(target, ['import', due.file, '--school', retentionSchool]);
     const staying = pupilsFile(files, 20);
     await cli(target, ['import', staying.file, '--school', retentionSchool]);
-    const start = await readState(target, retentionSchool);
+    let start = await readState(target, retentionSchool);
     assert.equal(start.pupils, RETENTION_DUE + 20);
+    let previous = start.pupils;
     const outcomes: string[] = [];
-    for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-      const delay = delayFor(attempt, 1500);
-      const killed = await killDuring(startOp(target, ['retention', retentionSchool]), /begin/, delay);
+    const walk = new TimelineWalk(400);
+    while (walk.more) {
+      const delay = walk.next();
+      const killed = await killWhen(startOp(target, ['retention', retentionSchool]), saw(/begin/), delay);
       // A killed run keeps its lease in job_runs until it expires (3 hours): the state read lets it run out.
       const state = await readState(target, retentionSchool, true);
       assertSound(state);
@@ -384,6 +425,19 @@ describe('crash safety: SIGKILL part-way, restart, all or nothing', { timeout: 9
       // Whole batches of 500 (or the rest), never a part of one.
       const erased = start.pupils - state.pupils;
       assert.ok(erased === RETENTION_DUE || erased % 500 === 0, `erased ${erased}`);
+      walk.record(previous - state.pupils === 0 ? 'before' : 'done');
+      previous = state.pupils;
+      if (erased === RETENTION_DUE) {
+        // Every due pupil is gone: import another lot for the next kill.
+        await cli(target, [
+          'import',
+          pupilsFile(files, RETENTION_DUE, longGoneBirthDate()).file,
+          '--school',
+          retentionSchool,
+        ]);
+        start = await readState(target, retentionSchool);
+        previous = start.pupils;
+      }
       outcomes.push(`${killed} at +${delay} ms: ${erased} erased`);
     }
     t.diagnostic(outcomes.join('; '));
@@ -392,16 +446,18 @@ describe('crash safety: SIGKILL part-way, restart, all or nothing', { timeout: 9
     const end = await readState(target, retentionSchool);
     assertSound(end);
     assert.equal(end.pupils, 20);
-    assert.equal(new Set(end.retentionCertificateSubjects).size, RETENTION_DUE);
+    const certified = new Set(end.retentionCertificateSubjects);
+    for (const pupilId of start.pupilIds) {
+      assert.equal(!end.pupilIds.includes(pupilId), certified.has(pupilId));
+    }
   });
 
   test('the checks bite: an import committed in two transactions is caught', async () => {
     const prior = latest;
     const batch = pupilsFile(files, 100);
-    const killed = await killDuring(
+    const killed = await killWhen(
       startOp(target, ['split-import', schoolId, batch.file]),
-      /first half committed/,
-      0,
+      saw(/first half committed/),
     );
     assert.equal(killed, 'killed');
     latest = await readState(target, schoolId);
@@ -421,10 +477,9 @@ describe('crash safety: SIGKILL part-way, restart, all or nothing', { timeout: 9
   test('the checks bite: an erasure that deletes the row and the key separately is caught', async () => {
     const pupilId = latest.pupilIds[0] ?? assert.fail('no pupil');
     assert.equal(assertErasureAllOrNothing(latest, pupilId, undefined), 'before');
-    const killed = await killDuring(
+    const killed = await killWhen(
       startOp(target, ['split-erasure', schoolId, pupilId]),
-      /pupil row deleted/,
-      0,
+      saw(/pupil row deleted/),
     );
     assert.equal(killed, 'killed');
     latest = await readState(target, schoolId);

@@ -4,6 +4,7 @@
 //
 //   node test/support/crash-op.ts prepare-erasure SCHOOL UPN     an approved erasure request; prints it and the state
 //   node test/support/crash-op.ts execute-erasure SCHOOL REQUEST USER
+//   node test/support/crash-op.ts rotate SCHOOL BATCH            as `./haven keys rotate --school SCHOOL --batch-size BATCH`
 //   node test/support/crash-op.ts retention SCHOOL               as `./haven retention run --school SCHOOL`
 //   node test/support/crash-op.ts state SCHOOL [expire-job-leases]
 //                                   counts, keys, certificates, decryption, audit (after letting the lease
@@ -24,6 +25,7 @@ import { createRequest, type RequestWork } from '../../src/modules/privacy/reque
 import { commandLogger, configFrom, withServices } from '../../src/cli/context.ts';
 import { retentionJob } from '../../src/modules/retention/retention.jobs.ts';
 import { runRetention } from '../../src/modules/retention/retention.service.ts';
+import { rotateDataKey } from '../../src/platform/crypto/rotation.ts';
 import { runJob } from '../../src/platform/jobs/job-runner.ts';
 import { verifyAudit } from '../../src/platform/audit/verify.ts';
 import { todayInEngland } from '../../src/platform/calendar/working-days.ts';
@@ -253,6 +255,16 @@ async function main(argv: string[]): Promise<void> {
         const { certificateId } = await executeErasure(work);
         finished();
         process.stdout.write(`${certificateId}\n`);
+        return;
+      }
+      case 'rotate': {
+        // What `./haven keys rotate --school SCHOOL --batch-size N` does, with each batch reported.
+        const result = await rotateDataKey(services.db, services.keyring, arg(0), {
+          batchSize: Number(arg(1)),
+          onProgress: (done, total) => process.stderr.write(`rewrapped ${done}/${total}\n`),
+        });
+        finished();
+        process.stdout.write(`${JSON.stringify(result)}\n`);
         return;
       }
       case 'retention': {
