@@ -19,13 +19,15 @@ export function registerBench(program: Command): void {
     .command('bench')
     .description('run a benchmark from bench/ (ratios against a limit measured in the same run)')
     .argument('<name>', 'benchmark name, e.g. crypto')
-    .action(async (name: string) => {
+    .argument('[options...]', "the benchmark's own options, e.g. --duration 10 (see bench/README.md)")
+    .allowUnknownOption()
+    .action(async (name: string, options: string[]) => {
       if (!available().includes(name)) {
         throw new UsageError(`There is no benchmark "${name}"; available: ${available().join(', ')}.`);
       }
       const file = path.join(BENCH_DIR, `${name}.bench.ts`);
       const code = await new Promise<number>((resolve) => {
-        const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', file], {
+        const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', file, ...options], {
           stdio: 'inherit',
         });
         child.on('exit', (exitCode) => resolve(exitCode ?? 1));
