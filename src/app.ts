@@ -9,7 +9,8 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createServer as createHttpsServer } from 'node:https';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import type { Logger } from 'pino';
 import { pendingMigrations } from './platform/db/migrate.ts';
 import { analysisRoutes } from './modules/analysis/analysis.routes.ts';
@@ -40,6 +41,7 @@ import { connectorRoutes } from './modules/connectors/connectors.routes.ts';
 import { oneRosterRoutes } from './modules/connectors/oneroster.routes.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
 import { installOriginCheck } from './platform/http/origin.ts';
+import { helmetOptions } from './platform/http/security-headers.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
 import { webAppRoutes } from './platform/http/web-app.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
@@ -56,6 +58,8 @@ export interface AppOptions {
   trustProxy?: TrustProxy;
   /** Where the built web app is (web/dist unless a test says otherwise). */
   webRoot?: string;
+  /** Serve HTTPS with this certificate chain and key (PEM); plain HTTP when absent. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export type HavenApp = FastifyInstance;
@@ -76,14 +80,19 @@ declare module 'fastify' {
 /** Builds the Fastify application from the platform and the modules; does not listen (see server.ts). */
 export async function buildApp(options: AppOptions): Promise<HavenApp> {
   const logger: FastifyBaseLogger = options.logger;
-  const app = Fastify({
+  const settings = {
     loggerInstance: logger,
     genReqId: requestIdFor,
     trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     bodyLimit: 1024 * 1024,
     // Schemas are allow-lists: unknown properties are dropped from requests and never serialised out.
-    ajv: { customOptions: { removeAdditional: 'all', allErrors: true } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+    ajv: { customOptions: { removeAdditional: 'all' as const, allErrors: true } },
+  };
+  const tls = options.tls;
+  // HTTPS: Node's HTTPS server is an HTTP server over TLS, so the app keeps one type either way.
+  const serverFactory: FastifyServerFactory | undefined =
+    tls === undefined ? undefined : (handler) => createHttpsServer({ cert: tls.cert, key: tls.key }, handler);
+  const app = Fastify({ ...settings, serverFactory }).withTypeProvider<TypeBoxTypeProvider>();
 
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
@@ -96,9 +105,10 @@ export async function buildApp(options: AppOptions): Promise<HavenApp> {
     void reply.header('x-request-id', request.id);
   });
   installErrorHandler(app);
-  await app.register(helmet, {
-    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } },
-  });
+  await app.register(
+    helmet,
+    helmetOptions({ hsts: options.tls !== undefined || options.services.publicUrl.startsWith('https:') }),
+  );
   await app.register(cookie);
   // Off by default; routes opt in with config.rateLimit (sign-in does).
   await app.register(rateLimit, { global: false });

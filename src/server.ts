@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import { buildApp, type HavenApp } from './app.ts';
-import type { Config } from './platform/config.ts';
+import { ConfigError, type Config } from './platform/config.ts';
 import { ensureDemoSchool, type DemoSchool } from './modules/imports/demo.service.ts';
 import { resetInterruptedImports } from './modules/imports/staged-imports.service.ts';
 import { ensurePlatformOperator } from './modules/organisations/users.service.ts';
@@ -39,6 +41,8 @@ export async function startServer(
   log: Logger,
   options: { demo: boolean } = { demo: false },
 ): Promise<RunningServer> {
+  // A certificate that cannot be used stops the start before the database is opened.
+  const tls = readTls(config);
   await probePort(config);
   const lock = lockDataDirectory(config.dataDir);
   let services: Services | undefined;
@@ -50,7 +54,7 @@ export async function startServer(
     firstOperator = await ensurePlatformOperator(services, config.adminEmail);
     // A commit a stopped process was running never committed: it may be started again.
     await resetInterruptedImports(services);
-    app = await buildApp({ services, logger: log, trustProxy: config.trustProxy });
+    app = await buildApp({ services, logger: log, trustProxy: config.trustProxy, tls });
     await listen(app, config);
     if (options.demo) {
       demo = await ensureDemoSchool(services, config.demoEmail);
@@ -92,7 +96,26 @@ export async function startServer(
     })();
     return stopping;
   };
-  return { app, url: `http://${displayHost(config.host)}:${port}`, firstOperator, demo, stop };
+  const scheme = config.tls === undefined ? 'http' : 'https';
+  return { app, url: `${scheme}://${displayHost(config.host)}:${port}`, firstOperator, demo, stop };
+}
+
+/** The certificate and key files' contents; a file that is not PEM is named in one line. */
+function readTls(config: Config): { cert: Buffer; key: Buffer } | undefined {
+  if (config.tls === undefined) {
+    return undefined;
+  }
+  const cert = readFileSync(config.tls.certFile);
+  const key = readFileSync(config.tls.keyFile);
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      `--tls-cert ${config.tls.certFile} and --tls-key ${config.tls.keyFile} are not a PEM certificate and its private key (${reason}).`,
+    );
+  }
+  return { cert, key };
 }
 
 async function listen(app: HavenApp, config: Config): Promise<void> {

@@ -19,12 +19,14 @@ export function registerBench(program: Command): void {
     .command('bench')
     .description('run a benchmark from bench/ (ratios against a limit measured in the same run)')
     .argument('<name>', 'benchmark name, e.g. crypto, or "all" for every benchmark one after another')
-    .action(async (name: string) => {
+    .argument('[options...]', "the benchmark's own options, e.g. --duration 10 (see bench/README.md)")
+    .allowUnknownOption()
+    .action(async (name: string, options: string[]) => {
       if (name === 'all') {
         // One after another, never side by side: each measures its own limit on a quiet machine.
         const outcomes: string[] = [];
         for (const each of available()) {
-          const code = await runBenchmark(each);
+          const code = await runBenchmark(each, []);
           outcomes.push(`${each}: ${code === 0 ? 'target met' : `exit ${code}`}`);
           if (code !== 0) {
             process.exitCode = 1;
@@ -36,14 +38,14 @@ export function registerBench(program: Command): void {
       if (!available().includes(name)) {
         throw new UsageError(`There is no benchmark "${name}"; available: all, ${available().join(', ')}.`);
       }
-      process.exitCode = await runBenchmark(name);
+      process.exitCode = await runBenchmark(name, options);
     });
 }
 
-async function runBenchmark(name: string): Promise<number> {
+async function runBenchmark(name: string, options: readonly string[]): Promise<number> {
   const file = path.join(BENCH_DIR, `${name}.bench.ts`);
   return new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', file], {
+    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', file, ...options], {
       stdio: 'inherit',
     });
     child.on('exit', (exitCode) => resolve(exitCode ?? 1));

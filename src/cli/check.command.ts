@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { judgeAudit, reportAudit, runNpmAudit } from './dependency-audit.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -20,5 +21,22 @@ export function registerCheck(program: Command): void {
         child.on('exit', (exitCode) => resolve(exitCode ?? 1));
       });
       process.exitCode = code;
+    });
+}
+
+export function registerDependencyAudit(program: Command): void {
+  program
+    .command('audit-deps')
+    .description('npm audit of the production dependencies: fails on any high or critical advisory')
+    .option(
+      '--allow-unreachable',
+      "pass (with a warning) when the registry's audit service cannot be reached, as CI does",
+    )
+    .action(async (options: { allowUnreachable?: boolean }) => {
+      const report = reportAudit(judgeAudit(await runNpmAudit(ROOT)), options.allowUnreachable === true);
+      for (const line of report.lines) {
+        (report.code === 0 ? console.log : console.error)(line);
+      }
+      process.exitCode = report.code;
     });
 }

@@ -9,8 +9,16 @@ export interface CommonOptions {
   data?: string;
 }
 
-export function configFrom(options: CommonOptions & { port?: string; host?: string }): Config {
-  return loadConfig(process.env, { data: options.data, port: options.port, host: options.host });
+export function configFrom(
+  options: CommonOptions & { port?: string; host?: string; tlsCert?: string; tlsKey?: string },
+): Config {
+  return loadConfig(process.env, {
+    data: options.data,
+    port: options.port,
+    host: options.host,
+    tlsCert: options.tlsCert,
+    tlsKey: options.tlsKey,
+  });
 }
 
 /** Logs of one-shot commands go to stderr and only warnings: stdout is for results scripts read. */

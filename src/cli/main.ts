@@ -4,7 +4,7 @@ import { HAVEN_VERSION } from '../version.ts';
 import { registerAudit } from './audit.command.ts';
 import { registerBackup } from './backup.command.ts';
 import { registerBench } from './bench.command.ts';
-import { registerCheck } from './check.command.ts';
+import { registerCheck, registerDependencyAudit } from './check.command.ts';
 import { registerConnector } from './connector.command.ts';
 import { EXIT, reportFailure } from './errors.ts';
 import { registerGenerate } from './generate.command.ts';
@@ -29,6 +29,7 @@ function buildProgram(): Command {
   registerStart(program);
   registerTest(program);
   registerCheck(program);
+  registerDependencyAudit(program);
   registerMigrate(program);
   registerSchool(program);
   registerOrganisation(program);

@@ -11,10 +11,21 @@ export function registerStart(program: Command): void {
     .description('serve the API and web app (embedded database unless DATABASE_URL is set)')
     .option('--port <port>', 'port to listen on (default 8080, or PORT)')
     .option('--host <host>', 'address to listen on (default localhost, or HAVEN_HOST)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate chain (or HAVEN_TLS_CERT)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert (or HAVEN_TLS_KEY)')
     .option('--no-demo', 'on a platform with no school yet, do not create the demo school')
     .option('--no-web-build', 'serve web/dist as it is, without rebuilding it when the sources changed')
     .action(
-      async (options: CommonOptions & { port?: string; host?: string; demo: boolean; webBuild: boolean }) => {
+      async (
+        options: CommonOptions & {
+          port?: string;
+          host?: string;
+          tlsCert?: string;
+          tlsKey?: string;
+          demo: boolean;
+          webBuild: boolean;
+        },
+      ) => {
         const config = configFrom(options);
         const log = createLogger(config.logLevel);
         if (options.webBuild) {

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, describeDatabase, loadConfig } from './config.ts';
 
+const TLS_CERT = path.resolve(import.meta.dirname, '../../test/fixtures/tls/cert.pem');
+const TLS_KEY = path.resolve(import.meta.dirname, '../../test/fixtures/tls/key.pem');
+
 describe('loadConfig', () => {
   test('defaults: ./data, embedded database, localhost:8080, info logs', () => {
     const config = loadConfig({});
@@ -54,6 +57,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://haven@db.internal:5432/haven',
       host: '0.0.0.0',
       port: 3000,
+      tls: undefined,
       logLevel: 'debug',
       trustProxy: 1,
       shutdownTimeoutMs: 2500,
@@ -208,6 +212,43 @@ describe('loadConfig', () => {
       loadConfig({ HAVEN_BACKUP_DIR: '/mnt/b', HAVEN_BACKUP_KEEP: '30', HAVEN_BACKUP_SCHEDULE: 'off' })
         .backups,
       { dir: '/mnt/b', keep: 30, schedule: undefined },
+    );
+  });
+
+  test('TLS: both files from flags or the environment make an https public address and a Secure cookie', () => {
+    const fromEnv = loadConfig({
+      HAVEN_TLS_CERT: TLS_CERT,
+      HAVEN_TLS_KEY: TLS_KEY,
+      HAVEN_COOKIE_SECURE: 'false',
+    });
+    assert.deepEqual(fromEnv.tls, { certFile: TLS_CERT, keyFile: TLS_KEY });
+    assert.equal(fromEnv.publicUrl, 'https://localhost:8080');
+    assert.equal(fromEnv.auth.cookieSecure, true, 'served over TLS, the session cookie is Secure');
+    const fromFlags = loadConfig(
+      { HAVEN_TLS_CERT: '/nowhere/cert.pem', HAVEN_TLS_KEY: '/nowhere/key.pem' },
+      { tlsCert: TLS_CERT, tlsKey: TLS_KEY },
+    );
+    assert.deepEqual(fromFlags.tls, { certFile: TLS_CERT, keyFile: TLS_KEY });
+    assert.equal(loadConfig({}).tls, undefined);
+    assert.equal(loadConfig({}).publicUrl, 'http://localhost:8080');
+  });
+
+  test('TLS: one file without the other, or a file that cannot be read, is refused', () => {
+    assert.throws(
+      () => loadConfig({ HAVEN_TLS_CERT: TLS_CERT }),
+      (error: unknown) =>
+        error instanceof ConfigError && /needs both a certificate and its private key/.test(error.message),
+    );
+    assert.throws(
+      () => loadConfig({}, { tlsKey: TLS_KEY }),
+      (error: unknown) => error instanceof ConfigError && /--tls-cert and --tls-key/.test(error.message),
+    );
+    assert.throws(
+      () => loadConfig({}, { tlsCert: '/nowhere/cert.pem', tlsKey: TLS_KEY }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message ===
+          '--tls-cert (HAVEN_TLS_CERT) names /nowhere/cert.pem, which does not exist or cannot be read.',
     );
   });
 

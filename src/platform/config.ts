@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { isIP } from 'node:net';
 import { Cron } from 'croner';
 import path from 'node:path';
@@ -12,6 +13,8 @@ export interface Config {
   databaseUrl: string | undefined;
   host: string;
   port: number;
+  /** Serve HTTPS directly from these PEM files (--tls-cert/--tls-key, HAVEN_TLS_CERT/HAVEN_TLS_KEY). */
+  tls: TlsFiles | undefined;
   logLevel: LogLevel;
   /** Which X-Forwarded-* hops to believe (HAVEN_TRUST_PROXY); false: none, the client is the peer. */
   trustProxy: TrustProxy;
@@ -42,6 +45,12 @@ export interface GovernanceSettings {
   operatorContact: string | undefined;
   storageRegion: Region | undefined;
   backupRegion: Region | undefined;
+}
+
+/** The server's certificate chain and private key, as PEM files. */
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
 }
 
 /** Where backups go and how many are kept (docs/backups.md). */
@@ -102,6 +111,8 @@ export interface ConfigFlags {
   data?: string | undefined;
   port?: string | undefined;
   host?: string | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
 }
 
 /** A configuration problem: the message names the variable or flag and the value that was wrong. */
@@ -120,12 +131,17 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
   const port =
     flags.port !== undefined ? parsePort(flags.port, '--port') : parsePort(env.PORT ?? '8080', 'PORT');
   const publicOrigin = parsePublicUrl(env.HAVEN_PUBLIC_URL);
+  const tls = parseTls(
+    nonEmpty(flags.tlsCert, '--tls-cert') ?? nonEmpty(env.HAVEN_TLS_CERT, 'HAVEN_TLS_CERT'),
+    nonEmpty(flags.tlsKey, '--tls-key') ?? nonEmpty(env.HAVEN_TLS_KEY, 'HAVEN_TLS_KEY'),
+  );
   return {
     dataDir,
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     host,
     port,
-    publicUrl: publicOrigin ?? `http://${host}:${port}`,
+    tls,
+    publicUrl: publicOrigin ?? `${tls === undefined ? 'http' : 'https'}://${host}:${port}`,
     mail: {
       smtpUrl: parseSmtpUrl(env.HAVEN_SMTP_URL),
       from: nonEmpty(env.HAVEN_MAIL_FROM, 'HAVEN_MAIL_FROM') ?? 'Haven <no-reply@haven.localhost>',
@@ -150,7 +166,10 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
         1440,
       ),
       sessionMaxHours: parseInteger(env.HAVEN_SESSION_MAX_HOURS ?? '12', 'HAVEN_SESSION_MAX_HOURS', 1, 720),
-      cookieSecure: parseBoolean(env.HAVEN_COOKIE_SECURE ?? 'true', 'HAVEN_COOKIE_SECURE'),
+      // Served over TLS, the session cookie is always Secure: HAVEN_COOKIE_SECURE=false is for plain-HTTP
+      // development only.
+      cookieSecure:
+        tls !== undefined || parseBoolean(env.HAVEN_COOKIE_SECURE ?? 'true', 'HAVEN_COOKIE_SECURE'),
       loginMaxFailures: parseInteger(env.HAVEN_LOGIN_MAX_FAILURES ?? '5', 'HAVEN_LOGIN_MAX_FAILURES', 1, 100),
       loginLockMinutes: parseInteger(
         env.HAVEN_LOGIN_LOCK_MINUTES ?? '15',
@@ -224,6 +243,28 @@ function parseDatabaseUrl(value: string | undefined): string | undefined {
     throw new ConfigError('DATABASE_URL names no database; expected postgres://user@host:5432/database.');
   }
   return value;
+}
+
+function parseTls(certFile: string | undefined, keyFile: string | undefined): TlsFiles | undefined {
+  if (certFile === undefined && keyFile === undefined) {
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    throw new ConfigError(
+      'TLS needs both a certificate and its private key: give --tls-cert and --tls-key (or HAVEN_TLS_CERT and HAVEN_TLS_KEY), or neither.',
+    );
+  }
+  for (const [file, name] of [
+    [certFile, '--tls-cert (HAVEN_TLS_CERT)'],
+    [keyFile, '--tls-key (HAVEN_TLS_KEY)'],
+  ] as const) {
+    try {
+      accessSync(file, constants.R_OK);
+    } catch {
+      throw new ConfigError(`${name} names ${file}, which does not exist or cannot be read.`);
+    }
+  }
+  return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
 }
 
 function parseSmtpUrl(value: string | undefined): string | undefined {

@@ -47,7 +47,12 @@ export async function registerOpenApi(
       tags: [{ name: 'operations', description: 'Liveness and readiness for load balancers and operators' }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    // The docs' own policy allows framing by the same origin; no page of Haven may be framed (security.md).
+    transformStaticCSP: (header) => header.replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
