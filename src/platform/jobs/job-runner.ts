@@ -14,7 +14,10 @@ export interface JobDefinition {
   name: string;
   /** croner pattern, e.g. '0 * * * *' for hourly. */
   schedule: string;
-  /** Longest a run may take; a lease older than this is taken over. */
+  /**
+   * Longest a lease lasts without renewal. A running job renews its lease every minute (see
+   * HEARTBEAT_MS), so a run killed with its process lets go within LIVE_LEASE_MINUTES at most.
+   */
   leaseMinutes: number;
   /** Run at start when the last successful run is older than this (a daily job missed while down). */
   catchUpAfterHours?: number;
@@ -37,6 +40,11 @@ export async function lastSuccess(db: HavenDatabase<JobTables>, name: string): P
 }
 
 export type JobResult = { ran: true; outcome: JobOutcome } | { ran: false; reason: 'already_running' };
+
+/** How often a running job renews its lease. */
+const HEARTBEAT_MS = 60_000;
+/** How far each renewal reaches: a run whose process died is taken over after this at most. */
+export const LIVE_LEASE_MINUTES = 3;
 
 export async function runJob(
   db: HavenDatabase<JobTables>,
@@ -61,7 +69,7 @@ export async function runJob(
       .values({
         name: job.name,
         status: 'running',
-        lease_until: new Date(Date.now() + job.leaseMinutes * 60_000),
+        lease_until: new Date(Date.now() + Math.min(job.leaseMinutes, LIVE_LEASE_MINUTES) * 60_000),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -79,6 +87,22 @@ export async function runJob(
         .where('id', '=', runId)
         .execute();
     });
+  // A killed process stops renewing, so its lease lapses in minutes rather than after the longest run.
+  // Renewals queue behind the job's own transactions on the embedded database's one connection, which is
+  // fine: in one process croner's `protect` already keeps a job from overlapping itself.
+  const renew = () =>
+    db
+      .withPlatform(`job ${job.name}: renew lease`, async (trx) => {
+        await trx
+          .updateTable('job_runs')
+          .set({ lease_until: new Date(Date.now() + LIVE_LEASE_MINUTES * 60_000) })
+          .where('id', '=', runId)
+          .where('status', '=', 'running')
+          .execute();
+      })
+      .catch(() => undefined);
+  const heartbeat = setInterval(() => void renew(), HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     const outcome = await job.run();
     await finish('succeeded', outcome);
@@ -88,5 +112,7 @@ export async function runJob(
     // The message may name a table or a constraint, never personal data (jobs handle ids only).
     await finish('failed', { error: error instanceof Error ? error.name : 'unknown' });
     throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
 }
