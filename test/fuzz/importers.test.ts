@@ -477,6 +477,17 @@ describe('hostile input: importers', () => {
     await holdsFor(realImporter, target.id, 'pupils.xlsx', content);
   });
 
+  test('regression: a NUL or a lone surrogate in a refused file is reported, not thrown on', async () => {
+    // Found by this fuzzing: the report quoted the value, and PostgreSQL's jsonb cannot hold \u0000,
+    // so storing the refused import's record threw.
+    const target = await buildSchool(services);
+    for (const value of ['\u0000', '\uD800']) {
+      const sex = PUPILS_HEADER.indexOf('sex');
+      const content = csvBytes(applyTableEdits(pupilsTable, [{ kind: 'cell', row: 0, column: sex, value }]));
+      await holdsFor(realImporter, target.id, 'pupils.csv', content);
+    }
+  });
+
   test('the check bites: an importer that writes rows before the whole file is validated is caught', async () => {
     const target = await buildSchool(services);
     const result = await fc.check(
