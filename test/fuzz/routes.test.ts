@@ -378,6 +378,18 @@ describe('hostile input: JSON bodies of every route', () => {
     assert.deepEqual(failures, [], failures.join('\n'));
   });
 
+  test('regression: a NUL in a stored text field is a 400, not a 500', async () => {
+    // Found by this fuzzing: PostgreSQL refuses \u0000 in text (22021) and jsonb (22P05); the error
+    // handler answered those with a 500.
+    const response = await fixture.app.inject({
+      method: 'POST',
+      url: '/api/v1/developer-applications',
+      payload: { email: 'someone@example.invalid', organisation: '\u0000', reason: 'A reason long enough' },
+    });
+    assert.equal(response.statusCode, 400, response.body);
+    assert.equal(response.json<{ code: string }>().code, 'validation_failed');
+  });
+
   test('the check bites: a route that throws on a body of an unexpected shape is caught', async () => {
     const app = await buildApp({ services: fixture.services, logger: pino({ level: 'silent' }) });
     app.post(
