@@ -2,6 +2,7 @@ import { limitedPupilIds } from '../privacy/limits.service.ts';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
 import { recordAudit, type Actor as AuditActor } from '../../platform/audit/audit-log.ts';
+import { classifyDatabaseError } from '../../platform/db/errors.ts';
 import { SchoolVault } from '../../platform/crypto/vault.ts';
 import type { Services } from '../../services.ts';
 import { isSubjectCode, saveSubjectNames, subjectResolver } from '../curriculum/curriculum.service.ts';
@@ -161,6 +162,14 @@ function progressed(request: Pick<ImportRequest, 'onProgress'>, done: number): n
 function shapeProblem(error: unknown, before: ReportBuilder): ReportBuilder {
   if (error instanceof FileShapeError) {
     before.error({ ...(error.row === undefined ? {} : { row: error.row }), message: error.message });
+    return before;
+  }
+  // A value the database cannot hold (a NUL character in a class name, say) refuses the file, whole.
+  if (classifyDatabaseError(error) === 'invalid_value') {
+    before.error({
+      message:
+        'A value in the file cannot be stored: it holds a character such as NUL, or is too long or out of range.',
+    });
     return before;
   }
   throw error;

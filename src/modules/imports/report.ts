@@ -82,8 +82,37 @@ export class ReportBuilder {
   }
 
   build(): ImportReport {
-    return structuredClone(this.#report);
+    const report = structuredClone(this.#report);
+    return {
+      ...report,
+      errors: report.errors.map(storableIssue),
+      warnings: report.warnings.map(storableIssue),
+      droppedColumns: report.droppedColumns.map(storable),
+      mappedColumns: Object.fromEntries(
+        Object.entries(report.mappedColumns).map(([column, field]) => [storable(column), storable(field)]),
+      ),
+    };
   }
+}
+
+// A NUL or a lone UTF-16 surrogate from the file (in a value or a column name) cannot be stored in
+// PostgreSQL's jsonb: the report shows U+FFFD in its place instead of failing the import's record.
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function storable(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}
+
+function storableIssue(issue: ImportIssue): ImportIssue {
+  return {
+    ...issue,
+    message: storable(issue.message),
+    ...(issue.path === undefined ? {} : { path: storable(issue.path) }),
+    ...(issue.column === undefined ? {} : { column: storable(issue.column) }),
+    ...(issue.field === undefined ? {} : { field: storable(issue.field) }),
+    ...(issue.value === undefined ? {} : { value: storable(issue.value) }),
+  };
 }
 
 /** One line per issue, for the terminal and the CSV download: "row 4, column Sex: ...". */

@@ -7,6 +7,7 @@ export type DatabaseFailure =
   | 'foreign_key_violation'
   | 'check_violation'
   | 'not_null_violation'
+  | 'invalid_value'
   | 'row_security'
   | 'retryable'
   | 'unavailable';
@@ -16,6 +17,15 @@ const BY_CODE: Record<string, DatabaseFailure> = {
   '23503': 'foreign_key_violation',
   '23514': 'check_violation',
   '23502': 'not_null_violation',
+  // Data exceptions caused by a value the caller sent: a NUL in text or jsonb (22021, 22P05), text that
+  // does not fit its column (22001), a number or date out of range (22003, 22008), unreadable input (22007, 22P02).
+  '22021': 'invalid_value',
+  '22P05': 'invalid_value',
+  '22001': 'invalid_value',
+  '22003': 'invalid_value',
+  '22008': 'invalid_value',
+  '22007': 'invalid_value',
+  '22P02': 'invalid_value',
   // insufficient_privilege: raised when a row-level security WITH CHECK refuses a row.
   '42501': 'row_security',
   '40001': 'retryable',

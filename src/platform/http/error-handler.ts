@@ -89,6 +89,11 @@ const DATABASE_ANSWERS: Record<DatabaseFailure, Answer> = {
     code: 'validation_failed',
     message: 'A value is missing or not allowed.',
   },
+  invalid_value: {
+    status: 400,
+    code: 'validation_failed',
+    message: 'A value cannot be stored: it is out of range, too long, or holds a character such as NUL.',
+  },
   // Row-level security refused the row: to the caller it belongs to no school they can see.
   row_security: { status: 404, code: 'not_found', message: 'That resource was not found.' },
   retryable: { status: 503, code: 'try_again', message: 'The service is busy. Please try again.' },

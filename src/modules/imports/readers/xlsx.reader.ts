@@ -79,7 +79,9 @@ async function* streamRows(reader: ExcelJS.stream.xlsx.WorkbookReader): AsyncGen
   for await (const worksheet of reader) {
     for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
       const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-      const cells = values.map((value) => cellText(value));
+      // row.values is sparse (an empty cell is a hole, which map() would keep as a hole): Array.from
+      // visits every index, so an empty header or cell is '' rather than undefined.
+      const cells = Array.from(values, (value) => cellText(value));
       if (cells.some((cell) => cell !== '')) {
         yield { row: row.number, cells };
       }
