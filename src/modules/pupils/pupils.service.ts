@@ -143,7 +143,8 @@ function indexEntries(
 
 async function indexPupil(vault: SchoolVault, id: string, record: PupilRecord): Promise<void> {
   for (const entry of indexEntries(id, record)) {
-    await vault.index(entry.subjectId, entry.kind, entry.value);
+    // Two pupils may share a name and birthday: the first keeps that lookup (as for new pupils).
+    await vault.index(entry.subjectId, entry.kind, entry.value, { shared: entry.kind === 'pupil_name' });
   }
 }
 

@@ -291,6 +291,7 @@ export async function upsertBlindIndex(
   trx: Trx,
   schoolId: string,
   entry: { kind: string; digest: Buffer; subjectId: string; indexVersion: number },
+  shared = false,
 ): Promise<void> {
   // A subject keeps one value per kind: replacing its UPN removes the old digest first.
   await trx
@@ -308,6 +309,11 @@ export async function upsertBlindIndex(
       subject_id: entry.subjectId,
       index_version: entry.indexVersion,
     })
+    .$call((insert) =>
+      shared
+        ? insert.onConflict((conflict) => conflict.columns(['school_id', 'kind', 'digest']).doNothing())
+        : insert,
+    )
     .execute();
 }
 

@@ -105,15 +105,24 @@ export class SchoolVault {
     await this.#keyring.loadSubjectKeys(this.#trx, this.#schoolId, subjectIds);
   }
 
-  /** Records the subject's blind index for `kind` (replacing their previous value of that kind). */
-  async index(subjectId: string, kind: string, value: string): Promise<void> {
+  /**
+   * Records the subject's blind index for `kind` (replacing their previous value of that kind). With
+   * `shared`, a value another subject already holds stays with them (two pupils with the same name and
+   * birthday); without it, such a value is a constraint error (an e-mail address is one person's).
+   */
+  async index(
+    subjectId: string,
+    kind: string,
+    value: string,
+    options: { shared?: boolean } = {},
+  ): Promise<void> {
     const indexKey = await this.#keyring.activeSchoolKey(this.#trx, this.#schoolId, 'index');
-    await keys.upsertBlindIndex(this.#trx, this.#schoolId, {
-      kind,
-      digest: blindIndex(indexKey.key, kind, value),
-      subjectId,
-      indexVersion: indexKey.version,
-    });
+    await keys.upsertBlindIndex(
+      this.#trx,
+      this.#schoolId,
+      { kind, digest: blindIndex(indexKey.key, kind, value), subjectId, indexVersion: indexKey.version },
+      options.shared === true,
+    );
   }
 
   /** Gives many new subjects their keys in one go (so encrypting their records needs no more queries). */
