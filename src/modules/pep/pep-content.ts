@@ -113,7 +113,7 @@ export class PepVault {
     );
   }
 
-  /** The child's identity and care details; placeholders when the child's key was destroyed. */
+  /** The child's identity and care details; '(erased)' and empty values once the child's key was destroyed. */
   async openChild(row: ChildRow): Promise<OpenChild> {
     const where = (column: string) => ({ table: 'pep_children', column, rowId: row.id });
     try {

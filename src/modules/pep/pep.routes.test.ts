@@ -1,132 +1,23 @@
 // PEPs over HTTP on the real database: linking with the school's agreement, virtual-school isolation,
 // the workflow (who moves which state), locking after sign-off, funding decided by the virtual school
-// only, exports of a signed-off PEP, free text sealed at rest, and erasure of a child.
+// only, exports of a signed-off PEP, (privacy and retention: pep-privacy.routes.test.ts)
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { sql } from 'kysely';
 import { buildUser, signInAs } from '../../../test/support/auth.ts';
 import { buildSchool } from '../../../test/support/factories.ts';
-import { useTestApp } from '../../../test/support/http.ts';
-import { importCsvLines } from '../../../test/support/imports.ts';
-import { PUPIL_HEADER, pupilRow, syntheticUpn } from '../../../test/support/pupil-files.ts';
-import { addDays, todayInEngland } from '../../platform/calendar/working-days.ts';
-import { runRetention } from '../retention/retention.service.ts';
 import { createOrganisation } from '../organisations/organisations.service.ts';
-import { termOf } from './pep-calendar.ts';
-
-const fixture = useTestApp();
-const TERM = termOf(todayInEngland());
-const VOICE = 'Qzvoice I like art club and want to stay with my carer';
-
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
-
-async function call(cookie: string, method: Method, url: string, payload?: object) {
-  const response = await fixture.app.inject({
-    method,
-    url,
-    headers: { cookie },
-    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
-  });
-  return {
-    status: response.statusCode,
-    body: response.body,
-    // A test reads nested fields of many shapes; the assertions are the checks.
-    // oxlint-disable-next-line typescript/no-explicit-any
-    json: () => response.json<Record<string, any>>(),
-  };
-}
-
-async function setUp() {
-  const school = await buildSchool(fixture.services);
-  await importCsvLines(fixture.services, school.id, [PUPIL_HEADER, pupilRow(1, { sen: 'K' }), pupilRow(2)]);
-  const authority = await createOrganisation(fixture.services, {
-    kind: 'local_authority',
-    name: `PEP LA ${randomUUID()}`,
-  });
-  const people = {
-    head: await buildUser(fixture.services, 'virtual_school_head', authority.id),
-    officer: await buildUser(fixture.services, 'virtual_school_officer', authority.id),
-    worker: await buildUser(fixture.services, 'social_worker', authority.id),
-    teacher: await buildUser(fixture.services, 'designated_teacher', school.id),
-  };
-  const cookies = {
-    head: await signInAs(fixture.app, people.head.email),
-    officer: await signInAs(fixture.app, people.officer.email),
-    worker: await signInAs(fixture.app, people.worker.email),
-    teacher: await signInAs(fixture.app, people.teacher.email),
-  };
-  const la = `/api/v1/authorities/${authority.id}/pep`;
-  const sch = `/api/v1/schools/${school.id}/pep`;
-  return { school, authority, people, cookies, la, sch };
-}
-
-type Setup = Awaited<ReturnType<typeof setUp>>;
-
-async function addLinkedChild(setup: Setup, overrides: Record<string, unknown> = {}) {
-  const created = await call(setup.cookies.head, 'POST', `${setup.la}/children`, {
-    forename: 'Zqforename1',
-    surname: 'Xvsurname1',
-    dob: '2010-02-11',
-    upn: syntheticUpn(1),
-    yearGroup: 11,
-    legalStatus: 'C2',
-    enteredCareOn: '2024-03-04',
-    care: { placementType: 'foster_care', carer: 'Qzcarer', socialWorker: 'Qzworker' },
-    school: { schoolId: setup.school.id },
-    ...overrides,
-  });
-  assert.equal(created.status, 201, created.body);
-  const childId = created.json().id as string;
-  const links = await call(setup.cookies.teacher, 'GET', `${setup.sch}/links`);
-  const request = links.json().waiting.find((entry: { childId: string }) => entry.childId === childId);
-  assert.ok(request?.suggestedPupilId, 'the school is offered its pupil with the same UPN');
-  const agreed = await call(setup.cookies.teacher, 'POST', `${setup.sch}/links/${childId}/agree`, {
-    pupilId: request.suggestedPupilId,
-  });
-  assert.equal(agreed.status, 204, agreed.body);
-  return childId;
-}
-
-const FILLED = {
-  pupil_voice: {
-    capturedBy: 'designated_teacher',
-    capturedOn: '2026-10-01',
-    inTheirWords: VOICE,
-    goingWell: 'Maths',
-    wouldHelp: 'A quiet space',
-  },
-  send: {
-    provision: 'K',
-    needs: 'Speech and language',
-    ehcPlanIssuedOn: null,
-    ehcPlanReviewDueOn: null,
-    supportInPlace: 'Weekly sessions',
-  },
-  meeting: {
-    heldOn: '2026-10-02',
-    attendees: [{ name: 'Qzteacher', role: 'Designated teacher' }],
-    notes: 'Notes',
-    decisions: 'Tutoring',
-  },
-};
-
-function target(overrides: Record<string, unknown> = {}) {
-  return {
-    id: randomUUID(),
-    area: 'attainment',
-    description: 'Reach grade 5 in maths',
-    successCriteria: 'Grade 5 at the spring assessment',
-    owner: 'Maths teacher',
-    dueOn: '2027-03-20',
-    status: 'in_progress',
-    fundingRequestedPence: 30000,
-    fundingApprovedPence: null,
-    progressNote: '',
-    carriedFromTerm: null,
-    ...overrides,
-  };
-}
+import { syntheticUpn } from '../../../test/support/pupil-files.ts';
+import {
+  addLinkedChild,
+  call,
+  fixture,
+  FILLED,
+  setUp,
+  target,
+  TERM,
+  VOICE,
+} from '../../../test/support/pep-routes.ts';
 
 describe('PEP linking and virtual school isolation', () => {
   test('the virtual school sees the school’s PEP data only after the school agrees, and no one else sees the child', async () => {
@@ -412,95 +303,5 @@ describe('the PEP workflow', () => {
     assert.deepEqual(board.json().funding, { requestedPence: 30000, approvedPence: 25000 });
     assert.equal(board.json().children, 1);
     assert.equal(board.json().byState.draft, 1);
-  });
-});
-
-describe('a child’s PEP data is theirs', () => {
-  test('free text is ciphertext at rest, in the access bundle, and gone with the child', async () => {
-    const setup = await setUp();
-    const childId = await addLinkedChild(setup);
-    const pepId = (
-      await call(setup.cookies.head, 'POST', `${setup.la}/children/${childId}/peps`, { term: TERM })
-    ).json().id as string;
-    await call(
-      setup.cookies.head,
-      'PUT',
-      `${setup.la}/children/${childId}/peps/${pepId}/modules/pupil_voice`,
-      FILLED.pupil_voice,
-    );
-    const { rows } = await fixture.services.db.withPlatform('test: raw PEP rows', (trx) =>
-      sql<{ text: string }>`select encode(pupil_voice, 'escape') || encode(forename, 'escape') as text
-        from pep_documents join pep_children on pep_children.id = pep_documents.child_id where pep_documents.id = ${pepId}`.execute(
-        trx,
-      ),
-    );
-    assert.ok(
-      rows[0] !== undefined && !rows[0].text.includes('Qzvoice') && !rows[0].text.includes('Zqforename'),
-    );
-
-    assert.equal(
-      (await call(setup.cookies.officer, 'GET', `${setup.la}/children/${childId}/export`)).status,
-      403,
-      'the head answers requests',
-    );
-    const bundle = await call(setup.cookies.head, 'GET', `${setup.la}/children/${childId}/export`);
-    assert.equal(bundle.status, 200);
-    assert.equal(bundle.json().peps[0].modules.pupil_voice.inTheirWords, VOICE);
-    assert.equal(bundle.json().child.forename, 'Zqforename1');
-
-    const erased = await call(setup.cookies.head, 'POST', `${setup.la}/children/${childId}/erase`, {
-      reason: 'request_from_subject',
-      confirm: 'erase',
-    });
-    assert.equal(erased.status, 204, erased.body);
-    assert.equal((await call(setup.cookies.head, 'GET', `${setup.la}/children/${childId}`)).status, 404);
-    const left = await fixture.services.db.withPlatform('test: after erasure', async (trx) => ({
-      documents: (
-        await sql<{
-          n: number;
-        }>`select count(*)::int as n from pep_documents where child_id = ${childId}`.execute(trx)
-      ).rows[0]?.n,
-      keys: (
-        await sql<{
-          n: number;
-        }>`select count(*)::int as n from subject_keys where subject_id = ${childId}`.execute(trx)
-      ).rows[0]?.n,
-    }));
-    assert.deepEqual(left, { documents: 0, keys: 0 });
-  });
-
-  test('the retention run erases a looked-after child on their 25th birthday, not before', async () => {
-    const setup = await setUp();
-    const today = todayInEngland();
-    const add = async (dob: string) => {
-      const created = await call(setup.cookies.head, 'POST', `${setup.la}/children`, {
-        forename: 'Zqformer',
-        surname: 'Xvchild',
-        dob,
-        yearGroup: null,
-        legalStatus: 'C2',
-        enteredCareOn: '2012-09-03',
-        care: { placementType: 'independent_living', carer: '', socialWorker: '' },
-        school: { name: 'Qzcollege' },
-      });
-      assert.equal(created.status, 201, created.body);
-      return created.json().id as string;
-    };
-    const twentyFive = `${Number(today.slice(0, 4)) - 25}${today.slice(4)}`;
-    const tomorrowTwentyFive = addDays(twentyFive, 1);
-    const due = await add(twentyFive);
-    const notYet = await add(tomorrowTwentyFive);
-    const dry = await runRetention(fixture.services, { dryRun: true });
-    assert.ok(dry.totals.lookedAfterChildrenDue >= 1);
-    assert.equal(dry.totals.lookedAfterChildrenErased, 0);
-    assert.equal(
-      (await call(setup.cookies.head, 'GET', `${setup.la}/children/${due}`)).status,
-      200,
-      'a dry run changes nothing',
-    );
-    const run = await runRetention(fixture.services, { dryRun: false });
-    assert.ok(run.totals.lookedAfterChildrenErased >= 1);
-    assert.equal((await call(setup.cookies.head, 'GET', `${setup.la}/children/${due}`)).status, 404);
-    assert.equal((await call(setup.cookies.head, 'GET', `${setup.la}/children/${notYet}`)).status, 200);
   });
 });
