@@ -87,15 +87,24 @@ export function waitForStderr(child: ChildProcess, pattern: RegExp, timeoutMs = 
   });
 }
 
-/** A TCP port that was free a moment ago. */
+/**
+ * A TCP port that was free a moment ago, for a server that must know its address before it listens.
+ * Drawn below Linux's ephemeral range (32768–60999): a port from port 0 is an ephemeral one, and in the
+ * seconds before the server binds it, any outgoing connection of a concurrent test file (to PostgreSQL,
+ * to Chromium) may be given the same number — CI once failed on exactly that (EADDRINUSE).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port found between 20000 and 32000');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
