@@ -96,7 +96,9 @@ export function waitForStderr(child: ChildProcess, pattern: RegExp, timeoutMs = 
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await canListen(port)) return port;
+    if (await canListen(port)) {
+      return port;
+    }
   }
   throw new Error('no free port found between 20000 and 32000');
 }
