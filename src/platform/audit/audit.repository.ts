@@ -7,43 +7,45 @@ type Trx = Transaction<AuditTables>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type CheckpointRow = Selectable<AuditCheckpointsTable>;
 
-/** Locks the organisation's chain head for this transaction (creating it on first use). */
+/**
+ * Locks the organisation's chain head for this transaction (creating it on first use) and reads it, in
+ * one statement: the head stays locked until commit, so every audited request pays for each statement
+ * that runs while it holds the lock.
+ */
 export async function lockHead(trx: Trx, orgId: string): Promise<{ seq: number; hash: Buffer }> {
-  await trx
+  const head = await trx
     .insertInto('audit_heads')
     .values({ org_id: orgId, seq: 0, hash: GENESIS_HASH })
-    .onConflict((conflict) => conflict.column('org_id').doNothing())
-    .execute();
-  const head = await trx
-    .selectFrom('audit_heads')
-    .select(['seq', 'hash'])
-    .where('org_id', '=', orgId)
-    .forUpdate()
+    // A no-op update takes the row lock that `select … for update` would, and returns the row.
+    .onConflict((conflict) =>
+      conflict.column('org_id').doUpdateSet((eb) => ({ seq: eb.ref('audit_heads.seq') })),
+    )
+    .returning(['seq', 'hash'])
     .executeTakeFirstOrThrow();
   return { seq: Number(head.seq), hash: head.hash };
 }
 
+/** Writes the event and moves the head to it, in one statement. */
 export async function appendEvent(trx: Trx, event: ChainedEvent, hash: Buffer): Promise<void> {
   await trx
-    .insertInto('audit_events')
-    .values({
-      org_id: event.orgId,
-      seq: event.seq,
-      id: event.id,
-      occurred_at: event.occurredAt,
-      actor_type: event.actorType,
-      actor_id: event.actorId,
-      action: event.action,
-      outcome: event.outcome,
-      target: event.target,
-      subject_ids: [...event.subjectIds],
-      request_id: event.requestId,
-      details: JSON.stringify(event.details),
-      prev_hash: event.prevHash,
-      hash,
-    })
-    .execute();
-  await trx
+    .with('appended', (db) =>
+      db.insertInto('audit_events').values({
+        org_id: event.orgId,
+        seq: event.seq,
+        id: event.id,
+        occurred_at: event.occurredAt,
+        actor_type: event.actorType,
+        actor_id: event.actorId,
+        action: event.action,
+        outcome: event.outcome,
+        target: event.target,
+        subject_ids: [...event.subjectIds],
+        request_id: event.requestId,
+        details: JSON.stringify(event.details),
+        prev_hash: event.prevHash,
+        hash,
+      }),
+    )
     .updateTable('audit_heads')
     .set({ seq: event.seq, hash })
     .where('org_id', '=', event.orgId)

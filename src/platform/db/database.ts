@@ -59,8 +59,11 @@ export class HavenDatabase<DB> {
     this.#refuseNesting();
     return this.#context.run({ kind: 'school', schoolId }, () =>
       this.#db.transaction().execute(async (trx) => {
-        await sql`select set_config(${SCHOOL_SETTING}, ${schoolId}, true)`.execute(trx);
-        await sql.raw(`set local role ${APP_ROLE}`).execute(trx);
+        // One round trip for both settings (`set_config('role', …, true)` is `set local role`): every
+        // school request opens one of these, so a statement saved here is saved on every request.
+        await sql`select set_config(${SCHOOL_SETTING}, ${schoolId}, true), set_config('role', ${APP_ROLE}, true)`.execute(
+          trx,
+        );
         return work(trx);
       }),
     );
