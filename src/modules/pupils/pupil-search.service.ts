@@ -7,6 +7,7 @@ import type { Services } from '../../services.ts';
 import { classesOfPupils, classMemberIds, visiblePupils } from '../curriculum/curriculum.service.ts';
 import type { SignedIn } from '../organisations/identity.ts';
 import { byName, displayName, matchesWords, openNames, searchWords, type NamedPupil } from './pupil-names.ts';
+import { pupilOrder, type PupilOrder } from './pupil-order.ts';
 import * as pupils from './pupils.repository.ts';
 
 // Finding pupils: search by name or UPN, and a paged list for browsing.
@@ -15,8 +16,10 @@ import * as pupils from './pupils.repository.ts';
 // them: both read the school's (or the teacher's) pupils, decrypt their names in memory (keys loaded in
 // one query, then one AES-GCM open per name) and filter and sort there. That is fine for schools of a
 // few thousand pupils (measured: about 0.1 s per search of 1,000 pupils on the embedded database); a
-// larger estate would want a keyed search index instead. A UPN is found through its blind index without
-// decrypting anything.
+// larger estate would want a keyed search index instead. The list, opened far more often than a search,
+// keeps the school's name order in memory as ranks by id while the pupil rows are unchanged
+// (pupil-order.ts) and decrypts only the names of the page it shows. A UPN is found through its blind
+// index without decrypting anything.
 
 /** A pupil as lists and searches show them. */
 export interface PupilListItem {
@@ -105,14 +108,21 @@ export async function listPupils(
     }
     const ids = intersect(visible === 'all' ? undefined : visible, members);
     const vault = new SchoolVault(services.keyring, trx, schoolId);
-    const named = await openNames(
+    const filter = { ids, yearGroup: list.yearGroup };
+    let listing = await pageInOrder(
+      trx,
       vault,
-      await pupils.pupilNameRows(trx, schoolId, { ids, yearGroup: list.yearGroup }),
+      schoolId,
+      await pupilOrder(trx, vault, schoolId),
+      filter,
+      list,
+      visible,
     );
-    named.sort(byName);
-    const start =
-      list.cursor === undefined ? 0 : await afterCursor(trx, vault, schoolId, named, list.cursor, visible);
-    const page = named.slice(start, start + list.limit);
+    if (listing.stale) {
+      const fresh = await pupilOrder(trx, vault, schoolId, { fresh: true });
+      listing = await pageInOrder(trx, vault, schoolId, fresh, filter, list, visible);
+    }
+    const { listed, start, page } = listing;
     const shown = await listItems(trx, vault, schoolId, page);
     await recordAudit(trx, {
       orgId: schoolId,
@@ -125,9 +135,42 @@ export async function listPupils(
     const last = page.at(-1);
     return {
       pupils: shown,
-      nextCursor: start + list.limit < named.length && last !== undefined ? last.id : null,
+      nextCursor: start + list.limit < listed.length && last !== undefined ? last.id : null,
     };
   });
+}
+
+/**
+ * One page of the list in name order: the pupils the filter keeps, after the cursor, with only the page's
+ * names decrypted. `stale` when a pupil ranked among the named turned out to have no name (see
+ * pupil-order.ts).
+ */
+async function pageInOrder(
+  trx: Transaction<DB>,
+  vault: SchoolVault,
+  schoolId: string,
+  order: PupilOrder,
+  filter: { ids: readonly string[] | undefined; yearGroup: number | undefined },
+  list: ListRequest,
+  visible: 'all' | string[],
+): Promise<{ listed: string[]; start: number; page: NamedPupil[]; stale: boolean }> {
+  const rankOf = (id: string): number => order.rank.get(id) ?? Number.MAX_SAFE_INTEGER;
+  const allowed = filter.ids === undefined ? undefined : new Set(filter.ids);
+  const listed = order.pupils
+    .filter(
+      (pupil) =>
+        (allowed === undefined || allowed.has(pupil.id)) &&
+        (filter.yearGroup === undefined || pupil.yearGroup === filter.yearGroup),
+    )
+    .map((pupil) => pupil.id)
+    .sort((a, b) => rankOf(a) - rankOf(b));
+  const start = list.cursor === undefined ? 0 : afterCursor(listed, order.rank, list.cursor, visible, rankOf);
+  const pageIds = listed.slice(start, start + list.limit);
+  const page = (await openNames(vault, await pupils.pupilNameRows(trx, schoolId, { ids: pageIds }))).sort(
+    (a, b) => rankOf(a.id) - rankOf(b.id),
+  );
+  const stale = page.some((pupil) => displayName(pupil.names) === null && rankOf(pupil.id) < order.named);
+  return { listed, start, page, stale };
 }
 
 function intersect(
@@ -146,29 +189,25 @@ function intersect(
  * pseudonymous id, never a name, since it travels in the URL); the next page starts after that pupil's
  * place in name order, so pupils added or removed meanwhile neither repeat nor vanish.
  */
-async function afterCursor(
-  trx: Transaction<DB>,
-  vault: SchoolVault,
-  schoolId: string,
-  named: readonly NamedPupil[],
+function afterCursor(
+  listed: readonly string[],
+  rank: ReadonlyMap<string, number>,
   cursor: string,
   visible: 'all' | string[],
-): Promise<number> {
-  const index = named.findIndex((pupil) => pupil.id === cursor);
+  rankOf: (id: string) => number,
+): number {
+  const index = listed.indexOf(cursor);
   if (index >= 0) {
     return index + 1;
   }
-  const [last] =
-    visible === 'all' || visible.includes(cursor)
-      ? await openNames(vault, await pupils.pupilNameRows(trx, schoolId, { ids: [cursor] }))
-      : [];
-  if (last === undefined) {
+  const cursorRank = visible === 'all' || visible.includes(cursor) ? rank.get(cursor) : undefined;
+  if (cursorRank === undefined) {
     throw badRequest('That page of pupils is out of date: start again from the first page.', [
       { field: 'query.cursor', message: 'is not a pupil in this list' },
     ]);
   }
-  const next = named.findIndex((pupil) => byName(pupil, last) > 0);
-  return next === -1 ? named.length : next;
+  const next = listed.findIndex((id) => rankOf(id) > cursorRank);
+  return next === -1 ? listed.length : next;
 }
 
 /** The items shown for these pupils: only now are their UPNs decrypted, and their classes read. */

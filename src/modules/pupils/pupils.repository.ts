@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Transaction, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { DB } from '../../database.ts';
 import type { PriorAttainmentTable, PupilChangesTable, PupilsTable } from './pupils.tables.ts';
 
@@ -165,6 +165,22 @@ export async function pupilNameRows(
     query = query.where('year_group', '=', filter.yearGroup);
   }
   return query.execute();
+}
+
+/**
+ * Every pupil of the school with its row version (`xmin`, new with each insert or update), by id: the
+ * fingerprint that tells whether a remembered name order still holds.
+ */
+export async function pupilVersions(
+  trx: Transaction<DB>,
+  schoolId: string,
+): Promise<Array<{ id: string; year_group: number | null; version: string }>> {
+  return trx
+    .selectFrom('pupils')
+    .select(['id', 'year_group', sql<string>`xmin::text`.as('version')])
+    .where('school_id', '=', schoolId)
+    .orderBy('id')
+    .execute();
 }
 
 export async function pupilById(

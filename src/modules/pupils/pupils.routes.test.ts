@@ -215,6 +215,26 @@ describe('pupil list', () => {
     assert.deepEqual(seen, [CARA.shown, BEN.shown, ANNA.shown, DAN.shown], 'pages of one, in order');
   });
 
+  test('the order follows the data: a renamed pupil moves, a new one takes its place, a leaver’s row stays', async () => {
+    const { school, cookie } = await schoolWithPupils();
+    const shown = async () => (await list(school.id, cookie)).pupils.map((pupil) => pupil.displayName);
+    assert.deepEqual(await shown(), [CARA.shown, BEN.shown, ANNA.shown, DAN.shown]);
+    await importCsv(school.id, [
+      'upn,forename,surname,dob,sex,year_group',
+      `${CARA.upn},Zqcara,Xzzjones,2011-01-20,F,10`,
+      `${syntheticUpn(5)},Zqeve,Xaaeve,2011-02-02,F,10`,
+    ]);
+    assert.deepEqual(
+      await shown(),
+      ['Zqeve Xaaeve', BEN.shown, ANNA.shown, DAN.shown, 'Zqcara Xzzjones'],
+      'read again after the import, not from the order remembered before it',
+    );
+    assert.deepEqual(
+      (await list(school.id, cookie, '?yearGroup=10&limit=2')).pupils.map((pupil) => pupil.displayName),
+      ['Zqeve Xaaeve', DAN.shown],
+    );
+  });
+
   test('a class filter, an unknown class (404) and a cursor that is no pupil of the list (400)', async () => {
     const { school, cookie } = await schoolWithPupils();
     const classes = (await get(`/api/v1/schools/${school.id}/classes`, cookie)).statusCode;
@@ -414,9 +434,12 @@ describe('teachers see only the pupils of their classes', () => {
 describe('keys and erasure', () => {
   test('a cold key cache still reads every name; an erased pupil shows without names and breaks nothing', async () => {
     const { school, cookie } = await schoolWithPupils();
-    const danId = await idOf(school.id, cookie, DAN.upn);
+    const caraId = await idOf(school.id, cookie, CARA.upn);
+    // The list remembers the name order (pupil-order.ts); the key goes without the row changing.
+    const before = (await get(`/api/v1/schools/${school.id}/pupils`, cookie)).json<{ pupils: Item[] }>();
+    assert.equal(before.pupils[0]?.displayName, CARA.shown);
     await fixture.services.db.withSchool(school.id, (trx) =>
-      new SchoolVault(fixture.services.keyring, trx, school.id).shred(danId),
+      new SchoolVault(fixture.services.keyring, trx, school.id).shred(caraId),
     );
     // A fresh process: no key in memory, so the names' keys are loaded from the database.
     const cold = { ...fixture.services, keyring: new Keyring(fixture.services.keyring.provider) };
@@ -432,20 +455,20 @@ describe('keys and erasure', () => {
     const searched = await searchPupils(cold, leader, school.id, { query: 'xvsmith', limit: 20 }, 'r-1');
     assert.deepEqual(
       searched.pupils.map((pupil) => pupil.displayName),
-      [BEN.shown, ANNA.shown],
+      [BEN.shown, ANNA.shown, DAN.shown],
     );
     const listed = await listPupils(cold, leader, school.id, { limit: 50 }, 'r-2');
     assert.deepEqual(
       listed.pupils.map((pupil) => [pupil.displayName, pupil.upn]),
       [
-        [CARA.shown, CARA.upn],
         [BEN.shown, BEN.upn],
         [ANNA.shown, ANNA.upn],
+        [DAN.shown, DAN.upn],
         [null, null],
       ],
       'the erased pupil comes last, with no name or UPN',
     );
-    const record = await readPupil(cold, leader, school.id, danId, 'r-3');
+    const record = await readPupil(cold, leader, school.id, caraId, 'r-3');
     assert.equal(record.identity.erased, true);
     assert.equal(record.identity.upn, null);
     assert.equal(record.characteristics.yearGroup, 10, 'pseudonymised characteristics remain');
