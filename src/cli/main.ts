@@ -16,6 +16,7 @@ import { registerPrivacy } from './privacy.command.ts';
 import { registerRetention } from './retention.command.ts';
 import { registerOrganisation, registerSchool } from './school.command.ts';
 import { registerStart } from './start.command.ts';
+import { registerReliability } from './reliability.command.ts';
 import { registerTest } from './test.command.ts';
 import { registerUser } from './user.command.ts';
 
@@ -28,6 +29,7 @@ function buildProgram(): Command {
     .enablePositionalOptions(false);
   registerStart(program);
   registerTest(program);
+  registerReliability(program);
   registerCheck(program);
   registerDependencyAudit(program);
   registerMigrate(program);

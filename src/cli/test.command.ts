@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { Command } from 'commander';
+import { runNode } from './node-child.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const DEFAULT_PATTERNS = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 
 export function registerTest(program: Command): void {
@@ -13,21 +11,9 @@ export function registerTest(program: Command): void {
     .option('--concurrency <n>', 'test files run in parallel', '2')
     .action(async (files: string[], options: { concurrency: string }) => {
       const patterns = files.length > 0 ? files : DEFAULT_PATTERNS;
-      const args = [
-        '--disable-warning=ExperimentalWarning',
-        '--test',
-        `--test-concurrency=${options.concurrency}`,
-        '--test-reporter=spec',
-        ...patterns,
-      ];
-      const code = await new Promise<number>((resolve) => {
-        const child = spawn(process.execPath, args, {
-          cwd: ROOT,
-          stdio: 'inherit',
-          env: { ...process.env, NODE_ENV: 'test' },
-        });
-        child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal === null ? 1 : 128)));
-      });
-      process.exitCode = code;
+      process.exitCode = await runNode(
+        ['--test', `--test-concurrency=${options.concurrency}`, '--test-reporter=spec', ...patterns],
+        { ...process.env, NODE_ENV: 'test' },
+      );
     });
 }
