@@ -1,6 +1,5 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { DB } from '../../database.ts';
-import type { ResultsTable } from './curriculum.tables.ts';
 
 // Subjects, grade sets, assessment points, classes and results: every method takes the school's transaction.
 
@@ -145,10 +144,22 @@ export async function ensureClasses(
 
 /** Values as one PostgreSQL array literal (text elements quoted; ids and numbers need no quotes). */
 function arrayLiteral(values: ReadonlyArray<string | number>, quoted: boolean): string {
-  const elements = quoted
-    ? values.map((value) => `"${String(value).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`)
-    : values.map(String);
-  return `{${elements.join(',')}}`;
+  return `{${(quoted ? values.map((value) => quote(String(value))) : values).join(',')}}`;
+}
+
+// Grades and facets repeat a few values across thousands of rows: each is quoted once.
+const quotedValues = new Map<string, string>();
+
+/** A text element of an array literal, in double quotes (backslashes and quotes escaped). */
+function quote(value: string): string {
+  let quoted = quotedValues.get(value);
+  if (quoted === undefined) {
+    quoted = `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+    if (value.length <= 16 && quotedValues.size < 1_000) {
+      quotedValues.set(value, quoted);
+    }
+  }
+  return quoted;
 }
 
 /** Each distinct id once, and each row's 1-based position in that list. */
@@ -167,25 +178,27 @@ function positions(ids: readonly string[]): { distinct: string[]; of: number[] }
 
 /**
  * Class memberships ready for one statement: each column as one array literal, built before the
- * statement is due (an import builds the next batch while the database writes this one).
+ * statement is due (an import builds the next batch while the database writes this one). A batch's
+ * classes and pupils each appear once, with a position per row: thousands of ids as text made each
+ * literal one of V8's large objects, kept until a full collection (decision 0015).
  */
 export interface MemberColumns {
   rows: number;
   classIds: string;
+  classOf: string;
   pupilIds: string;
+  pupilOf: string;
 }
 
 export function memberColumns(rows: ReadonlyArray<{ class_id: string; pupil_id: string }>): MemberColumns {
+  const classes = positions(rows.map((row) => row.class_id));
+  const pupils = positions(rows.map((row) => row.pupil_id));
   return {
     rows: rows.length,
-    classIds: arrayLiteral(
-      rows.map((row) => row.class_id),
-      false,
-    ),
-    pupilIds: arrayLiteral(
-      rows.map((row) => row.pupil_id),
-      false,
-    ),
+    classIds: arrayLiteral(classes.distinct, false),
+    classOf: arrayLiteral(classes.of, false),
+    pupilIds: arrayLiteral(pupils.distinct, false),
+    pupilOf: arrayLiteral(pupils.of, false),
   };
 }
 
@@ -201,20 +214,22 @@ export async function addClassMembers(
   // thousands of memberships a batch, and a statement of fixed size parses and plans at once.
   const result = await sql`
     insert into class_members (school_id, class_id, pupil_id)
-    select ${schoolId}::uuid, m.class_id, m.pupil_id
-    from unnest(${columns.classIds}::uuid[], ${columns.pupilIds}::uuid[]) as m (class_id, pupil_id)
+    select ${schoolId}::uuid, (${columns.classIds}::uuid[])[m.class_of], (${columns.pupilIds}::uuid[])[m.pupil_of]
+    from unnest(${columns.classOf}::int4[], ${columns.pupilOf}::int4[]) as m (class_of, pupil_of)
     on conflict (class_id, pupil_id) do nothing
   `.execute(trx);
   return Number(result.numAffectedRows ?? 0n);
 }
 
 /**
- * Results ready for one statement: each column as one array literal, the batch's few subjects and
- * assessment points each once with a position per row (a fifth of the bytes of an id per row).
+ * Results ready for one statement: each column as one array literal, the batch's pupils, subjects and
+ * assessment points each once with a position per row (a fifth of the bytes of an id per row; 5,000
+ * pupil ids as text were one of V8's large objects, kept until a full collection).
  */
 export interface ResultColumns {
   rows: number;
   pupilIds: string;
+  pupilOf: string;
   subjectIds: string;
   subjectOf: string;
   pointIds: string;
@@ -224,35 +239,31 @@ export interface ResultColumns {
   points: string;
 }
 
-export function resultColumns(
-  rows: ReadonlyArray<
-    Pick<ResultsTable, 'pupil_id' | 'subject_id' | 'assessment_point_id' | 'facet' | 'grade' | 'points'>
-  >,
-): ResultColumns {
-  const subjects = positions(rows.map((row) => row.subject_id));
-  const points = positions(rows.map((row) => row.assessment_point_id));
+/** A batch of results as one array per column (a row's values at the same index in each). */
+export interface ResultValues {
+  pupilIds: readonly string[];
+  subjectIds: readonly string[];
+  pointIds: readonly string[];
+  facets: readonly string[];
+  grades: readonly string[];
+  points: readonly number[];
+}
+
+export function resultColumns(values: ResultValues): ResultColumns {
+  const pupils = positions(values.pupilIds);
+  const subjects = positions(values.subjectIds);
+  const points = positions(values.pointIds);
   return {
-    rows: rows.length,
-    pupilIds: arrayLiteral(
-      rows.map((row) => row.pupil_id),
-      false,
-    ),
+    rows: values.pupilIds.length,
+    pupilIds: arrayLiteral(pupils.distinct, false),
+    pupilOf: arrayLiteral(pupils.of, false),
     subjectIds: arrayLiteral(subjects.distinct, false),
     subjectOf: arrayLiteral(subjects.of, false),
     pointIds: arrayLiteral(points.distinct, false),
     pointOf: arrayLiteral(points.of, false),
-    facets: arrayLiteral(
-      rows.map((row) => row.facet),
-      true,
-    ),
-    grades: arrayLiteral(
-      rows.map((row) => row.grade),
-      true,
-    ),
-    points: arrayLiteral(
-      rows.map((row) => row.points),
-      false,
-    ),
+    facets: arrayLiteral(values.facets, true),
+    grades: arrayLiteral(values.grades, true),
+    points: arrayLiteral(values.points, false),
   };
 }
 
@@ -272,12 +283,13 @@ export async function upsertResults(
   }
   const result = await sql`
     insert into results (school_id, pupil_id, subject_id, assessment_point_id, facet, grade, points, import_id)
-    select ${schoolId}::uuid, r.pupil_id, (${columns.subjectIds}::uuid[])[r.subject_of],
-      (${columns.pointIds}::uuid[])[r.point_of], r.facet, r.grade, r.points, ${importId}::uuid
+    select ${schoolId}::uuid, (${columns.pupilIds}::uuid[])[r.pupil_of],
+      (${columns.subjectIds}::uuid[])[r.subject_of], (${columns.pointIds}::uuid[])[r.point_of],
+      r.facet, r.grade, r.points, ${importId}::uuid
     from unnest(
-      ${columns.pupilIds}::uuid[], ${columns.subjectOf}::int4[], ${columns.pointOf}::int4[],
+      ${columns.pupilOf}::int4[], ${columns.subjectOf}::int4[], ${columns.pointOf}::int4[],
       ${columns.facets}::text[], ${columns.grades}::text[], ${columns.points}::float8[]
-    ) as r (pupil_id, subject_of, point_of, facet, grade, points)
+    ) as r (pupil_of, subject_of, point_of, facet, grade, points)
     on conflict (pupil_id, subject_id, assessment_point_id, facet) do update
       set grade = excluded.grade, points = excluded.points, import_id = excluded.import_id, updated_at = now()
       where results.grade is distinct from excluded.grade

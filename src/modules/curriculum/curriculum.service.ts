@@ -4,7 +4,6 @@ import { gradeSetByCode, normaliseSubjectName, subjectByCode, subjectByName } fr
 import * as curriculum from './curriculum.repository.ts';
 import * as pupilCurriculum from './pupil-curriculum.repository.ts';
 import { can, type Actor } from '../organisations/roles.policy.ts';
-import type { ResultRecord } from './result-record.ts';
 
 /**
  * Turns a school's subject names into catalogue codes: the mapping given with this import first, then
@@ -162,19 +161,8 @@ export async function enrolInClasses(
 }
 
 /** Results whose pupils, subjects and points are resolved, ready to write in one statement. */
-export function resultRows(
-  results: ReadonlyArray<ResultRecord & { pupilId: string; subjectId: string; assessmentPointId: string }>,
-): curriculum.ResultColumns {
-  return curriculum.resultColumns(
-    results.map((result) => ({
-      pupil_id: result.pupilId,
-      subject_id: result.subjectId,
-      assessment_point_id: result.assessmentPointId,
-      facet: result.facet,
-      grade: result.grade,
-      points: result.points,
-    })),
-  );
+export function resultRows(values: curriculum.ResultValues): curriculum.ResultColumns {
+  return curriculum.resultColumns(values);
 }
 
 /** Writes results prepared by `resultRows`; returns rows changed. */

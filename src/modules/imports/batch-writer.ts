@@ -23,43 +23,65 @@ import type { ImportOptions } from './imports.service.ts';
 const REMEMBERED_PUPILS = 20_000;
 
 /**
- * Pupil ids by key, remembered across batches (the most recently used first to stay): a results file
- * names the same pupils again and again. After `resolve`, every key it was given that exists is there.
+ * Pupil ids by key, remembered across batches: a results file names the same pupils again and again.
+ * Two generations instead of a strict least-recently-used order: a key is looked up in the newer, then
+ * the older (and brought into the newer); when the newer is full it becomes the older and the oldest is
+ * dropped whole. Moving a key to the end of one Map on every use (delete, then set, twice a row) left
+ * the Map's table full of holes and rebuilt it every few thousand rows: garbage in V8's old
+ * generation, which a long file piles up until a full collection.
  */
 export class PupilLookup {
-  readonly #known = new Map<string, string>();
+  #newer = new Map<string, string>();
+  #older = new Map<string, string>();
   readonly #vault: SchoolVault;
 
   constructor(vault: SchoolVault) {
     this.#vault = vault;
   }
 
+  #get(text: string): string | undefined {
+    const id = this.#newer.get(text);
+    if (id !== undefined) {
+      return id;
+    }
+    const old = this.#older.get(text);
+    if (old !== undefined) {
+      this.#remember(text, old);
+    }
+    return old;
+  }
+
+  #remember(text: string, id: string): void {
+    if (this.#newer.size >= REMEMBERED_PUPILS) {
+      this.#older = this.#newer;
+      this.#newer = new Map();
+    }
+    this.#newer.set(text, id);
+  }
+
+  /** The ids of those of these keys that are the school's pupils, by key string (see keyString). */
   async resolve(keys: readonly PupilKey[]): Promise<ReadonlyMap<string, string>> {
+    const found = new Map<string, string>();
     const missing: PupilKey[] = [];
     for (const key of keys) {
       const text = keyString(key);
-      const id = this.#known.get(text);
+      if (found.has(text)) {
+        continue;
+      }
+      const id = this.#get(text);
       if (id === undefined) {
         missing.push(key);
       } else {
-        // Used again: moved to the newest end, so it is the last to be forgotten.
-        this.#known.delete(text);
-        this.#known.set(text, id);
+        found.set(text, id);
       }
     }
     if (missing.length > 0) {
-      for (const [key, id] of await findPupilsByKeys(this.#vault, missing)) {
-        this.#known.set(key, id);
+      for (const [text, id] of await findPupilsByKeys(this.#vault, missing)) {
+        this.#remember(text, id);
+        found.set(text, id);
       }
     }
-    const keep = Math.max(REMEMBERED_PUPILS, keys.length);
-    for (const oldest of this.#known.keys()) {
-      if (this.#known.size <= keep) {
-        break;
-      }
-      this.#known.delete(oldest);
-    }
-    return this.#known;
+    return found;
   }
 }
 
@@ -164,58 +186,81 @@ export class BatchWriter {
    * memberships they imply), resolving subjects and assessment points (creating new ones). Nothing is
    * written until `writeResults`, so this can run while the previous batch is being written.
    */
-  async prepareResults(records: ResultRecord[]): Promise<PreparedResults> {
+  async prepareResults(records: ResultRecord[], repeats: boolean): Promise<PreparedResults> {
     const pupilIds = await this.#pupils.resolve(records.map((record) => record.key));
-    const newSubjects = records.map((record) => record.subject).filter((code) => !this.#subjects.has(code));
-    if (newSubjects.length > 0) {
-      for (const [code, id] of await ensureSubjects(this.#trx, this.#schoolId, new Set(newSubjects))) {
+    const newSubjects = new Set<string>();
+    const newPoints = new Set<string>();
+    for (const record of records) {
+      if (!this.#subjects.has(record.subject)) {
+        newSubjects.add(record.subject);
+      }
+      if (!this.#points.has(record.assessmentPoint)) {
+        newPoints.add(record.assessmentPoint);
+      }
+    }
+    if (newSubjects.size > 0) {
+      for (const [code, id] of await ensureSubjects(this.#trx, this.#schoolId, newSubjects)) {
         this.#subjects.set(code, id);
       }
     }
-    const newPoints = records
-      .map((record) => record.assessmentPoint)
-      .filter((name) => !this.#points.has(name));
-    if (newPoints.length > 0) {
-      for (const [name, id] of await ensureAssessmentPoints(this.#trx, this.#schoolId, new Set(newPoints))) {
+    if (newPoints.size > 0) {
+      for (const [name, id] of await ensureAssessmentPoints(this.#trx, this.#schoolId, newPoints)) {
         this.#points.set(name, id);
       }
     }
-    // A row repeated in the file (reported as a warning) must not reach one INSERT twice.
-    const unique = new Map(
-      records.map((record) => [
-        `${keyString(record.key)}|${record.subject}|${record.assessmentPoint}|${record.facet}`,
-        record,
-      ]),
-    );
-    const resolved = [...unique.values()]
-      .map((record) => ({
-        ...record,
-        pupilId: pupilIds.get(keyString(record.key)) ?? '',
-        subjectId: this.#subjects.get(record.subject) ?? '',
-        assessmentPointId: this.#points.get(record.assessmentPoint) ?? '',
-      }))
-      // A restricted pupil's grades are not updated (UK GDPR Art. 18): counted, not written.
-      .filter((record) => !this.#options.restricted.has(record.pupilId));
-    if (resolved.length < unique.size) {
-      this.#add('results_left_restricted', unique.size - resolved.length);
-    }
+    // A row repeated in the file (reported as a warning) must not reach one INSERT twice. Only a batch
+    // holding a repeat (the checker knows) needs the map; the others' keys are all different already.
+    const unique = repeats
+      ? [
+          ...new Map(
+            records.map((record) => [
+              `${keyString(record.key)}|${record.subject}|${record.assessmentPoint}|${record.facet}`,
+              record,
+            ]),
+          ).values(),
+        ]
+      : records;
+    // Straight into one array per column: no object per row beyond the records themselves.
+    const values = {
+      pupilIds: [] as string[],
+      subjectIds: [] as string[],
+      pointIds: [] as string[],
+      facets: [] as string[],
+      grades: [] as string[],
+      points: [] as number[],
+    };
     // Each pupil and class pair once per batch, however many results repeat it; a pair a later batch
     // repeats is already a member, which the database skips and does not count again.
     const enrolments = new Map<string, { pupilId: string; className: string; subjectId: string }>();
-    for (const record of resolved) {
-      const pair = `${record.className ?? ''}|${record.pupilId}`;
-      if (record.className !== undefined && !enrolments.has(pair)) {
-        enrolments.set(pair, {
-          pupilId: record.pupilId,
-          className: record.className,
-          subjectId: record.subjectId,
-        });
+    const changed = new Set<string>();
+    for (const record of unique) {
+      const pupilId = pupilIds.get(keyString(record.key)) ?? '';
+      // A restricted pupil's grades are not updated (UK GDPR Art. 18): counted, not written.
+      if (this.#options.restricted.has(pupilId)) {
+        continue;
       }
+      const subjectId = this.#subjects.get(record.subject) ?? '';
+      values.pupilIds.push(pupilId);
+      values.subjectIds.push(subjectId);
+      values.pointIds.push(this.#points.get(record.assessmentPoint) ?? '');
+      values.facets.push(record.facet);
+      values.grades.push(record.grade);
+      values.points.push(record.points);
+      changed.add(pupilId);
+      if (record.className !== undefined) {
+        const pair = `${record.className}|${pupilId}`;
+        if (!enrolments.has(pair)) {
+          enrolments.set(pair, { pupilId, className: record.className, subjectId });
+        }
+      }
+    }
+    if (values.pupilIds.length < unique.length) {
+      this.#add('results_left_restricted', unique.length - values.pupilIds.length);
     }
     return {
       records: records.length,
-      changed: [...new Set(resolved.map((record) => record.pupilId))],
-      rows: resultRows(resolved),
+      changed: [...changed],
+      rows: resultRows(values),
       members: await prepareEnrolments(this.#trx, this.#schoolId, [...enrolments.values()], this.#classes),
     };
   }

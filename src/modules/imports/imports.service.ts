@@ -387,14 +387,14 @@ async function readAndWrite(
   let pupils: PupilRecord[] = [];
   let prepared: PreparedResults | undefined;
   const resultsBatch = async (): Promise<void> => {
-    const results = await checker.checkPupilsExist();
+    const { records, repeats } = await checker.checkPupilsExist();
     if (prepared !== undefined) {
       const ready = prepared;
       await write(ready.records, () => writer.writeResults(ready));
     }
     prepared =
-      checker.report.errorCount === 0 && results.length > 0
-        ? await writer.prepareResults(results)
+      checker.report.errorCount === 0 && records.length > 0
+        ? await writer.prepareResults(records, repeats)
         : undefined;
   };
   let done = 0;

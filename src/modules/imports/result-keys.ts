@@ -3,14 +3,27 @@ import type { Facet } from '../curriculum/curriculum.tables.ts';
 // Finding a results file's repeated rows without a string per row: a 1.8-million-row file kept each
 // row's "pupil|subject|point|facet" string and its first row (several hundred MB). Here the pupil,
 // subject, assessment point and facet become small numbers packed into one exact integer (below 2^53),
-// held in an open-addressing table of typed arrays: 14 bytes a slot, about 20 bytes a row.
+// held in open-addressing tables of typed arrays: 12 bytes a slot (the key, then the first row and
+// its grade's number in one 32-bit word), about 18 bytes a row.
+//
+// The slots are split into 256 tables by the key's hash, each grown by half when 80% full. One table
+// doubling whole held the old and the new arrays at once (87 MB at 1.8 million rows), and its arrays of
+// many megabytes, once freed, raised glibc's threshold for mapping allocations separately, so later
+// buffers came from its arenas, which kept the freed memory: resident memory grew with the file. A
+// table here stays near 100 kB.
 
 const PUPIL_BITS = 2 ** 26;
 const SUBJECT_BITS = 2 ** 10;
 const POINT_BITS = 2 ** 15;
 const FACETS: Record<Facet, number> = { achieved: 0, target: 1, prediction: 2, baseline: 3 };
-const MAX_GRADES = 2 ** 16;
-const FIRST_CAPACITY = 1 << 12;
+// A slot's second word: the row in the top 24 bits, the grade's number in the low 8.
+const GRADE_BITS = 2 ** 8;
+const MAX_ROW = 2 ** 24 - 1;
+// A slot whose row or grade does not fit: its first row is in a Map beside the tables.
+const WIDE = 2 ** 32 - 1;
+const TABLES = 256;
+const FIRST_CAPACITY = 16;
+const TWO_24 = 2 ** 24;
 const TWO_32 = 2 ** 32;
 
 /** The first row that named a key, and the grade it gave. */
@@ -35,14 +48,64 @@ class Numbering {
   }
 }
 
-function slotOf(packed: number, mask: number): number {
+/** A 32-bit hash of a packed key: the top 8 bits choose the table, the low 24 the slot in it. */
+function hashOf(packed: number): number {
   const low = (packed % TWO_32) >>> 0;
   const high = Math.floor(packed / TWO_32) >>> 0;
   let hash = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
   hash ^= hash >>> 13;
   hash = Math.imul(hash, 0xc2b2ae35);
   hash ^= hash >>> 16;
-  return hash & mask;
+  return hash >>> 0;
+}
+
+/** The home slot of a hash in a table of `capacity` slots (any size, not only powers of two). */
+function homeOf(hash: number, capacity: number): number {
+  return Math.floor(((hash % TWO_24) * capacity) / TWO_24);
+}
+
+/** One of the tables: keys (packed + 1, 0 is empty) and, per slot, row × 256 + grade number. */
+class Table {
+  keys = new Float64Array(FIRST_CAPACITY);
+  firsts = new Uint32Array(FIRST_CAPACITY);
+  size = 0;
+
+  /** The slot holding `packed`, or the empty slot where it belongs. */
+  find(packed: number, hash: number): number {
+    const keys = this.keys;
+    let slot = homeOf(hash, keys.length);
+    for (;;) {
+      const held = keys[slot] ?? 0;
+      if (held === 0 || held === packed) {
+        return slot;
+      }
+      slot = slot + 1 === keys.length ? 0 : slot + 1;
+    }
+  }
+
+  add(slot: number, packed: number, first: number): void {
+    this.keys[slot] = packed;
+    this.firsts[slot] = first;
+    this.size += 1;
+    if (this.size * 5 > this.keys.length * 4) {
+      this.#grow();
+    }
+  }
+
+  #grow(): void {
+    const keys = this.keys;
+    const firsts = this.firsts;
+    const capacity = Math.ceil(keys.length * 1.5);
+    this.keys = new Float64Array(capacity);
+    this.firsts = new Uint32Array(capacity);
+    keys.forEach((packed, index) => {
+      if (packed !== 0) {
+        const slot = this.find(packed, hashOf(packed));
+        this.keys[slot] = packed;
+        this.firsts[slot] = firsts[index] ?? 0;
+      }
+    });
+  }
 }
 
 /** Each result key of a file, remembered with the first row and grade that named it. */
@@ -53,11 +116,9 @@ export class ResultKeys {
   readonly #grades = new Numbering();
   /** Keys that do not fit the packing (a file with over 1,024 subjects or 32,768 points): by string. */
   readonly #overflow = new Map<string, EarlierResult>();
-  // Slot i holds key packed + 1 (0 is empty), its first row and its grade's number.
-  #keys = new Float64Array(FIRST_CAPACITY);
-  #rows = new Int32Array(FIRST_CAPACITY);
-  #gradeOf = new Uint16Array(FIRST_CAPACITY);
-  #size = 0;
+  /** First rows whose row or grade do not fit a slot's word (past 16 million rows, 256 grades). */
+  readonly #wideFirsts = new Map<number, EarlierResult>();
+  readonly #tables = Array.from({ length: TABLES }, () => new Table());
 
   /**
    * The row that named this key first, if any; otherwise remembers this row as that first row.
@@ -75,12 +136,7 @@ export class ResultKeys {
     const subjectNumber = this.#subjects.of(subject);
     const pointNumber = this.#points.of(point);
     const gradeNumber = this.#grades.of(grade);
-    if (
-      pupilNumber >= PUPIL_BITS ||
-      subjectNumber >= SUBJECT_BITS ||
-      pointNumber >= POINT_BITS ||
-      gradeNumber >= MAX_GRADES
-    ) {
+    if (pupilNumber >= PUPIL_BITS || subjectNumber >= SUBJECT_BITS || pointNumber >= POINT_BITS) {
       const key = `${pupil}\u0000${subject}\u0000${point}\u0000${facet}`;
       const found = this.#overflow.get(key);
       if (found === undefined) {
@@ -90,47 +146,24 @@ export class ResultKeys {
     }
     const packed =
       ((pupilNumber * SUBJECT_BITS + subjectNumber) * POINT_BITS + pointNumber) * 4 + FACETS[facet] + 1;
-    const mask = this.#keys.length - 1;
-    let slot = slotOf(packed, mask);
-    for (;;) {
-      const held = this.#keys[slot] ?? 0;
-      if (held === 0) {
-        break;
-      }
-      if (held === packed) {
-        return { row: this.#rows[slot] ?? 0, grade: this.#grades.names[this.#gradeOf[slot] ?? 0] ?? '' };
-      }
-      slot = (slot + 1) & mask;
+    const hash = hashOf(packed);
+    const table = this.#tables[hash >>> 24];
+    if (table === undefined) {
+      throw new Error('a hash outside the tables');
     }
-    this.#keys[slot] = packed;
-    this.#rows[slot] = row;
-    this.#gradeOf[slot] = gradeNumber;
-    this.#size += 1;
-    if (this.#size * 10 > this.#keys.length * 7) {
-      this.#grow();
+    const slot = table.find(packed, hash);
+    if (table.keys[slot] === packed) {
+      const first = table.firsts[slot] ?? 0;
+      return first === WIDE
+        ? this.#wideFirsts.get(packed)
+        : { row: Math.floor(first / GRADE_BITS), grade: this.#grades.names[first % GRADE_BITS] ?? '' };
+    }
+    if (row < MAX_ROW && gradeNumber < GRADE_BITS) {
+      table.add(slot, packed, row * GRADE_BITS + gradeNumber);
+    } else {
+      table.add(slot, packed, WIDE);
+      this.#wideFirsts.set(packed, { row, grade });
     }
     return undefined;
-  }
-
-  #grow(): void {
-    const keys = this.#keys;
-    const rows = this.#rows;
-    const grades = this.#gradeOf;
-    this.#keys = new Float64Array(keys.length * 2);
-    this.#rows = new Int32Array(keys.length * 2);
-    this.#gradeOf = new Uint16Array(keys.length * 2);
-    const mask = this.#keys.length - 1;
-    keys.forEach((packed, index) => {
-      if (packed === 0) {
-        return;
-      }
-      let slot = slotOf(packed, mask);
-      while ((this.#keys[slot] ?? 0) !== 0) {
-        slot = (slot + 1) & mask;
-      }
-      this.#keys[slot] = packed;
-      this.#rows[slot] = rows[index] ?? 0;
-      this.#gradeOf[slot] = grades[index] ?? 0;
-    });
   }
 }

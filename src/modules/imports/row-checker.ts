@@ -23,6 +23,8 @@ export class RowChecker {
   readonly #unknownSubjects = new Map<string, { rows: number; first: number }>();
   readonly #unmapped = new Map<string, number>();
   #pending: ResultRecord[] = [];
+  /** Whether a waiting result repeats an earlier row of the file (the batch then needs de-duplicating). */
+  #pendingRepeats = false;
 
   constructor(report: ReportBuilder, lookup: PupilLookup) {
     this.report = report;
@@ -101,18 +103,22 @@ export class RowChecker {
     } else if (earlier !== undefined) {
       report.warning({ row: record.row, message: `repeats row ${earlier.row}` });
     }
+    this.#pendingRepeats ||= earlier !== undefined;
     this.#pending.push(record);
   }
 
   /**
    * Checks that the waiting results' pupils are the school's (one lookup for the batch), and hands the
-   * results over: the pupils' ids are then known to the lookup.
+   * results over (and whether one of them repeats an earlier row): the pupils' ids are then known to
+   * the lookup.
    */
-  async checkPupilsExist(): Promise<ResultRecord[]> {
+  async checkPupilsExist(): Promise<{ records: ResultRecord[]; repeats: boolean }> {
     const pending = this.#pending;
+    const repeats = this.#pendingRepeats;
     this.#pending = [];
+    this.#pendingRepeats = false;
     if (pending.length === 0) {
-      return pending;
+      return { records: pending, repeats };
     }
     const found = await this.#lookup.resolve(pending.map((record) => record.key));
     for (const record of pending) {
@@ -124,7 +130,7 @@ export class RowChecker {
         });
       }
     }
-    return pending;
+    return { records: pending, repeats };
   }
 
   /** The problems known only at the end of the file: unread columns and unknown subject names. */
