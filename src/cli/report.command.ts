@@ -3,9 +3,11 @@ import {
   analyseCohort,
   gapsReport,
   headline,
+  needsMemberships,
   type AnalysisFilter,
   type Reader,
 } from '../modules/analysis/analysis.service.ts';
+import { attainment8 } from '../modules/analysis/attainment8.ts';
 import { REPORTS, reportTable, type ReportName } from '../modules/analysis/reports.service.ts';
 import { residualsReport, targetsReport } from '../modules/analysis/tracking.service.ts';
 import type { Services } from '../services.ts';
@@ -76,14 +78,17 @@ async function reportJson(
   if (report === 'residuals') {
     return residualsReport(services, reader, schoolId, filter);
   }
-  const cohort = await analyseCohort(services, reader, schoolId, filter);
+  const cohort = await analyseCohort(services, reader, schoolId, {
+    ...filter,
+    memberships: report === 'gaps' && needsMemberships(undefined),
+  });
   const scope = {
     assessmentPoint: cohort.point ?? null,
     facet: cohort.facet,
     estimates: cohort.estimates.id,
   };
   if (report === 'gaps') {
-    return { ...scope, minGroupSize, ...(await gapsReport(services, schoolId, cohort, minGroupSize)) };
+    return { ...scope, minGroupSize, ...gapsReport(cohort, minGroupSize) };
   }
   if (report === 'progress8') {
     return {
@@ -91,7 +96,7 @@ async function reportJson(
       pupils: cohort.pupils.map((entry) => ({
         pupilId: entry.pupil.id,
         prior: entry.prior,
-        attainment8: entry.attainment8,
+        attainment8: attainment8(entry.grades),
         progress8: entry.progress8,
       })),
     };

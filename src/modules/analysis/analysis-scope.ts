@@ -13,8 +13,23 @@ export async function analysablePupils(
   who: { actor: Actor; userId: string },
   schoolId: string,
 ): Promise<(pupilId: string) => boolean> {
-  const visible = await visiblePupils(trx, who.actor, who.userId, schoolId);
+  const { visible, limited } = await analysableScope(trx, who, schoolId);
   const seen = visible === 'all' ? undefined : new Set(visible);
-  const limited = new Set(await limitedPupilIds(trx, schoolId, 'analysis'));
-  return (pupilId) => !limited.has(pupilId) && (seen === undefined || seen.has(pupilId));
+  const excluded = new Set(limited);
+  return (pupilId) => !excluded.has(pupilId) && (seen === undefined || seen.has(pupilId));
+}
+
+/**
+ * The same as lists, for a query to apply: the pupils this person may see ('all', or a teacher's
+ * classes) and those that may not be analysed.
+ */
+export async function analysableScope(
+  trx: Transaction<DB>,
+  who: { actor: Actor; userId: string },
+  schoolId: string,
+): Promise<{ visible: 'all' | string[]; limited: string[] }> {
+  return {
+    visible: await visiblePupils(trx, who.actor, who.userId, schoolId),
+    limited: await limitedPupilIds(trx, schoolId, 'analysis'),
+  };
 }

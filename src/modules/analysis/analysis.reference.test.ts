@@ -53,7 +53,7 @@ test('Haven and an independent DuckDB implementation agree on A8, P8, basics and
   };
   const analysed = await analyseCohort(services, reader, school.id, { estimates: '2024_provisional' });
   const haven = headline(analysed);
-  const gaps = await gapsReport(services, school.id, analysed, 5, ['disadvantaged']);
+  const gaps = gapsReport(analysed, 5, ['disadvantaged']);
 
   const files = { pupils: path.join(dir, 'pupils.csv'), results: path.join(dir, 'results.csv') };
   writeFileSync(files.pupils, pupilsCsv);

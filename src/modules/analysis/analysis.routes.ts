@@ -11,10 +11,12 @@ import {
   analysisOptions,
   gapsReport,
   headline,
+  needsMemberships,
   readerOf,
   type AnalysedCohort,
   type AnalysisFilter,
 } from './analysis.service.ts';
+import { attainment8 } from './attainment8.ts';
 import { reportTable } from './reports.service.ts';
 import { flightPath, residualsReport, targetsReport } from './tracking.service.ts';
 import {
@@ -62,8 +64,12 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   { services },
 ) => {
   const readers = requireSchoolPermission(services, 'analysis.read');
-  const cohortFor = (request: FastifyRequest, schoolId: string, query: Static<typeof AnalysisQuery>) =>
-    analyseCohort(services, readerOf(signedIn(request)), schoolId, filterOf(query));
+  const cohortFor = (
+    request: FastifyRequest,
+    schoolId: string,
+    query: Static<typeof AnalysisQuery>,
+    extra: Pick<AnalysisFilter, 'memberships'> = {},
+  ) => analyseCohort(services, readerOf(signedIn(request)), schoolId, { ...filterOf(query), ...extra });
 
   app.get(
     '/api/v1/schools/:schoolId/analysis/options',
@@ -115,14 +121,11 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request) => {
-      const cohort = await cohortFor(request, request.params.schoolId, request.query);
-      const report = await gapsReport(
-        services,
-        request.params.schoolId,
-        cohort,
-        request.query.minGroupSize,
-        request.query.dimension === undefined ? undefined : [request.query.dimension],
-      );
+      const dimensions = request.query.dimension === undefined ? undefined : [request.query.dimension];
+      const cohort = await cohortFor(request, request.params.schoolId, request.query, {
+        memberships: needsMemberships(dimensions),
+      });
+      const report = gapsReport(cohort, request.query.minGroupSize, dimensions);
       return { scope: scope(cohort), minGroupSize: request.query.minGroupSize, ...report };
     },
   );
@@ -157,7 +160,8 @@ export const analysisRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
           attainment8: {
             total: entry.attainment8.total,
             elements: entry.attainment8.elements,
-            slots: entry.attainment8.slots,
+            // The explanation only here, where it is shown: a cohort's reports need the score alone.
+            slots: attainment8(entry.grades).slots,
           },
           progress8: entry.progress8.progress8,
           progress8Elements: entry.progress8.elements,

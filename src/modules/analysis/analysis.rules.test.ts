@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { Pillar } from '../curriculum/catalogue.ts';
-import { attainment8, type SubjectGrade } from './attainment8.ts';
+import { PILLARS } from '../curriculum/catalogue.ts';
+import { attainment8, attainment8Score, type SubjectGrade } from './attainment8.ts';
 import { ESTIMATES_YEARS, estimatesById, latestEstimates } from './estimates.ts';
 import { priorAttainment, priorAttainmentBand, priorAttainmentGroup } from './prior-attainment.ts';
 import { banding, pupilProgress8, schoolProgress8 } from './progress8.ts';
@@ -162,6 +163,32 @@ describe('Attainment 8', () => {
     assert.equal(result.elements.open, 7);
     assert.ok(result.slots.every((slot) => slot.why.length > 0));
     assert.equal(result.slots.length, 10);
+  });
+});
+
+describe('Attainment 8 score without the slots', () => {
+  test('equals the explained slotting on 20,000 random profiles (ties, spares, double awards, nothing)', () => {
+    // A small fixed-seed generator (mulberry32): the same profiles every run.
+    let seed = 20261205;
+    const random = (): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const POINTS = [0, 1, 2, 3, 4, 4.5, 5, 5.5, 6, 7, 8, 8.5, 9];
+    for (let profile = 0; profile < 20_000; profile += 1) {
+      const grades = Array.from({ length: Math.floor(random() * 14) }, (_, index) => {
+        const pillar = PILLARS[Math.floor(random() * PILLARS.length)] ?? 'other';
+        return grade(`s${index}`, pillar, POINTS[Math.floor(random() * POINTS.length)] ?? 0);
+      });
+      const explained = attainment8(grades);
+      assert.deepEqual(
+        attainment8Score(grades),
+        { total: explained.total, elements: explained.elements },
+        JSON.stringify(grades),
+      );
+    }
   });
 });
 

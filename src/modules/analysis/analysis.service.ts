@@ -1,4 +1,4 @@
-import { analysablePupils } from './analysis-scope.ts';
+import { analysableScope } from './analysis-scope.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { Services } from '../../services.ts';
@@ -7,11 +7,18 @@ import type { SignedIn } from '../organisations/identity.ts';
 import type { Actor } from '../organisations/roles.policy.ts';
 import type { Actor as AuditActor } from '../../platform/audit/audit-log.ts';
 import * as analysis from './analysis.repository.ts';
-import { cohortGrades, cohortMemberships, cohortPupils } from './cohort.repository.ts';
-import { attainment8, type Attainment8, type SubjectGrade } from './attainment8.ts';
+import { cohortGrades, cohortMemberships, cohortPupils, type CohortScope } from './cohort.repository.ts';
+import { attainment8Score, type Attainment8Score, type SubjectGrade } from './attainment8.ts';
 import { ESTIMATES_YEARS, estimatesById, latestEstimates, type EstimatesYear } from './estimates.ts';
-import { measuresOf, subgroupGaps, type Dimension, type DimensionGaps, type Measures } from './gaps.ts';
-import { basics, ebaccAps, ebaccEntered } from './measures.ts';
+import {
+  cohortGaps,
+  needsMemberships,
+  type Dimension,
+  type DimensionGaps,
+  type Measures,
+  type Memberships,
+} from './gaps.ts';
+import { gradeMeasures } from './measures.ts';
 import { priorAttainment, type PriorAttainment } from './prior-attainment.ts';
 import { pupilProgress8, schoolProgress8, type PupilProgress8, type SchoolProgress8 } from './progress8.ts';
 
@@ -31,12 +38,15 @@ export interface AnalysisFilter {
   facet?: Facet | undefined;
   yearGroup?: number | undefined;
   estimates?: string | undefined;
+  /** Also read each class's and custom group's members (a subgroup report by class or group needs them). */
+  memberships?: boolean | undefined;
 }
 
 export interface PupilAnalysis {
   pupil: analysis.CohortPupil;
   prior: PriorAttainment;
-  attainment8: Attainment8;
+  /** The score only: `attainment8(grades)` explains it slot by slot, for the pupil-level report. */
+  attainment8: Attainment8Score;
   progress8: PupilProgress8;
   basics: { standard: boolean; strong: boolean };
   ebaccEntered: boolean;
@@ -49,6 +59,8 @@ export interface AnalysedCohort {
   facet: Facet;
   estimates: EstimatesYear;
   pupils: PupilAnalysis[];
+  /** Classes' and custom groups' members, when the filter asked for them. */
+  memberships?: Memberships;
   /** Why there is nothing to analyse, when there is nothing. */
   empty?: string;
 }
@@ -74,8 +86,13 @@ export async function analyseCohort(
     );
   }
   const facet = filter.facet ?? 'achieved';
-  return services.db.withSchool(schoolId, async (trx) => {
-    const points = await analysis.pointsWithFacets(trx, schoolId);
+  // The choices (assessment point, who may be counted) first; then the cohort's pupils, grades and
+  // memberships at once, each on a connection of its own, all in the transaction's snapshot.
+  return services.db.withSchoolSnapshot(schoolId, async (trx, alongside) => {
+    const { points, visible, limited } = await alongside(async (reader) => ({
+      points: await analysis.pointsWithFacets(reader, schoolId),
+      ...(await analysableScope(reader, who, schoolId)),
+    }));
     const point = choosePoint(points, facet, filter.assessmentPointId);
     if (point === undefined) {
       return {
@@ -86,65 +103,63 @@ export async function analyseCohort(
         empty: `No assessment point has ${facet} grades yet: import results first.`,
       };
     }
-    const counted = await analysablePupils(trx, who, schoolId);
-    const inScope = (await cohortPupils(trx, schoolId, filter.yearGroup)).filter((pupil) =>
-      counted(pupil.id),
-    );
-    const gradesOf = await cohortGrades(
-      trx,
+    const scope: CohortScope = {
       schoolId,
-      inScope.map((pupil) => pupil.id),
-      point.id,
-      facet,
-    );
-    // Only pupils with grades at the point are analysed, in id order.
-    const pupils = inScope.flatMap((pupil, index) => {
+      yearGroup: filter.yearGroup,
+      only: visible === 'all' ? undefined : visible,
+      excluded: limited,
+    };
+    const [inScope, gradesOf, members] = await Promise.all([
+      alongside((reader) => cohortPupils(reader, scope)),
+      alongside((reader) => cohortGrades(reader, scope, point.id, facet)),
+      filter.memberships === true ? alongside((reader) => cohortMemberships(reader, scope)) : undefined,
+    ]);
+    if (gradesOf.length > inScope.length) {
+      throw new Error('analysis: grades of a pupil outside the cohort');
+    }
+    // Only pupils with grades at the point are analysed, in id order; `analysedAt` maps a scope
+    // position (0-based) to the pupil's place among them, or −1.
+    const analysedAt = new Int32Array(inScope.length).fill(-1);
+    const chosen: Array<{ pupil: analysis.CohortPupil; grades: SubjectGrade[] }> = [];
+    inScope.forEach((pupil, index) => {
       const grades = gradesOf[index];
-      return grades === undefined ? [] : [{ pupil, grades }];
+      if (grades !== undefined) {
+        analysedAt[index] = chosen.length;
+        chosen.push({ pupil, grades });
+      }
     });
-    const analysed = pupils.map(({ pupil, grades: subjectGrades }) => {
-      const prior = priorAttainment(
-        pupil.ks2_reading_score === null &&
-          pupil.ks2_maths_score === null &&
-          pupil.ks2_reading_outcome === null &&
-          pupil.ks2_maths_outcome === null &&
-          pupil.ks2_reading_ta === null &&
-          pupil.ks2_maths_ta === null
-          ? undefined
-          : {
-              readingScore: pupil.ks2_reading_score,
-              readingOutcome: pupil.ks2_reading_outcome,
-              mathsScore: pupil.ks2_maths_score,
-              mathsOutcome: pupil.ks2_maths_outcome,
-              readingTa: pupil.ks2_reading_ta,
-              mathsTa: pupil.ks2_maths_ta,
-            },
-      );
-      const a8 = attainment8(subjectGrades);
-      return {
-        pupil,
-        prior,
-        attainment8: a8,
-        progress8: pupilProgress8(a8, prior, estimates),
-        basics: basics(subjectGrades),
-        ebaccEntered: ebaccEntered(subjectGrades),
-        ebaccAps: ebaccAps(subjectGrades),
-        grades: subjectGrades,
-      };
-    });
-    await recordAudit(trx, {
+    // The audit event names exactly these pupils. It is written while their figures are worked out:
+    // the database's part (for 100,000 pupils, mostly indexing their ids) runs meanwhile.
+    const audited = recordAudit(trx, {
       orgId: schoolId,
       actor: who.audit,
       action: 'analysis.read',
       target: `assessment_point:${point.id}`,
-      subjectIds: analysed.map((entry) => entry.pupil.id),
+      subjectIds: chosen.map(({ pupil }) => pupil.id),
       details: { facet, estimates: estimates.id },
     });
+    const [audit, figures] = await Promise.allSettled([audited, analysePupils(chosen, estimates)]);
+    // Both settled: the transaction ends only after the audit statement has (and fails if it failed).
+    if (audit.status === 'rejected') {
+      throw audit.reason;
+    }
+    if (figures.status === 'rejected') {
+      throw figures.reason;
+    }
+    const analysed = figures.value;
     return {
       point: { id: point.id, name: point.name },
       facet,
       estimates,
       pupils: analysed,
+      ...(members === undefined
+        ? {}
+        : {
+            memberships: {
+              classes: amongAnalysed(members.classes, analysedAt),
+              groups: amongAnalysed(members.groups, analysedAt),
+            },
+          }),
       ...(analysed.length === 0
         ? { empty: 'No pupil you can see has grades at this assessment point.' }
         : {}),
@@ -152,10 +167,90 @@ export async function analyseCohort(
   });
 }
 
-const mean = (values: readonly number[]): number | null =>
-  values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length;
-const share = (flags: readonly boolean[]): number | null =>
-  flags.length === 0 ? null : flags.filter(Boolean).length / flags.length;
+/** Pupils worked out in a cohort at once between turns of the event loop (see analysePupils). */
+const SLICE = 5_000;
+
+/**
+ * Each pupil's figures, a slice at a time, yielding between slices so that the database's replies
+ * (the audit event's) are handled meanwhile rather than after the whole cohort.
+ */
+async function analysePupils(
+  chosen: ReadonlyArray<{ pupil: analysis.CohortPupil; grades: SubjectGrade[] }>,
+  estimates: EstimatesYear,
+): Promise<PupilAnalysis[]> {
+  const analysed: PupilAnalysis[] = [];
+  for (let start = 0; start < chosen.length; start += SLICE) {
+    if (start > 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const { pupil, grades } of chosen.slice(start, start + SLICE)) {
+      analysed.push(analysePupil(pupil, grades, estimates));
+    }
+  }
+  return analysed;
+}
+
+function analysePupil(
+  pupil: analysis.CohortPupil,
+  grades: SubjectGrade[],
+  estimates: EstimatesYear,
+): PupilAnalysis {
+  const prior = priorAttainment(
+    pupil.ks2_reading_score === null &&
+      pupil.ks2_maths_score === null &&
+      pupil.ks2_reading_outcome === null &&
+      pupil.ks2_maths_outcome === null &&
+      pupil.ks2_reading_ta === null &&
+      pupil.ks2_maths_ta === null
+      ? undefined
+      : {
+          readingScore: pupil.ks2_reading_score,
+          readingOutcome: pupil.ks2_reading_outcome,
+          mathsScore: pupil.ks2_maths_score,
+          mathsOutcome: pupil.ks2_maths_outcome,
+          readingTa: pupil.ks2_reading_ta,
+          mathsTa: pupil.ks2_maths_ta,
+        },
+  );
+  const score = attainment8Score(grades);
+  return {
+    pupil,
+    prior,
+    attainment8: score,
+    progress8: pupilProgress8(score, prior, estimates),
+    ...gradeMeasures(grades),
+    grades,
+  };
+}
+
+/**
+ * Members given as scope positions (1-based, ascending) as places among the analysed pupils (0-based,
+ * still ascending), leaving out pupils without grades and groups left empty.
+ */
+function amongAnalysed(
+  groups: ReadonlyMap<string, Int32Array>,
+  analysedAt: Int32Array,
+): Map<string, Int32Array> {
+  const among = new Map<string, Int32Array>();
+  for (const [name, positions] of groups) {
+    const places = new Int32Array(positions.length);
+    let count = 0;
+    for (const position of positions) {
+      if (position > analysedAt.length) {
+        throw new Error('analysis: a member outside the cohort');
+      }
+      const place = analysedAt[position - 1] ?? -1;
+      if (place >= 0) {
+        places[count] = place;
+        count += 1;
+      }
+    }
+    if (count > 0) {
+      among.set(name, places.subarray(0, count));
+    }
+  }
+  return among;
+}
 
 export interface Headline {
   pupils: number;
@@ -170,58 +265,76 @@ export interface Headline {
   subjects: Array<{ subject: string; subjectName: string; pupils: number; averagePoints: number }>;
 }
 
-/** The figures leaders look at first, for one analysed cohort. */
+const per = (sum: number, count: number): number | null => (count === 0 ? null : sum / count);
+
+/**
+ * The figures leaders look at first, for one analysed cohort: one pass over its pupils, each sum
+ * added in cohort order (so the means are those of the lists, to the last bit).
+ */
 export function headline(cohort: AnalysedCohort): Headline {
   const pupils = cohort.pupils;
-  const withP8 = pupils.filter((entry) => entry.progress8.progress8 !== null);
-  const deviation = cohort.estimates.deviations;
-  const school =
-    deviation === undefined
-      ? undefined
-      : schoolProgress8(
-          withP8.map((entry) => entry.progress8.progress8 ?? 0),
-          deviation.progress8,
-        );
-  const element = (name: 'english' | 'maths' | 'ebacc' | 'open') =>
-    mean(withP8.map((entry) => entry.progress8.elements?.[name] ?? 0));
-  const subjects = new Map<string, { subjectName: string; points: number[] }>();
+  const scores: number[] = [];
+  const elements = { english: 0, maths: 0, ebacc: 0, open: 0 };
+  let attainment8 = 0;
+  let basicsStandard = 0;
+  let basicsStrong = 0;
+  let ebaccEntry = 0;
+  let ebaccAps = 0;
+  const subjects = new Map<string, { subjectName: string; pupils: number; points: number }>();
   for (const entry of pupils) {
+    attainment8 += entry.attainment8.total;
+    basicsStandard += entry.basics.standard ? 1 : 0;
+    basicsStrong += entry.basics.strong ? 1 : 0;
+    ebaccEntry += entry.ebaccEntered ? 1 : 0;
+    ebaccAps += entry.ebaccAps;
+    const progress8 = entry.progress8.progress8;
+    if (progress8 !== null) {
+      scores.push(progress8);
+      const scored = entry.progress8.elements;
+      elements.english += scored?.english ?? 0;
+      elements.maths += scored?.maths ?? 0;
+      elements.ebacc += scored?.ebacc ?? 0;
+      elements.open += scored?.open ?? 0;
+    }
     for (const grade of entry.grades) {
       const subject = subjects.get(grade.subject);
       if (subject === undefined) {
-        subjects.set(grade.subject, { subjectName: grade.subjectName, points: [grade.points] });
+        subjects.set(grade.subject, { subjectName: grade.subjectName, pupils: 1, points: 0 + grade.points });
       } else {
-        subject.points.push(grade.points);
+        subject.pupils += 1;
+        subject.points += grade.points;
       }
     }
   }
+  const deviation = cohort.estimates.deviations;
+  const school = deviation === undefined ? undefined : schoolProgress8(scores, deviation.progress8);
   return {
     pupils: pupils.length,
-    attainment8: mean(pupils.map((entry) => entry.attainment8.total)),
+    attainment8: per(attainment8, pupils.length),
     progress8:
       school === undefined
         ? null
         : {
             ...school,
             elements: {
-              english: element('english'),
-              maths: element('maths'),
-              ebacc: element('ebacc'),
-              open: element('open'),
+              english: per(elements.english, scores.length),
+              maths: per(elements.maths, scores.length),
+              ebacc: per(elements.ebacc, scores.length),
+              open: per(elements.open, scores.length),
             },
           },
     ...(school === undefined ? { progress8Missing: progress8Missing(cohort, deviation === undefined) } : {}),
-    pupilsWithProgress8: withP8.length,
-    basicsStandard: share(pupils.map((entry) => entry.basics.standard)),
-    basicsStrong: share(pupils.map((entry) => entry.basics.strong)),
-    ebaccEntry: share(pupils.map((entry) => entry.ebaccEntered)),
-    ebaccAps: mean(pupils.map((entry) => entry.ebaccAps)),
+    pupilsWithProgress8: scores.length,
+    basicsStandard: per(basicsStandard, pupils.length),
+    basicsStrong: per(basicsStrong, pupils.length),
+    ebaccEntry: per(ebaccEntry, pupils.length),
+    ebaccAps: per(ebaccAps, pupils.length),
     subjects: [...subjects]
-      .map(([subject, { subjectName, points }]) => ({
+      .map(([subject, { subjectName, pupils: count, points }]) => ({
         subject,
         subjectName,
-        pupils: points.length,
-        averagePoints: mean(points) ?? 0,
+        pupils: count,
+        averagePoints: points / count,
       }))
       .sort((a, b) => a.subjectName.localeCompare(b.subjectName)),
   };
@@ -254,26 +367,20 @@ export async function analysisOptions(
   };
 }
 
-/** Subgroup gaps for an analysed cohort, groups below `minimum` pupils suppressed. */
-export async function gapsReport(
-  services: Services,
-  schoolId: string,
+/**
+ * Subgroup gaps for an analysed cohort, groups below `minimum` pupils suppressed. Gaps by class or
+ * custom group need the cohort read with its memberships (`memberships: needsMemberships(dimensions)`
+ * in the filter), so that they come from the same snapshot as its pupils.
+ */
+export function gapsReport(
   cohort: AnalysedCohort,
   minimum: number,
   dimensions?: readonly Dimension[],
-): Promise<{ cohort: Measures & { pupils: number }; dimensions: DimensionGaps[] }> {
-  const memberships = await services.db.withSchool(schoolId, (trx) =>
-    cohortMemberships(
-      trx,
-      schoolId,
-      cohort.pupils.map((entry) => entry.pupil.id),
-    ),
-  );
-  return {
-    cohort: { pupils: cohort.pupils.length, ...measuresOf(cohort.pupils) },
-    dimensions: subgroupGaps(cohort.pupils, memberships, minimum, dimensions),
-  };
+): { cohort: Measures & { pupils: number }; dimensions: DimensionGaps[] } {
+  return cohortGaps(cohort.pupils, cohort.memberships, minimum, dimensions);
 }
+
+export { needsMemberships };
 
 export interface PointChoice {
   id: string;

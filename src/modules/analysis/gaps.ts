@@ -53,14 +53,15 @@ export interface DimensionGaps {
  * positions in the analysed cohort's list of pupils, in ascending order.
  */
 export interface Memberships {
-  classes: ReadonlyMap<string, readonly number[]>;
-  groups: ReadonlyMap<string, readonly number[]>;
+  classes: ReadonlyMap<string, ArrayLike<number>>;
+  groups: ReadonlyMap<string, ArrayLike<number>>;
 }
 
-const mean = (values: readonly number[]): number | null =>
-  values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length;
-const share = (flags: readonly boolean[]): number | null =>
-  flags.length === 0 ? null : flags.filter(Boolean).length / flags.length;
+/** Whether gaps in these dimensions (all when undefined) need the classes' and groups' members. */
+export function needsMemberships(dimensions: readonly Dimension[] | undefined): boolean {
+  return (dimensions ?? DIMENSIONS).some((dimension) => dimension === 'class' || dimension === 'group');
+}
+
 const yesNo = (value: boolean | null): string => (value === null ? 'unknown' : value ? 'yes' : 'no');
 
 /** Sums behind the measures, so the rest of a cohort is the whole minus the group (no second pass). */
@@ -94,39 +95,49 @@ function figuresOf(pupils: readonly PupilAnalysis[]): Float64Array {
   return figures;
 }
 
+const noSums = (): Sums => ({
+  pupils: 0,
+  attainment8: 0,
+  progress8: 0,
+  progress8Pupils: 0,
+  basicsStandard: 0,
+  basicsStrong: 0,
+  ebaccEntry: 0,
+  ebaccAps: 0,
+});
+
+/** Adds one pupil's figures (at position `index`) to `sums`. */
+function add(sums: Sums, figures: Float64Array, index: number): void {
+  const at = index * FIGURES;
+  sums.pupils += 1;
+  sums.attainment8 += figures[at] ?? 0;
+  const progress8 = figures[at + 1] ?? Number.NaN;
+  if (!Number.isNaN(progress8)) {
+    sums.progress8 += progress8;
+    sums.progress8Pupils += 1;
+  }
+  sums.basicsStandard += figures[at + 2] ?? 0;
+  sums.basicsStrong += figures[at + 3] ?? 0;
+  sums.ebaccEntry += figures[at + 4] ?? 0;
+  sums.ebaccAps += figures[at + 5] ?? 0;
+}
+
 /** The sums over these pupils (positions), added in the order given. */
-function sumsOf(figures: Float64Array, members: Iterable<number>): Sums {
-  const sums: Sums = {
-    pupils: 0,
-    attainment8: 0,
-    progress8: 0,
-    progress8Pupils: 0,
-    basicsStandard: 0,
-    basicsStrong: 0,
-    ebaccEntry: 0,
-    ebaccAps: 0,
-  };
-  for (const index of members) {
-    const at = index * FIGURES;
-    sums.pupils += 1;
-    sums.attainment8 += figures[at] ?? 0;
-    const progress8 = figures[at + 1] ?? Number.NaN;
-    if (!Number.isNaN(progress8)) {
-      sums.progress8 += progress8;
-      sums.progress8Pupils += 1;
-    }
-    sums.basicsStandard += figures[at + 2] ?? 0;
-    sums.basicsStrong += figures[at + 3] ?? 0;
-    sums.ebaccEntry += figures[at + 4] ?? 0;
-    sums.ebaccAps += figures[at + 5] ?? 0;
+function sumsOf(figures: Float64Array, members: ArrayLike<number>): Sums {
+  const sums = noSums();
+  for (let index = 0; index < members.length; index += 1) {
+    add(sums, figures, members[index] ?? 0);
   }
   return sums;
 }
 
-function* positions(count: number): Generator<number> {
+/** The sums over the first `count` pupils, in order. */
+function sumsOfAll(figures: Float64Array, count: number): Sums {
+  const sums = noSums();
   for (let index = 0; index < count; index += 1) {
-    yield index;
+    add(sums, figures, index);
   }
+  return sums;
 }
 
 function minus(whole: Sums, part: Sums): Sums {
@@ -156,21 +167,6 @@ function measuresFromSums(sums: Sums): Measures {
   };
 }
 
-export function measuresOf(pupils: readonly PupilAnalysis[]): Measures {
-  const progress = pupils.flatMap((entry) =>
-    entry.progress8.progress8 === null ? [] : [entry.progress8.progress8],
-  );
-  return {
-    attainment8: mean(pupils.map((entry) => entry.attainment8.total)),
-    progress8: mean(progress),
-    progress8Pupils: progress.length,
-    basicsStandard: share(pupils.map((entry) => entry.basics.standard)),
-    basicsStrong: share(pupils.map((entry) => entry.basics.strong)),
-    ebaccEntry: share(pupils.map((entry) => entry.ebaccEntered)),
-    ebaccAps: mean(pupils.map((entry) => entry.ebaccAps)),
-  };
-}
-
 type OwnDimension = Exclude<Dimension, 'class' | 'group'>;
 
 /** The group a pupil belongs to in each dimension of their own characteristics. */
@@ -189,30 +185,35 @@ const VALUE_OF: Record<OwnDimension, (entry: PupilAnalysis) => string> = {
   prior_band: ({ prior }) => prior.band ?? 'no KS2',
 };
 
-/** Each group's members (positions, in cohort order) in one dimension. */
-function groupsOf(
+/**
+ * Each group's size and sums in one dimension, each group's pupils added in cohort order (as the whole
+ * cohort's are): in one pass over the cohort for a characteristic of the pupils' own.
+ */
+function groupSums(
   dimension: Dimension,
   pupils: readonly PupilAnalysis[],
-  memberships: Memberships,
-): ReadonlyMap<string, readonly number[]> {
-  if (dimension === 'class') {
-    return memberships.classes;
-  }
-  if (dimension === 'group') {
-    return memberships.groups;
+  figures: Float64Array,
+  memberships: Memberships | undefined,
+): Map<string, Sums> {
+  if (dimension === 'class' || dimension === 'group') {
+    if (memberships === undefined) {
+      throw new Error(`gaps by ${dimension} need the cohort read with its memberships`);
+    }
+    const members = dimension === 'class' ? memberships.classes : memberships.groups;
+    return new Map([...members].map(([value, inGroup]) => [value, sumsOf(figures, inGroup)]));
   }
   const valueOf = VALUE_OF[dimension];
-  const members = new Map<string, number[]>();
+  const groups = new Map<string, Sums>();
   pupils.forEach((entry, index) => {
     const value = valueOf(entry);
-    const list = members.get(value);
-    if (list === undefined) {
-      members.set(value, [index]);
-    } else {
-      list.push(index);
+    let sums = groups.get(value);
+    if (sums === undefined) {
+      sums = noSums();
+      groups.set(value, sums);
     }
+    add(sums, figures, index);
   });
-  return members;
+  return groups;
 }
 
 function difference(group: Measures, rest: Measures): Partial<Record<keyof Measures, number | null>> {
@@ -234,36 +235,38 @@ function difference(group: Measures, rest: Measures): Partial<Record<keyof Measu
 }
 
 /**
- * Every dimension's groups with their measures and their gap to the rest of the cohort. A group with
- * fewer pupils than `minimum`, or whose rest of the cohort is smaller than that, shows no figures —
- * otherwise subtracting from the whole-cohort figure would reveal them.
+ * The whole cohort's measures, and every dimension's groups with their measures and their gap to the
+ * rest of the cohort. A group with fewer pupils than `minimum`, or whose rest of the cohort is smaller
+ * than that, shows no figures — otherwise subtracting from the whole-cohort figure would reveal them.
  */
-export function subgroupGaps(
+export function cohortGaps(
   pupils: readonly PupilAnalysis[],
-  memberships: Memberships,
+  memberships: Memberships | undefined,
   minimum: number,
   dimensions: readonly Dimension[] = DIMENSIONS,
-): DimensionGaps[] {
+): { cohort: Measures & { pupils: number }; dimensions: DimensionGaps[] } {
   const figures = figuresOf(pupils);
-  const whole = sumsOf(figures, positions(pupils.length));
-  return dimensions.map((dimension) => {
-    const groups = [...groupsOf(dimension, pupils, memberships)]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([value, inGroup]): GroupGap => {
-        const groupSums = sumsOf(figures, inGroup);
-        const rest = minus(whole, groupSums);
-        if (inGroup.length < minimum || (rest.pupils > 0 && rest.pupils < minimum)) {
-          return { value, pupils: null, suppressed: true, measures: null, gaps: null };
-        }
-        const measures = measuresFromSums(groupSums);
-        return {
-          value,
-          pupils: inGroup.length,
-          suppressed: false,
-          measures,
-          gaps: rest.pupils === 0 ? null : difference(measures, measuresFromSums(rest)),
-        };
-      });
-    return { dimension, groups };
-  });
+  const whole = sumsOfAll(figures, pupils.length);
+  return {
+    cohort: { pupils: pupils.length, ...measuresFromSums(whole) },
+    dimensions: dimensions.map((dimension) => {
+      const groups = [...groupSums(dimension, pupils, figures, memberships)]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([value, group]): GroupGap => {
+          const rest = minus(whole, group);
+          if (group.pupils < minimum || (rest.pupils > 0 && rest.pupils < minimum)) {
+            return { value, pupils: null, suppressed: true, measures: null, gaps: null };
+          }
+          const measures = measuresFromSums(group);
+          return {
+            value,
+            pupils: group.pupils,
+            suppressed: false,
+            measures,
+            gaps: rest.pupils === 0 ? null : difference(measures, measuresFromSums(rest)),
+          };
+        });
+      return { dimension, groups };
+    }),
+  };
 }

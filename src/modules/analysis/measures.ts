@@ -92,7 +92,10 @@ function pillarsOf(grades: readonly SubjectGrade[]): Pillars {
 
 /** Grade 4+ (standard) and 5+ (strong) in both English (language or literature) and maths. */
 export function basics(grades: readonly SubjectGrade[]): { standard: boolean; strong: boolean } {
-  const pillars = pillarsOf(grades);
+  return basicsOf(pillarsOf(grades));
+}
+
+function basicsOf(pillars: Pillars): { standard: boolean; strong: boolean } {
   const english = Math.max(pillars.language, pillars.literature);
   return { standard: english >= 4 && pillars.maths >= 4, strong: english >= 5 && pillars.maths >= 5 };
 }
@@ -102,7 +105,10 @@ export function basics(grades: readonly SubjectGrade[]): { standard: boolean; st
  * geography) and a language.
  */
 export function ebaccEntered(grades: readonly SubjectGrade[]): boolean {
-  const { taken, scienceSlots } = pillarsOf(grades);
+  return enteredOf(pillarsOf(grades));
+}
+
+function enteredOf({ taken, scienceSlots }: Pillars): boolean {
   return (
     taken.language &&
     taken.literature &&
@@ -118,7 +124,10 @@ export function ebaccEntered(grades: readonly SubjectGrade[]): boolean {
  * two science slots + the better humanity + the best language) ÷ 6, a missing pillar scoring 0.
  */
 export function ebaccAps(grades: readonly SubjectGrade[]): number {
-  const pillars = pillarsOf(grades);
+  return apsOf(pillarsOf(grades));
+}
+
+function apsOf(pillars: Pillars): number {
   const bothEnglish = pillars.taken.language && pillars.taken.literature;
   const english = bothEnglish ? part(Math.max(pillars.language, pillars.literature)) : 0;
   const maths = part(pillars.maths);
@@ -129,4 +138,14 @@ export function ebaccAps(grades: readonly SubjectGrade[]): number {
   const humanity = part(pillars.humanity);
   const language = part(pillars.foreignLanguage);
   return Math.round(((english + maths + sciences + humanity + language) / 6) * 1000) / 1000;
+}
+
+/** Basics, EBacc entry and EBacc APS from one pass over a pupil's grades (a cohort report needs all). */
+export function gradeMeasures(grades: readonly SubjectGrade[]): {
+  basics: { standard: boolean; strong: boolean };
+  ebaccEntered: boolean;
+  ebaccAps: number;
+} {
+  const pillars = pillarsOf(grades);
+  return { basics: basicsOf(pillars), ebaccEntered: enteredOf(pillars), ebaccAps: apsOf(pillars) };
 }

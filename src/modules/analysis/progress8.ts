@@ -1,4 +1,4 @@
-import type { Attainment8, Element } from './attainment8.ts';
+import type { Attainment8Score, Element } from './attainment8.ts';
 import type { EstimatesYear } from './estimates.ts';
 import type { PriorAttainment } from './prior-attainment.ts';
 
@@ -16,7 +16,7 @@ export interface PupilProgress8 {
 const SLOTS: Record<Element, number> = { english: 2, maths: 2, ebacc: 3, open: 3 };
 
 export function pupilProgress8(
-  attainment: Attainment8,
+  attainment: Attainment8Score,
   prior: PriorAttainment,
   estimates: EstimatesYear,
 ): PupilProgress8 {

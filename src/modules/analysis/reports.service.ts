@@ -1,5 +1,12 @@
 import type { Services } from '../../services.ts';
-import { analyseCohort, gapsReport, headline, type AnalysisFilter, type Reader } from './analysis.service.ts';
+import {
+  analyseCohort,
+  gapsReport,
+  headline,
+  needsMemberships,
+  type AnalysisFilter,
+  type Reader,
+} from './analysis.service.ts';
 import {
   gapsTable,
   headlineTable,
@@ -32,9 +39,12 @@ export async function reportTable(
   if (report === 'residuals') {
     return residualsTable((await residualsReport(services, who, schoolId, filter)).bySubject);
   }
-  const cohort = await analyseCohort(services, who, schoolId, filter);
+  const cohort = await analyseCohort(services, who, schoolId, {
+    ...filter,
+    memberships: report === 'gaps' && needsMemberships(undefined),
+  });
   if (report === 'gaps') {
-    return gapsTable((await gapsReport(services, schoolId, cohort, filter.minGroupSize ?? 5)).dimensions);
+    return gapsTable(gapsReport(cohort, filter.minGroupSize ?? 5).dimensions);
   }
   return report === 'progress8' ? progress8Table(cohort) : headlineTable(cohort, headline(cohort));
 }

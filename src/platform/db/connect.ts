@@ -56,6 +56,19 @@ export function appKysely<DB>(source: DatabaseSource): Kysely<DB> {
   });
 }
 
+/**
+ * Connections for reads alongside a school transaction (`HavenDatabase.withSchoolSnapshot`), as the
+ * application role like `appKysely`'s: PostgreSQL only. A few suffice: a report reads at most three
+ * things at once, and one waiting for a reader only waits for another report's read to finish.
+ */
+export function readerKysely<DB>(source: DatabaseSource & { kind: 'postgres' }): Kysely<DB> {
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: newPool(source.url, READERS), onCreateConnection }),
+  });
+}
+
+const READERS = 4;
+
 async function onCreateConnection(connection: DatabaseConnection): Promise<void> {
   await connection.executeQuery(CompiledQuery.raw(`set role ${APP_ROLE}`));
 }

@@ -12,6 +12,16 @@ type Context = { kind: 'school'; schoolId: string } | { kind: 'platform'; reason
 /** Runs inside every platform transaction before its work (Haven audits each one). */
 export type PlatformContextHook<DB> = (trx: Transaction<DB>, reason: string) => Promise<void>;
 
+/**
+ * Runs read-only work on a connection of its own that sees exactly the snapshot of the school
+ * transaction that handed it out (see `withSchoolSnapshot`); several run at once.
+ */
+export type Alongside<DB> = <T>(read: (trx: Transaction<DB>) => Promise<T>) => Promise<T>;
+
+// A snapshot id as pg_export_snapshot() returns it (e.g. 00000003-0000001B-1): it goes into a SET
+// statement, which takes no parameters.
+const SNAPSHOT_ID = /^[0-9A-F]+(-[0-9A-F]+)+$/i;
+
 /** Thrown on misuse of the tenant context by code (never by a user's input). */
 export class TenantContextError extends Error {
   override name = 'TenantContextError';
@@ -28,19 +38,27 @@ export class HavenDatabase<DB> {
   readonly #context = new AsyncLocalStorage<Context>();
   readonly #onPlatformContext: PlatformContextHook<DB> | undefined;
   readonly #source: DatabaseSource | undefined;
+  readonly #readers: Kysely<DB> | undefined;
 
+  /**
+   * `readers`: a pool of its own for `withSchoolSnapshot`'s reads alongside a transaction (PostgreSQL
+   * only). Separate so that a transaction waiting for its readers never waits for a connection that
+   * another such transaction holds.
+   */
   constructor(
     db: Kysely<DB>,
     kind: 'embedded' | 'postgres',
     log: Logger,
     onPlatformContext?: PlatformContextHook<DB>,
     source?: DatabaseSource,
+    readers?: Kysely<DB>,
   ) {
     this.#db = db;
     this.kind = kind;
     this.#log = log;
     this.#onPlatformContext = onPlatformContext;
     this.#source = source;
+    this.#readers = readers;
   }
 
   /**
@@ -65,6 +83,63 @@ export class HavenDatabase<DB> {
           trx,
         );
         return work(trx);
+      }),
+    );
+  }
+
+  /**
+   * As `withSchool`, and `work` may also run reads at once on other connections (`alongside`), each in
+   * a read-only repeatable-read transaction that imports this transaction's snapshot: together they
+   * see one consistent state of the school, as a single transaction's reads would, while PostgreSQL
+   * works on them in parallel. Each reader selects the school and the application role as
+   * `withSchool` does, so row-level security limits it the same way. The embedded database has one
+   * connection: there `alongside` runs the reads one after another in the transaction itself.
+   * This transaction stays read committed, so that a write it makes (an audit event locking its
+   * chain's head) waits for a concurrent one instead of failing as a serialisation conflict.
+   */
+  async withSchoolSnapshot<R>(
+    schoolId: string,
+    work: (trx: Transaction<DB>, alongside: Alongside<DB>) => Promise<R>,
+  ): Promise<R> {
+    const readers = this.#readers;
+    if (readers === undefined) {
+      return this.withSchool(schoolId, (trx) => {
+        let queue: Promise<unknown> = Promise.resolve();
+        const alongside: Alongside<DB> = (read) => {
+          const run = queue.then(() => read(trx));
+          queue = run.catch(() => undefined);
+          return run;
+        };
+        return work(trx, alongside);
+      });
+    }
+    if (!UUID.test(schoolId)) {
+      throw new TenantContextError('withSchoolSnapshot needs a school id in UUID form');
+    }
+    this.#refuseNesting();
+    return this.#context.run({ kind: 'school', schoolId }, () =>
+      this.#db.transaction().execute(async (trx) => {
+        const settings = await sql<{ snapshot: string }>`
+          select set_config(${SCHOOL_SETTING}, ${schoolId}, true), set_config('role', ${APP_ROLE}, true),
+            pg_export_snapshot() as snapshot`.execute(trx);
+        const snapshot = settings.rows[0]?.snapshot ?? '';
+        if (!SNAPSHOT_ID.test(snapshot)) {
+          throw new TenantContextError('pg_export_snapshot returned an unexpected id');
+        }
+        const alongside: Alongside<DB> = (read) =>
+          readers
+            .transaction()
+            .setIsolationLevel('repeatable read')
+            .setAccessMode('read only')
+            .execute(async (reader) => {
+              // Must be the transaction's first statement; the snapshot lives while `trx` is open.
+              await sql.raw(`set transaction snapshot '${snapshot}'`).execute(reader);
+              await sql`select set_config(${SCHOOL_SETTING}, ${schoolId}, true), set_config('role', ${APP_ROLE}, true)`.execute(
+                reader,
+              );
+              return read(reader);
+            });
+        return work(trx, alongside);
       }),
     );
   }
@@ -105,6 +180,7 @@ export class HavenDatabase<DB> {
   }
 
   async close(): Promise<void> {
+    await this.#readers?.destroy();
     await this.#db.destroy();
   }
 

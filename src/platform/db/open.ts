@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { appKysely, openEmbedded, ownerKysely, type DatabaseSource } from './connect.ts';
+import { appKysely, openEmbedded, ownerKysely, readerKysely, type DatabaseSource } from './connect.ts';
 import { HavenDatabase, type PlatformContextHook } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 
@@ -42,5 +42,12 @@ export async function openDatabase<DB>(
       }
     }
   }
-  return new HavenDatabase<DB>(appKysely<DB>(source), source.kind, log, options.onPlatformContext, source);
+  return new HavenDatabase<DB>(
+    appKysely<DB>(source),
+    source.kind,
+    log,
+    options.onPlatformContext,
+    source,
+    source.kind === 'postgres' ? readerKysely<DB>(source) : undefined,
+  );
 }

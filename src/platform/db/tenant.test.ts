@@ -167,6 +167,84 @@ describe('withSchool', () => {
   });
 });
 
+describe('withSchoolSnapshot', () => {
+  test('reads alongside run as the application role in the school, and see only its rows', async () => {
+    const reads = await testDb.db.withSchoolSnapshot(schoolA.id, (_trx, alongside) =>
+      Promise.all(
+        [1, 2, 3].map(() =>
+          alongside(async (reader) => ({
+            who: (
+              await sql<{
+                role: string;
+                school: string;
+              }>`select current_user as role, current_setting('haven.school_id') as school`.execute(reader)
+            ).rows[0],
+            schools: await reader.selectFrom('schools').select('id').execute(),
+          })),
+        ),
+      ),
+    );
+    for (const read of reads) {
+      assert.deepEqual(read.who, { role: 'haven_app', school: schoolA.id });
+      assert.deepEqual(
+        read.schools.map((row) => row.id),
+        [schoolA.id],
+      );
+    }
+  });
+
+  test('reads alongside see the snapshot the transaction began with, on connections of their own', async (t) => {
+    if (testDb.db.kind === 'embedded') {
+      // One connection: no other transaction can commit while this one is open.
+      t.skip('PostgreSQL only');
+      return;
+    }
+    const timezone = (trx: Parameters<Parameters<typeof testDb.db.withSchool>[1]>[0]) =>
+      trx.selectFrom('school_settings').select('timezone').executeTakeFirstOrThrow();
+    const original = (await testDb.db.withSchool(schoolA.id, timezone)).timezone;
+    const started = Promise.withResolvers<void>();
+    const committed = Promise.withResolvers<void>();
+    const reading = testDb.db.withSchoolSnapshot(schoolA.id, async (trx, alongside) => {
+      started.resolve();
+      await committed.promise;
+      const pid = async (on: typeof trx) =>
+        (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(on)).rows[0]?.pid;
+      return {
+        seen: await Promise.all([alongside(timezone), alongside(timezone)]),
+        pids: await Promise.all([pid(trx), alongside(pid)]),
+      };
+    });
+    await started.promise;
+    await testDb.db.withSchool(schoolA.id, (trx) =>
+      trx.updateTable('school_settings').set({ timezone: 'Europe/Lisbon' }).execute(),
+    );
+    committed.resolve();
+    const { seen, pids } = await reading;
+    // The change committed after the snapshot was taken: neither reader sees it.
+    assert.deepEqual(
+      seen.map((row) => row.timezone),
+      [original, original],
+    );
+    assert.notEqual(pids[0], pids[1]);
+    await testDb.db.withSchool(schoolA.id, (trx) =>
+      trx.updateTable('school_settings').set({ timezone: original }).execute(),
+    );
+  });
+
+  test('readers cannot write', async (t) => {
+    if (testDb.db.kind === 'embedded') {
+      t.skip('PostgreSQL only: the embedded database reads in the transaction itself');
+      return;
+    }
+    await assert.rejects(
+      testDb.db.withSchoolSnapshot(schoolA.id, (_trx, alongside) =>
+        alongside((reader) => reader.updateTable('schools').set({ name: 'Written by a reader' }).execute()),
+      ),
+      /read-only/,
+    );
+  });
+});
+
 describe('outside any tenant context', () => {
   test('the application connection sees no tenant rows at all', async () => {
     const schools = await testDb.db.unscoped.selectFrom('schools').select('id').execute();
