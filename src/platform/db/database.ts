@@ -22,6 +22,17 @@ export type Alongside<DB> = <T>(read: (trx: Transaction<DB>) => Promise<T>) => P
 // statement, which takes no parameters.
 const SNAPSHOT_ID = /^[0-9A-F]+(-[0-9A-F]+)+$/i;
 
+/**
+ * Selects the school for row-level security and takes the application role, for the rest of the
+ * transaction. One round trip for both (`set_config('role', …, true)` is `set local role`): every school
+ * request opens such a transaction, so a statement saved here is saved on every request.
+ */
+async function enterSchool<DB>(trx: Transaction<DB>, schoolId: string): Promise<void> {
+  await sql`select set_config(${SCHOOL_SETTING}, ${schoolId}, true), set_config('role', ${APP_ROLE}, true)`.execute(
+    trx,
+  );
+}
+
 /** Thrown on misuse of the tenant context by code (never by a user's input). */
 export class TenantContextError extends Error {
   override name = 'TenantContextError';
@@ -77,11 +88,7 @@ export class HavenDatabase<DB> {
     this.#refuseNesting();
     return this.#context.run({ kind: 'school', schoolId }, () =>
       this.#db.transaction().execute(async (trx) => {
-        // One round trip for both settings (`set_config('role', …, true)` is `set local role`): every
-        // school request opens one of these, so a statement saved here is saved on every request.
-        await sql`select set_config(${SCHOOL_SETTING}, ${schoolId}, true), set_config('role', ${APP_ROLE}, true)`.execute(
-          trx,
-        );
+        await enterSchool(trx, schoolId);
         return work(trx);
       }),
     );
@@ -134,9 +141,7 @@ export class HavenDatabase<DB> {
             .execute(async (reader) => {
               // Must be the transaction's first statement; the snapshot lives while `trx` is open.
               await sql.raw(`set transaction snapshot '${snapshot}'`).execute(reader);
-              await sql`select set_config(${SCHOOL_SETTING}, ${schoolId}, true), set_config('role', ${APP_ROLE}, true)`.execute(
-                reader,
-              );
+              await enterSchool(reader, schoolId);
               return read(reader);
             });
         return work(trx, alongside);
