@@ -209,8 +209,11 @@ describe('analysis pages', { skip: browserMissing() }, () => {
     await page.waitForURL(
       (url) => url.searchParams.get('sort') === 'progress8' && url.searchParams.get('order') === 'asc',
     );
-    assert.equal(await heading.getAttribute('aria-sort'), 'ascending');
-    assert.equal(await firstScore().textContent(), signed(scores[0] ?? 0));
+    // The address changes before the table is drawn again: wait for the header and the rows, not just the URL.
+    await pupils.locator('th[aria-sort="ascending"]').filter({ hasText: 'Progress 8' }).waitFor();
+    await firstScore()
+      .filter({ hasText: new RegExp(`^${literal(signed(scores[0] ?? 0))}$`) })
+      .waitFor();
     const firstLink = pupils.locator('tbody tr').first().getByRole('link');
     assert.match(
       (await firstLink.getAttribute('href')) ?? '',
