@@ -15,6 +15,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Type } from 'typebox';
 import { Check } from 'typebox/value';
+import { NODE_FLAGS } from '../src/cli/node-child.ts';
 import { registerApp } from '../src/modules/apps/registry.service.ts';
 import { runImport } from '../src/modules/imports/imports.service.ts';
 import { bufferSource } from '../src/modules/imports/source.ts';
@@ -120,7 +121,7 @@ function slope(points: Array<[number, number]>): number {
 
 /** Starts a child process and resolves once `ready` appears on its stderr. */
 function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', ...args], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],

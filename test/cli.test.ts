@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { NODE_FLAGS, ROOT } from '../src/cli/node-child.ts';
 import { cliEnv, collect, freePort, runCli, startCli, tempDataDir, waitForStderr } from './support/cli.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -405,6 +406,15 @@ describe('start', () => {
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe('./haven', () => {
+  test('starts Node with the same flags as the processes Haven starts itself (NODE_FLAGS)', () => {
+    const script = readFileSync(path.join(ROOT, 'haven'), 'utf8');
+    const exec = /^exec "\$node_bin" (.*) "\$root\/src\/cli\/main\.ts" "\$@"$/m.exec(script);
+    assert.ok(exec, 'the script ends by starting src/cli/main.ts');
+    assert.deepEqual(exec[1]?.split(' '), NODE_FLAGS);
   });
 });
 

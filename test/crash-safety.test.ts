@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { Client } from 'pg';
+import { NODE_FLAGS } from '../src/cli/node-child.ts';
 import { withCheckLetter } from '../src/modules/pupils/upn.ts';
 import { cliEnv, collect, runCli, startCli, tempDataDir, type CliResult } from './support/cli.ts';
 import type { CrashState } from './support/crash-op.ts';
@@ -101,7 +102,7 @@ async function openTarget(): Promise<Target> {
 }
 
 function startOp(target: Target, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CRASH_OP, ...args], {
+  return spawn(process.execPath, [...NODE_FLAGS, CRASH_OP, ...args], {
     cwd: ROOT,
     env: target.env,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
+import { runNode } from './node-child.ts';
 
 const BENCH_DIR = path.resolve(import.meta.dirname, '..', '..', 'bench');
 
@@ -43,11 +43,5 @@ export function registerBench(program: Command): void {
 }
 
 async function runBenchmark(name: string, options: readonly string[]): Promise<number> {
-  const file = path.join(BENCH_DIR, `${name}.bench.ts`);
-  return new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', file, ...options], {
-      stdio: 'inherit',
-    });
-    child.on('exit', (exitCode) => resolve(exitCode ?? 1));
-  });
+  return runNode([path.join(BENCH_DIR, `${name}.bench.ts`), ...options], process.env);
 }

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { NODE_FLAGS } from '../../src/cli/node-child.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');
@@ -36,7 +37,7 @@ export function tempDataDir(): string {
 
 /** Starts `haven ARGS` with the same Node; the caller decides when it ends. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = cliEnv()): ChildProcess {
-  return spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN, ...args], {
+  return spawn(process.execPath, [...NODE_FLAGS, MAIN, ...args], {
     cwd: ROOT,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
