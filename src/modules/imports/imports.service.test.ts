@@ -269,6 +269,57 @@ describe('results import', () => {
     assert.equal(again.written.results_written, 0);
   });
 
+  test('results keep to their school and import without row keys: a deleted import unlinks them, a deleted school takes them', async () => {
+    const school = await buildSchool(services);
+    const other = await buildSchool(services);
+    await importText(school.id, pupilsCsv(2));
+    await importText(other.id, pupilsCsv(1));
+    const file = resultsCsv([
+      `${syntheticUpn(1)},Maths,Y11 Mock,achieved,5`,
+      `${syntheticUpn(2)},Maths,Y11 Mock,achieved,6`,
+    ]);
+    const imported = await importText(school.id, file);
+    await importText(other.id, resultsCsv([`${syntheticUpn(1)},Maths,Y11 Mock,achieved,4`]));
+    const results = (schoolId: string) =>
+      services.db.withPlatform('test: results by school', (trx) =>
+        trx.selectFrom('results').select(['import_id']).where('school_id', '=', schoolId).execute(),
+      );
+    assert.deepEqual(await results(school.id), [
+      { import_id: imported.importId },
+      { import_id: imported.importId },
+    ]);
+
+    // Row-level security still keeps a result in its school: another school's id is refused.
+    const [pupil] = await services.db.withSchool(school.id, (trx) =>
+      trx.selectFrom('results').select(['pupil_id', 'subject_id', 'assessment_point_id']).execute(),
+    );
+    assert.ok(pupil);
+    await assert.rejects(
+      services.db.withSchool(school.id, (trx) =>
+        trx
+          .insertInto('results')
+          .values({ ...pupil, school_id: other.id, facet: 'target', grade: '5', points: 5 })
+          .execute(),
+      ),
+      /row-level security/,
+    );
+
+    await services.db.withPlatform('test: delete an import', (trx) =>
+      trx.deleteFrom('imports').where('id', '=', imported.importId).execute(),
+    );
+    assert.deepEqual(await results(school.id), [{ import_id: null }, { import_id: null }]);
+    await services.db.withPlatform('test: delete a school', async (trx) => {
+      for (const table of ['class_members', 'prior_attainment', 'pupils'] as const) {
+        await trx.deleteFrom(table).where('school_id', '=', school.id).execute();
+      }
+    });
+    assert.equal((await results(school.id)).length, 0, 'the pupils took their results');
+    await services.db.withPlatform('test: delete a school', (trx) =>
+      trx.deleteFrom('schools').where('id', '=', other.id).execute(),
+    );
+    assert.equal((await results(other.id)).length, 0, 'the school took its results');
+  });
+
   test('grades outside the grade set, unknown pupils and conflicting rows are errors with their rows', async () => {
     const school = await buildSchool(services);
     await importText(school.id, pupilsCsv(1));
