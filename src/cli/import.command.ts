@@ -93,7 +93,7 @@ export function registerImport(program: Command): void {
   program
     .command('import')
     .description(
-      'import a pupils or results file (CSV or XLSX) into a school; nothing is written unless every row is valid',
+      'import a pupils or results file (CSV, XLSX, CTF XML or a OneRoster 1.2 zip) into a school; nothing is written unless every row is valid',
     )
     .argument('<file>', 'the file to import')
     .requiredOption('--school <id>', 'the school to import into')
