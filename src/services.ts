@@ -25,6 +25,8 @@ export interface Services {
   backups: BackupSettings;
   /** Where the schools' drop folders are (`<dir>/<school id>`), set by the operator, never by a school. */
   connectorDir: string;
+  /** Whether OneRoster connections may reach private addresses (see Config). */
+  connectorPrivateHosts: boolean;
 }
 
 /**
@@ -47,5 +49,6 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     governance: config.governance,
     backups: config.backups,
     connectorDir: config.connectorDir,
+    connectorPrivateHosts: config.connectorPrivateHosts,
   };
 }

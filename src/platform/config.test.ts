@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       HAVEN_OPERATOR_CONTACT: 'dpo@example.org',
       HAVEN_STORAGE_REGION: 'uk:London',
       HAVEN_BACKUP_REGION: 'IE',
+      HAVEN_CONNECTOR_PRIVATE_HOSTS: 'true',
     });
     assert.deepEqual(config, {
       dataDir: '/srv/haven',
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
       publicUrl: 'https://haven.example.org',
       backups: { dir: '/srv/haven/backups', keep: 14, schedule: '0 1,13 * * *' },
       connectorDir: '/srv/haven/connectors',
+      connectorPrivateHosts: true,
       mail: {
         smtpUrl: 'smtps://haven:secret@mail.example.org:465',
         from: 'Haven <haven@example.org>',

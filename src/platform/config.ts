@@ -35,6 +35,12 @@ export interface Config {
   backups: BackupSettings;
   /** HAVEN_CONNECTOR_DIR, default `<data>/connectors`: each school's drop folder is `<dir>/<school id>`. */
   connectorDir: string;
+  /**
+   * HAVEN_CONNECTOR_PRIVATE_HOSTS, default false: whether a school's OneRoster connection may point at a
+   * loopback, private or link-local address (an MIS server on the operator's own network). Off, a school
+   * admin cannot make Haven reach into the network it runs in.
+   */
+  connectorPrivateHosts: boolean;
   /** Who runs this Haven and where its data is: for the record of processing activities. */
   governance: GovernanceSettings;
 }
@@ -204,6 +210,10 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     },
     connectorDir: path.resolve(
       nonEmpty(env.HAVEN_CONNECTOR_DIR, 'HAVEN_CONNECTOR_DIR') ?? path.join(dataDir, 'connectors'),
+    ),
+    connectorPrivateHosts: parseBoolean(
+      env.HAVEN_CONNECTOR_PRIVATE_HOSTS ?? 'false',
+      'HAVEN_CONNECTOR_PRIVATE_HOSTS',
     ),
     auditCheckpointMinutes: parseInteger(
       env.HAVEN_AUDIT_CHECKPOINT_MINUTES ?? '60',

@@ -51,6 +51,7 @@ export async function createTestServices(options: { migrate?: boolean } = {}): P
     governance: TEST_GOVERNANCE,
     backups: { dir: backupDir, keep: 14, schedule: undefined },
     connectorDir,
+    connectorPrivateHosts: false,
     outboxDir,
     close: async () => {
       await background.drain();

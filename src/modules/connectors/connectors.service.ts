@@ -11,6 +11,7 @@ import * as repository from './connectors.repository.ts';
 import type { ConnectorKind, ConnectorStatus, SyncError } from './connectors.tables.ts';
 import { noticeDisconnected } from './connectors-mail.ts';
 import { dropFolderOf, ensureDropFolder } from './drop-folder.ts';
+import { writtenAsReserved } from './provider-address.ts';
 
 // A school's MIS connector: set up (type, data categories, schedule), its token shown once, removed
 // ("disconnect": syncs stop, the token dies, the deletion clock of the school_offboarding rule starts)
@@ -55,7 +56,7 @@ export interface ConnectorView {
 const digestOf = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 const newToken = (): string => `hvc_${randomBytes(32).toString('base64url')}`;
 
-function checkSetup(setup: ConnectorSetup): void {
+function checkSetup(setup: ConnectorSetup, allowPrivate: boolean): void {
   try {
     new Cron(setup.schedule ?? DEFAULT_SCHEDULE, { paused: true }).stop();
   } catch {
@@ -69,6 +70,15 @@ function checkSetup(setup: ConnectorSetup): void {
       if (settings === undefined || !URL.canParse(settings[field]) || !/^https?:/.test(settings[field])) {
         throw badRequest('The OneRoster connection needs its addresses.', [
           { field: `oneroster.${field}`, message: 'must be an http(s) address' },
+        ]);
+      }
+      if (!allowPrivate && writtenAsReserved(settings[field])) {
+        throw badRequest('The OneRoster connection points at a private or local address.', [
+          {
+            field: `oneroster.${field}`,
+            message:
+              'must be the provider’s public address; this Haven does not reach private or local networks (the operator can allow it with HAVEN_CONNECTOR_PRIVATE_HOSTS)',
+          },
         ]);
       }
     }
@@ -138,7 +148,7 @@ export async function setUpConnector(
   by: Actor,
   requestId?: string,
 ): Promise<{ connector: ConnectorView; token: string }> {
-  checkSetup(setup);
+  checkSetup(setup, services.connectorPrivateHosts);
   const token = newToken();
   const id = randomUUID();
   await services.db.withSchool(schoolId, async (trx) => {

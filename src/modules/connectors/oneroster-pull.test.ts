@@ -15,6 +15,7 @@ import { PUPILS_HEADER, syntheticSchool } from '../imports/synthetic.ts';
 import { runConnectors } from './connectors.jobs.ts';
 import { getConnector, setUpConnector } from './connectors.service.ts';
 import { runSync } from './sync.service.ts';
+import { AppError } from '../../platform/http/errors.ts';
 
 let services: TestServices;
 let provider: OneRosterProvider;
@@ -24,6 +25,8 @@ const STAMP = '2026-09-01T08:00:00.000Z';
 
 before(async () => {
   services = await createTestServices();
+  // The test provider listens on loopback, which only an operator's setting lets a connection reach.
+  services.connectorPrivateHosts = true;
   provider = await startOneRosterProvider(
     providerData(
       cohort.pupils.map((row) => ({
@@ -108,5 +111,58 @@ describe('OneRoster pull', () => {
     const result = await runSync(services, school.id, { trigger: 'manual', actor: ADMIN });
     assert.equal(result?.status, 'failed');
     assert.match(result?.message ?? '', /refused the client credentials/);
+  });
+
+  test('without the operator’s setting a private or local provider is refused: when saved, and before a pull', async () => {
+    const school = await buildSchool(services);
+    const closed = { ...services, connectorPrivateHosts: false };
+    const setup = (baseUrl: string, tokenUrl: string) =>
+      setUpConnector(
+        closed,
+        school.id,
+        {
+          kind: 'oneroster',
+          categories: [],
+          oneroster: { baseUrl, tokenUrl, clientId: provider.clientId, clientSecret: provider.clientSecret },
+        },
+        ADMIN,
+      );
+    for (const [baseUrl, field] of [
+      [provider.baseUrl, 'oneroster.baseUrl'],
+      ['http://169.254.169.254/latest/meta-data', 'oneroster.baseUrl'],
+      ['http://localhost:8080/ims/oneroster/rostering/v1p2', 'oneroster.baseUrl'],
+      ['http://[::ffff:10.0.0.7]/ims/oneroster/rostering/v1p2', 'oneroster.baseUrl'],
+    ]) {
+      await assert.rejects(setup(baseUrl ?? '', 'https://oneroster.example.org/token'), (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.equal(error.status, 400);
+        assert.deepEqual(
+          error.fields?.map((entry) => entry.field),
+          [field],
+        );
+        return true;
+      });
+    }
+    // Saved while the operator allowed it; the setting is then turned off: the pull stops before asking.
+    await setUpConnector(
+      services,
+      school.id,
+      {
+        kind: 'oneroster',
+        categories: [],
+        oneroster: {
+          baseUrl: provider.baseUrl,
+          tokenUrl: provider.tokenUrl,
+          clientId: provider.clientId,
+          clientSecret: provider.clientSecret,
+        },
+      },
+      ADMIN,
+    );
+    const asked = provider.requests.length;
+    const result = await runSync(closed, school.id, { trigger: 'manual', actor: ADMIN });
+    assert.equal(result?.status, 'failed');
+    assert.match(result?.message ?? '', /private or local network/);
+    assert.equal(provider.requests.length, asked, 'no request reached the provider');
   });
 });

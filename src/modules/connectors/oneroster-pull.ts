@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { ZipFile } from 'yazl';
 import { csvLine } from '../imports/synthetic.ts';
+import { resolvesToPublic } from './provider-address.ts';
 
 // Pulls rostering from a OneRoster 1.2 REST provider (1EdTech "OneRoster Rostering Service REST/JSON
 // Binding 1.2"): an OAuth 2.0 client-credentials token, then each collection a page at a time
@@ -13,6 +14,8 @@ export interface OneRosterSettings {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
+  /** Whether the addresses may be private or local (the operator's HAVEN_CONNECTOR_PRIVATE_HOSTS). */
+  allowPrivate: boolean;
 }
 
 export const PULL_SCOPES = [
@@ -36,6 +39,27 @@ async function jsonOf(response: Response): Promise<Json> {
   return isJson(body) ? body : {};
 }
 
+// A public provider must not be able to send Haven on to a private address either.
+const redirectRule = (settings: OneRosterSettings): 'follow' | 'error' =>
+  settings.allowPrivate ? 'follow' : 'error';
+
+/** Refuses a provider address that resolves to a private or local one, unless the operator allows them. */
+async function checkAddresses(settings: OneRosterSettings): Promise<void> {
+  if (settings.allowPrivate) {
+    return;
+  }
+  for (const [address, name] of [
+    [settings.tokenUrl, 'token endpoint'],
+    [settings.baseUrl, 'provider'],
+  ] as const) {
+    if ((await resolvesToPublic(address)) === false) {
+      throw new PullError(
+        `The OneRoster ${name}'s address is on a private or local network, which this Haven does not reach (the operator can allow it with HAVEN_CONNECTOR_PRIVATE_HOSTS).`,
+      );
+    }
+  }
+}
+
 async function accessToken(settings: OneRosterSettings): Promise<string> {
   const basic = Buffer.from(
     `${encodeURIComponent(settings.clientId)}:${encodeURIComponent(settings.clientSecret)}`,
@@ -44,6 +68,7 @@ async function accessToken(settings: OneRosterSettings): Promise<string> {
     method: 'POST',
     headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'client_credentials', scope: PULL_SCOPES }).toString(),
+    redirect: redirectRule(settings),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   }).catch(() => {
     throw new PullError('The OneRoster token endpoint could not be reached.');
@@ -74,6 +99,7 @@ async function collection(
     }
     const response = await fetch(url, {
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      redirect: redirectRule(settings),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     }).catch(() => {
       throw new PullError(`The OneRoster provider could not be reached for ${resource}.`);
@@ -199,6 +225,7 @@ export async function pullOneRoster(
   since: Date | undefined,
 ): Promise<{ zip: Buffer; startedAt: Date; pupils: number }> {
   const startedAt = new Date();
+  await checkAddresses(settings);
   const token = await accessToken(settings);
   const pulled: Record<string, Json[]> = {
     students: await collection(settings, token, 'students', 'users', since),

@@ -84,6 +84,7 @@ async function fetchExport(
       tokenUrl: connector.oneroster_token_url ?? '',
       clientId: connector.oneroster_client_id ?? '',
       clientSecret: secret,
+      allowPrivate: services.connectorPrivateHosts,
     },
     full ? undefined : (connector.delta_since ?? undefined),
   );

@@ -58,6 +58,7 @@ async function writeIdentities(db: HavenDatabase<DB>): Promise<Pupil[]> {
     background: new BackgroundTasks(log),
     backups: { dir: tmpdir(), keep: 14, schedule: undefined },
     connectorDir: tmpdir(),
+    connectorPrivateHosts: false,
   };
   const school = await createSchool(services, { name: 'Dump Test School' });
   const pupils = Array.from({ length: 50 }, (_, index) => ({
