@@ -73,13 +73,16 @@ function checkSetup(setup: ConnectorSetup, allowPrivate: boolean): void {
         ]);
       }
       if (!allowPrivate && writtenAsReserved(settings[field])) {
-        throw badRequest('The OneRoster connection points at a private or local address.', [
-          {
-            field: `oneroster.${field}`,
-            message:
-              'must be the provider’s public address; this Haven does not reach private or local networks (the operator can allow it with HAVEN_CONNECTOR_PRIVATE_HOSTS)',
-          },
-        ]);
+        throw badRequest(
+          'The OneRoster connection points at a private or local address: give the provider’s public address.',
+          [
+            {
+              field: `oneroster.${field}`,
+              message:
+                'must be the provider’s public address; this Haven does not reach private or local networks (the operator can allow it with HAVEN_CONNECTOR_PRIVATE_HOSTS)',
+            },
+          ],
+        );
       }
     }
   }
