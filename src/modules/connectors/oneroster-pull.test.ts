@@ -12,6 +12,7 @@ import {
 } from '../../../test/support/oneroster-provider.ts';
 import { createTestServices, type TestServices } from '../../../test/support/services.ts';
 import { PUPILS_HEADER, syntheticSchool } from '../imports/synthetic.ts';
+import type { CategoryId } from './categories.ts';
 import { runConnectors } from './connectors.jobs.ts';
 import { getConnector, setUpConnector } from './connectors.service.ts';
 import { runSync } from './sync.service.ts';
@@ -49,24 +50,29 @@ after(async () => {
 
 const ADMIN = { type: 'user' as const, id: 'b8c1f0d2-0000-4000-8000-00000000000a' };
 
+/** Sets up the school's connector to pull from the test provider (with its secret unless another is given). */
+function connectToProvider(schoolId: string, categories: CategoryId[], clientSecret = provider.clientSecret) {
+  return setUpConnector(
+    services,
+    schoolId,
+    {
+      kind: 'oneroster',
+      categories,
+      oneroster: {
+        baseUrl: provider.baseUrl,
+        tokenUrl: provider.tokenUrl,
+        clientId: provider.clientId,
+        clientSecret,
+      },
+    },
+    ADMIN,
+  );
+}
+
 describe('OneRoster pull', () => {
   test('a full pull pages through every pupil; the next scheduled pull asks only for changes', async () => {
     const school = await buildSchool(services);
-    await setUpConnector(
-      services,
-      school.id,
-      {
-        kind: 'oneroster',
-        categories: ['characteristics', 'classes'],
-        oneroster: {
-          baseUrl: provider.baseUrl,
-          tokenUrl: provider.tokenUrl,
-          clientId: provider.clientId,
-          clientSecret: provider.clientSecret,
-        },
-      },
-      ADMIN,
-    );
+    await connectToProvider(school.id, ['characteristics', 'classes']);
     const full = await runSync(services, school.id, { trigger: 'manual', actor: ADMIN });
     assert.equal(full?.status, 'succeeded', JSON.stringify(full));
     assert.equal(full?.mode, 'full');
@@ -93,21 +99,7 @@ describe('OneRoster pull', () => {
 
   test('wrong client credentials: the sync fails, nothing is written, the reason names no data', async () => {
     const school = await buildSchool(services);
-    await setUpConnector(
-      services,
-      school.id,
-      {
-        kind: 'oneroster',
-        categories: [],
-        oneroster: {
-          baseUrl: provider.baseUrl,
-          tokenUrl: provider.tokenUrl,
-          clientId: provider.clientId,
-          clientSecret: 'wrong',
-        },
-      },
-      ADMIN,
-    );
+    await connectToProvider(school.id, [], 'wrong');
     const result = await runSync(services, school.id, { trigger: 'manual', actor: ADMIN });
     assert.equal(result?.status, 'failed');
     assert.match(result?.message ?? '', /refused the client credentials/);
@@ -144,21 +136,7 @@ describe('OneRoster pull', () => {
       });
     }
     // Saved while the operator allowed it; the setting is then turned off: the pull stops before asking.
-    await setUpConnector(
-      services,
-      school.id,
-      {
-        kind: 'oneroster',
-        categories: [],
-        oneroster: {
-          baseUrl: provider.baseUrl,
-          tokenUrl: provider.tokenUrl,
-          clientId: provider.clientId,
-          clientSecret: provider.clientSecret,
-        },
-      },
-      ADMIN,
-    );
+    await connectToProvider(school.id, []);
     const asked = provider.requests.length;
     const result = await runSync(closed, school.id, { trigger: 'manual', actor: ADMIN });
     assert.equal(result?.status, 'failed');
